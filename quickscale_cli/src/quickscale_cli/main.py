@@ -1,0 +1,68 @@
+"""Entry point of the ``quickscale`` console script.
+
+Sub-commands are imported lazily so that ``quickscale --help`` and ``--version`` stay
+fast: nothing heavy (Jinja2, jsonschema, Rich) is imported until a command needs it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from quickscale_cli import __version__
+
+# name -> "module:attribute" of a click.Command, loaded on first use.
+COMMANDS: dict[str, str] = {
+    "init": "quickscale_cli.commands.init:init",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose sub-commands are imported only when invoked."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        command = getattr(importlib.import_module(module_name), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Short help comes from a static table so --help imports no command module.
+        rows = [(name, SHORT_HELP.get(name, "")) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+SHORT_HELP: dict[str, str] = {
+    "init": "Create a new Django project that runs, passes its tests and is deployable.",
+}
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="quickscale")
+def cli() -> None:
+    """QuickScale: ship many client Django projects fast and keep them improving together.
+
+    Exit codes: 0 ok, 1 failed, 2 usage error, 3 update available (update --check),
+    130 interrupted.
+    """
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Run the CLI; typed QuickScale errors become one line on stderr and an exit code."""
+    from quickscale_cli.output import run_guarded
+
+    return run_guarded(cli, argv if argv is not None else sys.argv[1:])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
