@@ -1,0 +1,1 @@
+"""QuickScale notifications: transactional email (text + HTML, per language) via anymail."""

@@ -1,0 +1,161 @@
+"""Send transactional email rendered from templates; the API themes and projects call.
+
+Template convention (the same as django-allauth's, so one convention covers every
+email a project sends):
+
+    <prefix>_subject.txt    subject (all whitespace runs collapse to one space)
+    <prefix>_message.txt    plain-text body (required)
+    <prefix>_message.html   HTML body (optional)
+
+Languages: for `language="pt-br"` each file is looked up as `<name>.pt-br.<ext>`, then
+`<name>.pt.<ext>`, then `<name>.<ext>`; the chosen template is rendered inside
+`translation.override(language)`, so a single template with `{% translate %}` tags
+and separate per-language files both work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.template import TemplateDoesNotExist
+from django.template.loader import select_template
+from django.utils import translation
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str | None
+
+
+@dataclass(frozen=True)
+class SentEmail:
+    """What was sent, plus the provider's answer when the backend is anymail's."""
+
+    message: EmailMultiAlternatives
+    status: str | None
+    message_id: str | None
+
+
+def _language_candidates(name: str, ext: str, language: str | None) -> list[str]:
+    candidates: list[str] = []
+    if language:
+        code = language.lower().replace("_", "-")
+        candidates.append(f"{name}.{code}.{ext}")
+        base = code.split("-")[0]
+        if base != code:
+            candidates.append(f"{name}.{base}.{ext}")
+    candidates.append(f"{name}.{ext}")
+    return candidates
+
+
+def _render(name: str, ext: str, context: Mapping[str, Any], language: str | None) -> str:
+    template = select_template(_language_candidates(name, ext, language))
+    return template.render(dict(context)).strip()
+
+
+def render_templated_email(
+    template_prefix: str,
+    context: Mapping[str, Any] | None = None,
+    language: str | None = None,
+) -> RenderedEmail:
+    """Render subject, text and (if its template exists) HTML in `language`."""
+    ctx = dict(context or {})
+    with translation.override(language) if language else nullcontext():
+        subject = " ".join(_render(f"{template_prefix}_subject", "txt", ctx, language).split())
+        text = _render(f"{template_prefix}_message", "txt", ctx, language)
+        try:
+            html: str | None = _render(f"{template_prefix}_message", "html", ctx, language)
+        except TemplateDoesNotExist:
+            html = None
+    return RenderedEmail(subject=subject, text=text, html=html)
+
+
+class NotificationService:
+    """Sends templated email through the project's EMAIL_BACKEND.
+
+    `connection` is the boundary: tests pass a double (or a backend instance with
+    explicit credentials); production leaves it None to use settings.
+    """
+
+    def __init__(
+        self,
+        connection: BaseEmailBackend | None = None,
+        from_email: str | None = None,
+    ) -> None:
+        self._connection = connection
+        self._from_email = from_email
+
+    def send_templated_email(
+        self,
+        template_prefix: str,
+        to: str | Sequence[str],
+        context: Mapping[str, Any] | None = None,
+        language: str | None = None,
+        *,
+        from_email: str | None = None,
+        subject_prefix: str = "",
+        reply_to: Sequence[str] | None = None,
+        cc: Sequence[str] | None = None,
+        bcc: Sequence[str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        tags: Sequence[str] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> SentEmail:
+        """Render `template_prefix` and send it; raise on failure (never fail silently)."""
+        recipients = [to] if isinstance(to, str) else list(to)
+        if not recipients:
+            raise ValueError("send_templated_email needs at least one recipient in `to`.")
+        rendered = render_templated_email(template_prefix, context, language)
+        message = EmailMultiAlternatives(
+            subject=subject_prefix + rendered.subject,
+            body=rendered.text,
+            from_email=from_email or self._from_email or settings.DEFAULT_FROM_EMAIL,
+            to=recipients,
+            cc=list(cc or []),
+            bcc=list(bcc or []),
+            reply_to=list(reply_to or []),
+            headers=dict(headers or {}),
+            connection=self._connection or get_connection(),
+        )
+        if rendered.html is not None:
+            message.attach_alternative(rendered.html, "text/html")
+        # anymail reads these attributes; other backends ignore them.
+        if tags:
+            message.tags = list(tags)  # type: ignore[attr-defined]
+        if metadata:
+            message.metadata = dict(metadata)  # type: ignore[attr-defined]
+        message.send(fail_silently=False)
+        return _sent(message)
+
+
+def _sent(message: EmailMultiAlternatives) -> SentEmail:
+    status = getattr(message, "anymail_status", None)
+    if status is None:
+        return SentEmail(message=message, status="sent", message_id=None)
+    statuses = sorted(status.status or [])
+    return SentEmail(
+        message=message,
+        status=",".join(statuses) if statuses else None,
+        message_id=status.message_id if isinstance(status.message_id, str) else None,
+    )
+
+
+def send_templated_email(
+    template_prefix: str,
+    to: str | Sequence[str],
+    context: Mapping[str, Any] | None = None,
+    language: str | None = None,
+    **options: Any,
+) -> SentEmail:
+    """Module-level shortcut with the default connection (what most callers want)."""
+    return NotificationService().send_templated_email(
+        template_prefix, to, context, language, **options
+    )
