@@ -6,7 +6,6 @@ import sys
 from typing import NoReturn
 
 import click
-
 from quickscale_core.errors import ExitCode, QuickScaleError
 
 

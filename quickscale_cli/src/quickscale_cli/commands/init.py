@@ -1,0 +1,60 @@
+"""``quickscale init NAME``: a new project that runs, passes its tests and deploys."""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+from types import FrameType
+
+import click
+
+
+def _interrupt_on_sigterm() -> None:
+    """Treat SIGTERM like Ctrl-C so the half-built project is cleaned up either way."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+@click.command()
+@click.argument("name")
+@click.option(
+    "--source",
+    metavar="PATH|URL",
+    help="Repository to take shared code from (default: $QUICKSCALE_SOURCE, else the "
+    "checkout quickscale is installed from).",
+)
+@click.option(
+    "--directory",
+    "-C",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Create the project inside this directory.",
+)
+def init(name: str, source: str | None, directory: Path) -> None:
+    """Create the Django project NAME in ./NAME.
+
+    NAME must be a valid Python package name (lowercase letters, digits, '_').
+    The project is a git repository with quickscale_core embedded by git subtree.
+    """
+    from quickscale_core.generator.scaffold import create_project
+
+    _interrupt_on_sigterm()
+    started = time.perf_counter()
+    target = create_project(
+        name,
+        directory,
+        source=source,
+        progress=lambda message: click.echo(f"  {message}…", err=True),
+    )
+    elapsed = time.perf_counter() - started
+    where = target.relative_to(Path.cwd()) if target.is_relative_to(Path.cwd()) else target
+    click.echo(f"Created {where} in {elapsed:.2f}s. Next:")
+    click.echo(f"  cd {where}")
+    click.echo("  python3 -m venv .venv && . .venv/bin/activate")
+    click.echo("  pip install -r requirements-dev.txt")
+    click.echo("  python manage.py migrate && python manage.py runserver")

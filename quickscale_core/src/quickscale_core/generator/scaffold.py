@@ -1,0 +1,161 @@
+"""``quickscale init``: assemble a new project atomically.
+
+The project is built in a hidden sibling directory and renamed into place only when
+it is complete (files written, git history made, quickscale_core embedded), so an
+error or an interrupt at any point leaves no ``NAME/`` behind. A SIGKILL can leave the
+hidden build directory; the next ``init`` of the same name removes it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from quickscale_core import __version__, git
+from quickscale_core.errors import QuickScaleError, TargetExists
+from quickscale_core.generator.context import ProjectSpec
+from quickscale_core.generator.render import RenderedFile, render_tree
+from quickscale_core.source import Source, fetch_component, resolve_source
+
+CORE_PREFIX = "quickscale_core"
+_BUILD_MARK = ".quickscale-build-"
+
+Progress = Callable[[str], None]
+
+
+def render_project(spec: ProjectSpec) -> dict[str, RenderedFile]:
+    """Every tracked file of a new project (except the embedded subtree)."""
+    return render_tree("project", spec.template_context())
+
+
+def write_files(root: Path, files: Mapping[str, RenderedFile]) -> None:
+    """Write rendered files under ``root`` (a directory nobody else sees yet)."""
+    for rendered in files.values():
+        target = root / rendered.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(rendered.content)
+        if rendered.executable:
+            target.chmod(0o755)
+
+
+def dev_env_file(spec: ProjectSpec) -> str:
+    """The git-ignored .env: a fresh random key, so no two projects share one."""
+    return (
+        "# Local development settings (git-ignored). Production uses real environment "
+        "variables.\n"
+        "DJANGO_DEBUG=true\n"
+        f"DJANGO_SECRET_KEY={secrets.token_urlsafe(50)}\n"
+    )
+
+
+def _check_target(target: Path) -> None:
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise TargetExists(
+            f"'{target.name}' already exists and is not a directory",
+            "choose another project name or move that file away",
+        )
+    if target.is_dir() and any(target.iterdir()):
+        raise TargetExists(
+            f"directory '{target.name}' already exists and is not empty",
+            "choose another project name, or remove or rename that directory",
+        )
+
+
+def _remove_stale_builds(parent: Path, name: str) -> None:
+    """Remove build directories a killed ``init`` of this name left behind."""
+    for stale in parent.glob(f".{name}{_BUILD_MARK}*"):
+        pid_text = stale.name.rsplit("-", 2)[-2] if stale.name.count("-") >= 2 else ""
+        if pid_text.isdigit() and _pid_alive(int(pid_text)):
+            continue
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def create_project(
+    name: str,
+    parent: Path,
+    *,
+    source: str | None = None,
+    spec: ProjectSpec | None = None,
+    progress: Progress | None = None,
+) -> Path:
+    """Create project ``name`` under ``parent``; return its path.
+
+    Raises a QuickScaleError subclass (nothing created) on bad input, a missing git or
+    an unusable source.
+    """
+    say = progress or (lambda _message: None)
+    spec = spec or ProjectSpec(name=name)  # validates the name
+    parent = parent.resolve()
+    target = parent / spec.name
+    _check_target(target)
+    git.git_executable()
+    resolved: Source = resolve_source(source)
+
+    _remove_stale_builds(parent, spec.name)
+    try:
+        build = Path(
+            tempfile.mkdtemp(prefix=f".{spec.name}{_BUILD_MARK}{os.getpid()}-", dir=parent)
+        )
+    except OSError as error:
+        raise QuickScaleError(
+            f"cannot create the project in {parent}: {error.strerror}",
+            "run the command from a directory you can write to",
+        ) from error
+    try:
+        say("Rendering project files")
+        write_files(build, render_project(spec))
+        (build / ".env").write_text(dev_env_file(spec), encoding="utf-8")
+
+        say("Creating the git repository")
+        identity = git.identity_env(build)
+        git.run(["init", "-q", "-b", "main"], build)
+        git.run(["add", "-A"], build)
+        git.run(
+            ["commit", "-q", "-m", f"Create {spec.name} with quickscale init {__version__}"],
+            build,
+            env=identity,
+        )
+
+        say(f"Embedding quickscale_core from {resolved.describe()}")
+        commit = fetch_component(resolved, "core", build)
+        git.run(
+            [
+                "subtree",
+                "add",
+                "-q",
+                f"--prefix={CORE_PREFIX}",
+                "--squash",
+                "-m",
+                f"Embed quickscale_core (git subtree, squashed) from {commit[:12]}",
+                commit,
+            ],
+            build,
+            env=identity,
+        )
+        os.rename(build, target)
+    except OSError as error:
+        shutil.rmtree(build, ignore_errors=True)
+        if target.exists():
+            raise TargetExists(
+                f"directory '{spec.name}' appeared while the project was being built",
+                "remove it or choose another name, then retry",
+            ) from error
+        raise
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    return target

@@ -1,0 +1,47 @@
+"""Exact versions written into generated projects.
+
+One place to bump them; a generated project pins every runtime package, transitive
+ones included, so two deployments of the same commit install the same code.
+Tested together by the end-to-end suite (tests/e2e).
+"""
+
+from __future__ import annotations
+
+DJANGO = "5.2.19"  # the LTS line (decision 8 of the design brief)
+PYTHON_MIN = "3.11"
+
+RUNTIME: tuple[tuple[str, str], ...] = (
+    ("Django", DJANGO),
+    ("asgiref", "3.13.0"),
+    ("sqlparse", "0.6.1"),
+    ("django-environ", "0.14.0"),
+    ("psycopg[binary]", "3.3.9"),
+    ("psycopg-binary", "3.3.9"),
+    ("typing_extensions", "4.16.0"),
+    ("whitenoise", "6.12.0"),
+    ("gunicorn", "27.0.1"),
+    ("packaging", "26.4"),
+    # quickscale_core's own dependencies (generator and config code)
+    ("Jinja2", "3.1.6"),
+    ("MarkupSafe", "3.0.4"),
+    ("PyYAML", "6.0.3"),
+    ("jsonschema", "4.26.0"),
+    ("jsonschema-specifications", "2025.9.1"),
+    ("referencing", "0.37.0"),
+    ("rpds-py", "2026.9.1"),
+    ("attrs", "26.1.0"),
+)
+
+DEV: tuple[tuple[str, str], ...] = (
+    ("pytest", "9.2.0"),
+    ("pytest-django", "4.14.0"),
+    ("iniconfig", "2.3.1"),
+    ("pluggy", "1.7.0"),
+    ("Pygments", "2.21.0"),
+    ("ruff", "0.17.5"),
+)
+
+
+def as_dict() -> dict[str, str]:
+    """Name -> version of every pin, for templates (``pins.Django``)."""
+    return dict(RUNTIME + DEV)
