@@ -92,6 +92,10 @@ STORAGES = {
     },
 }
 
+# In development WhiteNoise serves files straight from the finders (no collectstatic).
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
+
 # Cache shared by all workers in production, e.g. redis://redis:6379/0 (install redis).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
