@@ -1,0 +1,1 @@
+"""QuickScale auth: django-allauth wired for email login, verification and rate limits."""

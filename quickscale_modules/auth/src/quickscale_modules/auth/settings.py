@@ -1,0 +1,128 @@
+"""django-allauth settings for a project's settings.py, secure by default.
+
+`quickscale generate` writes a few lines that call these helpers, so a project gets
+email login, mandatory verification and rate limits without copying allauth's
+settings by hand, and can still override any key (keyword arguments win).
+This module imports no Django code at import time except ImproperlyConfigured.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+#: Our app precedes allauth so its templates (extending the project's base.html)
+#: override allauth's; a project's own template DIRS (custom_frontend/) override both.
+BASE_INSTALLED_APPS = ["quickscale_modules.auth", "allauth", "allauth.account"]
+
+#: Append after django.contrib.auth.middleware.AuthenticationMiddleware.
+MIDDLEWARE = ["allauth.account.middleware.AccountMiddleware"]
+
+AUTHENTICATION_BACKENDS = [
+    # Keeps Django admin / createsuperuser logins by username working.
+    "django.contrib.auth.backends.ModelBackend",
+    # Email login, rate limiting, verification checks.
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+#: Tighter than allauth's defaults where brute force matters: 5 failed logins per
+#: email per 5 minutes, 10 per minute per IP.
+RATE_LIMITS: dict[str, str] = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "login": "30/m/ip",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "confirm_email": "1/3m/key",
+}
+
+VERIFICATION_MODES = ("mandatory", "optional", "none")
+
+
+def installed_apps(social_providers: Iterable[str] = ()) -> list[str]:
+    """INSTALLED_APPS entries, in order; social apps only when providers are enabled."""
+    apps = list(BASE_INSTALLED_APPS)
+    providers = list(social_providers)
+    if providers:
+        apps.append("allauth.socialaccount")
+        apps.extend(f"allauth.socialaccount.providers.{name}" for name in providers)
+    return apps
+
+
+def _social_settings(
+    providers: Mapping[str, Mapping[str, Any]], env: Mapping[str, str]
+) -> dict[str, Any]:
+    """SOCIALACCOUNT_PROVIDERS with each app's credentials read from the environment."""
+    configured: dict[str, Any] = {}
+    for name, options in providers.items():
+        prefix = name.upper()
+        client_var, secret_var = f"{prefix}_CLIENT_ID", f"{prefix}_CLIENT_SECRET"
+        missing = [var for var in (client_var, secret_var) if not env.get(var)]
+        if missing:
+            raise ImproperlyConfigured(
+                f"auth: social provider {name!r} needs the environment variable "
+                f"{' and '.join(missing)}; set it, or remove {name!r} from social_providers."
+            )
+        entry = dict(options)
+        entry["APPS"] = [{"client_id": env[client_var], "secret": env[secret_var], "key": ""}]
+        configured[name] = entry
+    return {
+        "SOCIALACCOUNT_PROVIDERS": configured,
+        # Social sign-ups still verify email unless the provider vouches for it.
+        "SOCIALACCOUNT_EMAIL_AUTHENTICATION": False,
+        "SOCIALACCOUNT_LOGIN_ON_GET": False,
+    }
+
+
+def allauth_settings(
+    *,
+    debug: bool = False,
+    email_verification: str = "mandatory",
+    social_providers: Mapping[str, Mapping[str, Any]] | None = None,
+    env: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> dict[str, Any]:
+    """Settings (ACCOUNT_*, LOGIN_*, optional SOCIALACCOUNT_*) to merge into globals().
+
+    - Login by email only; sign-up asks for email and password twice.
+    - `email_verification` is "mandatory" by default: unverified users cannot log in.
+    - Rate limits on (see RATE_LIMITS); they need a shared cache in production.
+    - Social providers are off unless `social_providers` names some, e.g.
+      `{"google": {"SCOPE": ["email"]}}`; their credentials come from
+      `<NAME>_CLIENT_ID` / `<NAME>_CLIENT_SECRET` in `env`.
+    - Any ACCOUNT_*/LOGIN_* key passed as keyword argument replaces ours.
+    """
+    if email_verification not in VERIFICATION_MODES:
+        raise ImproperlyConfigured(
+            f"auth: email_verification must be one of {', '.join(VERIFICATION_MODES)}, "
+            f"got {email_verification!r}."
+        )
+    source: Mapping[str, str] = os.environ if env is None else env
+    result: dict[str, Any] = {
+        "ACCOUNT_LOGIN_METHODS": {"email"},
+        "ACCOUNT_SIGNUP_FIELDS": ["email*", "password1*", "password2*"],
+        "ACCOUNT_UNIQUE_EMAIL": True,
+        "ACCOUNT_EMAIL_VERIFICATION": email_verification,
+        "ACCOUNT_CONFIRM_EMAIL_ON_GET": False,  # a link prefetcher must not verify
+        "ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION": False,
+        "ACCOUNT_CHANGE_EMAIL": True,  # one address per user, changed via verification
+        "ACCOUNT_EMAIL_NOTIFICATIONS": True,  # tell users when password/email changes
+        "ACCOUNT_RATE_LIMITS": dict(RATE_LIMITS),
+        "ACCOUNT_PREVENT_ENUMERATION": True,
+        "ACCOUNT_SESSION_REMEMBER": None,  # show "Remember me"
+        "ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE": False,
+        "ACCOUNT_DEFAULT_HTTP_PROTOCOL": "http" if debug else "https",
+        "ACCOUNT_ADAPTER": "quickscale_modules.auth.adapter.AccountAdapter",
+        "LOGIN_URL": "account_login",
+        "LOGIN_REDIRECT_URL": "quickscale_auth:account",
+        "ACCOUNT_LOGOUT_REDIRECT_URL": "/",
+    }
+    if social_providers:
+        result.update(_social_settings(social_providers, source))
+    result.update(overrides)
+    return result

@@ -1,0 +1,81 @@
+"""Fixtures shared by the auth module's tests: clean cache, real SMTP server, artifacts."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+from collections.abc import Iterator
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+# Playwright's sync API runs an event loop in the test thread; Django's async-safety
+# guard would otherwise refuse ORM calls made by pytest-django fixtures.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Iterator[None]:
+    """Rate-limit counters live in the cache; no test may inherit another's attempts."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    path = Path(os.environ.get("QUICKSCALE_ARTIFACTS", PACKAGE_DIR / ".artifacts")) / "auth"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class Mailbox:
+    """aiosmtpd handler: keeps every message received over SMTP."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        self.messages.append(message_from_bytes(envelope.original_content))
+        return "250 Message accepted for delivery"
+
+    def bodies(self) -> list[str]:
+        texts = []
+        for message in self.messages:
+            for part in message.walk():
+                if part.get_content_type() == "text/plain":
+                    texts.append(part.get_payload(decode=True).decode())
+        return texts
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Controller, Mailbox]]:
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        yield controller, mailbox
+    finally:
+        controller.stop()
+
+
+def find_link(text: str, path_fragment: str) -> str:
+    """The first URL in an email body whose path contains `path_fragment`."""
+    for url in re.findall(r"https?://\S+", text):
+        if path_fragment in url:
+            return url
+    raise AssertionError(f"no link containing {path_fragment!r} in:\n{text}")

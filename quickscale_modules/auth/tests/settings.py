@@ -1,0 +1,96 @@
+"""Django settings for the auth module's own tests: a minimal project using the helpers.
+
+QS_AUTH_TEST_DB=postgres switches the database to QUICKSCALE_TEST_DATABASE_URL (the
+PostgreSQL run is driven by test_postgres.py in a subprocess).
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from quickscale_modules.auth import settings as qs_auth
+
+TESTS_DIR = Path(__file__).resolve().parent
+
+SECRET_KEY = "auth-module-tests-only"
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+USE_TZ = True
+USE_I18N = True
+LANGUAGE_CODE = "en"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "qs_auth_testapp",
+    *qs_auth.installed_apps(),
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    *qs_auth.MIDDLEWARE,
+]
+
+AUTHENTICATION_BACKENDS = qs_auth.AUTHENTICATION_BACKENDS
+AUTH_USER_MODEL = "qs_auth_testapp.User"
+globals().update(qs_auth.allauth_settings(debug=True))
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+ROOT_URLCONF = "urls"
+STATIC_URL = "/static/"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [TESTS_DIR / "templates"],  # plays the role of custom_frontend/templates
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+# Rate limits live in the cache: a real (in-process) one, cleared between tests.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests only
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+DEFAULT_FROM_EMAIL = "Acme <no-reply@acme.test>"
+
+
+def _postgres(url: str) -> dict[str, object]:
+    parts = urlsplit(url)
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": parts.path.lstrip("/"),
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "127.0.0.1",
+        "PORT": str(parts.port or 5432),
+        # Unique per process: other packages' suites share this server.
+        "TEST": {"NAME": f"test_qs_auth_{os.getpid()}"},
+    }
+
+
+if os.environ.get("QS_AUTH_TEST_DB") == "postgres":
+    DATABASES = {"default": _postgres(os.environ["QUICKSCALE_TEST_DATABASE_URL"])}
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
