@@ -123,14 +123,32 @@ def split_commit(repo: Path, component: str) -> str:
 _UPLOAD_PACK = "git -c uploadpack.allowAnySHA1InWant=true upload-pack"
 
 
+def check_component(source: Source, component: str) -> None:
+    """Fail early, before anything is built, when a local source cannot provide ``component``.
+
+    Remote sources are checked when fetched (that needs the network anyway).
+    """
+    if source.local_path is None:
+        return
+    repo = source.local_path
+    inside = git.run(["rev-parse", "--show-toplevel"], repo, check=False)
+    if inside.returncode != 0 or Path(inside.stdout.strip()).resolve() != repo.resolve():
+        raise SourceError(
+            f"the source {repo} is not a git repository",
+            f"point --source (or {SOURCE_ENV}) at a git checkout of QuickScale",
+        )
+    prefix = component_prefix(component)
+    if git.run(["rev-parse", "--verify", "-q", f"HEAD:{prefix}"], repo, check=False).returncode:
+        raise SourceError(
+            f"the source {repo} has no committed '{prefix}/'",
+            f"point --source (or {SOURCE_ENV}) at a QuickScale checkout with '{prefix}/' committed",
+        )
+
+
 def fetch_component(source: Source, component: str, dest: Path) -> str:
     """Fetch ``component`` from ``source`` into the repository ``dest``; return its commit."""
     if source.local_path is not None:
-        if not (source.local_path / ".git").exists():
-            raise SourceError(
-                f"the source {source.local_path} is not a git repository",
-                "point --source at a git checkout of QuickScale",
-            )
+        check_component(source, component)
         commit = split_commit(source.local_path, component)
         git.run(
             ["fetch", "-q", f"--upload-pack={_UPLOAD_PACK}", str(source.local_path), commit], dest

@@ -19,7 +19,7 @@ from quickscale_core import __version__, git
 from quickscale_core.errors import QuickScaleError, TargetExists
 from quickscale_core.generator.context import ProjectSpec
 from quickscale_core.generator.render import RenderedFile, render_tree
-from quickscale_core.source import Source, fetch_component, resolve_source
+from quickscale_core.source import Source, check_component, fetch_component, resolve_source
 
 CORE_PREFIX = "quickscale_core"
 _BUILD_MARK = ".quickscale-build-"
@@ -104,6 +104,7 @@ def create_project(
     _check_target(target)
     git.git_executable()
     resolved: Source = resolve_source(source)
+    check_component(resolved, "core")
 
     _remove_stale_builds(parent, spec.name)
     try:

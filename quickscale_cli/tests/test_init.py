@@ -1,0 +1,216 @@
+"""`quickscale init`: the happy path, every bad input, and interruption at any point."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from quickscale_core.errors import ExitCode
+
+
+def tree(path: Path) -> list[str]:
+    """Every entry under ``path`` (hidden ones included), to prove nothing was created."""
+    return sorted(str(p.relative_to(path)) for p in path.rglob("*"))
+
+
+def tracked_files(project: Path) -> dict[str, bytes]:
+    names = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=project, capture_output=True, check=True
+    ).stdout.split(b"\0")
+    return {n.decode(): (project / n.decode()).read_bytes() for n in names if n}
+
+
+def test_init_creates_a_git_project_with_core_embedded_by_squashed_subtree(run_cli, tmp_path):
+    result = run_cli("init", "acme", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    project = tmp_path / "acme"
+    for path in (
+        "manage.py",
+        "acme/settings.py",
+        "quickscale.yml",
+        ".env",
+        "quickscale_core/src/quickscale_core/settings.py",
+    ):
+        assert (project / path).is_file(), path
+    log = subprocess.run(
+        ["git", "log", "--format=%s"], cwd=project, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert len(log) >= 3
+    assert any(line.startswith("Squashed 'quickscale_core/' content from commit") for line in log)
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=project, capture_output=True, text=True, check=True
+    )
+    assert status.stdout == ""  # .env exists but is ignored, everything else committed
+    assert ".env" not in tracked_files(project)
+    assert "DJANGO_SECRET_KEY=" in (project / ".env").read_text()
+    # only the project, no leftover build directory
+    assert tree(tmp_path)[:1] == ["acme"] and not list(tmp_path.glob(".acme*"))
+
+
+def test_two_inits_give_identical_tracked_files(run_cli, tmp_path):
+    for where in ("one", "two"):
+        (tmp_path / where).mkdir()
+        assert run_cli("init", "acme", cwd=tmp_path / where).returncode == 0
+    one = tracked_files(tmp_path / "one" / "acme")
+    two = tracked_files(tmp_path / "two" / "acme")
+    assert one.keys() == two.keys()
+    assert [p for p in one if one[p] != two[p]] == []
+    # the random development key differs, and lives only in the ignored .env
+    env_one = (tmp_path / "one" / "acme" / ".env").read_text()
+    assert env_one != (tmp_path / "two" / "acme" / ".env").read_text()
+
+
+def test_init_into_an_existing_empty_directory_is_allowed(run_cli, tmp_path):
+    (tmp_path / "acme").mkdir()
+    assert run_cli("init", "acme", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "acme" / "manage.py").is_file()
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("My-App", "'My-App' is not a valid project name"),
+        ("class", "'class' is a Python keyword"),
+        ("django", "would shadow the 'django' module"),
+        ("test", "would shadow the 'test' module"),
+        ("site", "would shadow the 'site' module"),
+        ("quickscale_core", "would shadow the 'quickscale_core' module"),
+        ("a/b", "'a/b' is a path, not a project name"),
+        ("..", "'..' is a path, not a project name"),
+    ],
+)
+def test_bad_names_exit_2_with_one_line_and_create_nothing(run_cli, tmp_path, name, message):
+    result = run_cli("init", name, cwd=tmp_path)
+    assert result.returncode == ExitCode.USAGE
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert message in lines[0] and " — " in lines[0]  # the message, then the fix
+    assert tree(tmp_path) == []
+
+
+def test_existing_non_empty_directory_is_refused_and_left_untouched(run_cli, tmp_path):
+    (tmp_path / "acme").mkdir()
+    (tmp_path / "acme" / "notes.txt").write_text("mine")
+    result = run_cli("init", "acme", cwd=tmp_path)
+    assert result.returncode == ExitCode.FAILED
+    assert "directory 'acme' already exists and is not empty" in result.stderr
+    assert "choose another project name" in result.stderr
+    assert tree(tmp_path) == ["acme", "acme/notes.txt"]
+    assert (tmp_path / "acme" / "notes.txt").read_text() == "mine"
+
+
+def test_existing_file_with_the_name_is_refused(run_cli, tmp_path):
+    (tmp_path / "acme").write_text("a file")
+    result = run_cli("init", "acme", cwd=tmp_path)
+    assert result.returncode == ExitCode.FAILED
+    assert "'acme' already exists and is not a directory" in result.stderr
+    assert tree(tmp_path) == ["acme"]
+
+
+def test_missing_git_is_reported_with_how_to_install_it(run_cli, tmp_path):
+    empty_bin = tmp_path / "bin"
+    empty_bin.mkdir()
+    work = tmp_path / "work"
+    work.mkdir()
+    result = run_cli("init", "acme", cwd=work, env={"PATH": str(empty_bin)})
+    assert result.returncode == ExitCode.FAILED
+    assert result.stderr.strip() == (
+        "error: git was not found on PATH — install git "
+        "(e.g. 'apt-get install git' or 'brew install git') and retry"
+    )
+    assert tree(work) == []
+
+
+@pytest.mark.parametrize("kind", ["missing", "not-git", "no-core"])
+def test_unusable_source_is_refused(run_cli, tmp_path, kind):
+    source = tmp_path / "src"
+    if kind != "missing":
+        source.mkdir()
+    if kind == "no-core":
+        subprocess.run(["git", "init", "-q"], cwd=source, check=True)
+        (source / "README").write_text("x")
+        subprocess.run(["git", "add", "-A"], cwd=source, check=True)
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x"],
+            cwd=source,
+            check=True,
+        )
+    work = tmp_path / "work"
+    work.mkdir()
+    result = run_cli("init", "acme", "--source", str(source), cwd=work)
+    assert result.returncode == ExitCode.FAILED, result.stderr
+    expected = {
+        "missing": "does not exist",
+        "not-git": "is not a git repository",
+        "no-core": "has no committed 'quickscale_core/'",
+    }[kind]
+    assert expected in result.stderr and "--source" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert tree(work) == []
+
+
+@pytest.fixture
+def slow_git(tmp_path: Path) -> dict[str, str]:
+    """A PATH whose `git` is the real one, slowed down, so a signal lands mid-build."""
+    shim = tmp_path / "shim"
+    shim.mkdir()
+    real = subprocess.run(["which", "git"], capture_output=True, text=True).stdout.strip()
+    (shim / "git").write_text(f'#!/bin/sh\nsleep 0.05\nexec {real} "$@"\n')
+    (shim / "git").chmod(0o755)
+    return {"PATH": f"{shim}:{os.environ['PATH']}"}
+
+
+def _start_init(quickscale_bin: str, source_repo: Path, cwd: Path, env: dict[str, str]):
+    return subprocess.Popen(
+        [quickscale_bin, "init", "acme"],
+        cwd=cwd,
+        env={**os.environ, **env, "QUICKSCALE_SOURCE": str(source_repo)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_sigint_mid_build_leaves_nothing(quickscale_bin, source_repo, tmp_path, slow_git):
+    work = tmp_path / "work"
+    work.mkdir()
+    proc = _start_init(quickscale_bin, source_repo, work, slow_git)
+    time.sleep(0.4)
+    assert proc.poll() is None, "init finished before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == ExitCode.INTERRUPTED
+    assert "interrupted" in err
+    assert tree(work) == []  # neither acme/ nor the hidden build directory
+
+
+def test_sigkill_at_random_points_never_leaves_the_project(
+    quickscale_bin, source_repo, tmp_path, slow_git
+):
+    rng = random.Random(20261126)
+    work = tmp_path / "work"
+    work.mkdir()
+    killed = 0
+    for _ in range(6):
+        proc = _start_init(quickscale_bin, source_repo, work, slow_git)
+        time.sleep(rng.uniform(0.05, 0.6))
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate(timeout=60)
+        if proc.returncode == -signal.SIGKILL:
+            killed += 1
+            assert not (work / "acme").exists()
+        else:  # finished before the kill: then it must be complete
+            assert (work / "acme" / "quickscale_core" / "pyproject.toml").is_file()
+            subprocess.run(["rm", "-rf", str(work / "acme")], check=True)
+    assert killed >= 3, "the kills should mostly land while init is still running"
+    # a later init of the same name cleans what the killed ones left and succeeds
+    finished = _start_init(quickscale_bin, source_repo, work, {})
+    finished.communicate(timeout=60)
+    assert finished.returncode == 0
+    assert tree(work)[0] == "acme" and not list(work.glob(".acme*"))

@@ -1,0 +1,40 @@
+"""Project-name rules: each rejection names the fix; good names pass unchanged."""
+
+import pytest
+from quickscale_core.errors import ExitCode, InvalidProjectName
+from quickscale_core.names import validate_project_name
+
+
+@pytest.mark.parametrize("name", ["acme", "acme_site", "shop2", "_private"])
+def test_good_names_pass(name: str) -> None:
+    assert validate_project_name(name) == name
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment", "hint"),
+    [
+        ("", "empty", "acme"),
+        ("My-App", "not a valid project name", "try 'my_app'"),
+        ("2fast", "not a valid project name", "try 'fast'"),
+        ("Acme", "not a valid project name", "try 'acme'"),
+        ("class", "Python keyword", "class_site"),
+        ("match", "Python keyword", "match_site"),
+        ("django", "shadow the 'django' module", "django_site"),
+        ("test", "shadow the 'test' module", "test_site"),
+        ("site", "shadow the 'site' module", "site_site"),
+        ("json", "shadow the 'json' module", "json_site"),
+        ("quickscale_core", "shadow the 'quickscale_core' module", "quickscale_core_site"),
+        ("a/b", "is a path", "bare name"),
+        ("..", "is a path", "bare name"),
+        ("a..b", "is a path", "bare name"),
+        ("a\\b", "is a path", "bare name"),
+    ],
+)
+def test_bad_names_are_rejected_with_a_fix(name: str, fragment: str, hint: str) -> None:
+    with pytest.raises(InvalidProjectName) as caught:
+        validate_project_name(name)
+    error = caught.value
+    assert fragment in error.message
+    assert hint in error.hint
+    assert error.exit_code == ExitCode.USAGE
+    assert "\n" not in error.one_line()

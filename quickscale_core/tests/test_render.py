@@ -1,0 +1,94 @@
+"""Rendering the project template tree: complete, deterministic, strict."""
+
+from pathlib import Path
+
+import jinja2
+import pytest
+import yaml
+from quickscale_core.generator.context import ProjectSpec
+from quickscale_core.generator.render import render_tree, templates_root
+from quickscale_core.generator.scaffold import render_project
+
+from quickscale_core import pins
+
+EXPECTED = {
+    "manage.py",
+    "quickscale.yml",
+    "requirements.txt",
+    "requirements-dev.txt",
+    ".env.example",
+    ".gitignore",
+    ".dockerignore",
+    "README.md",
+    "pyproject.toml",
+    "Dockerfile",
+    "compose.yaml",
+    ".github/workflows/ci.yml",
+    "tests/test_site.py",
+    "custom_frontend/templates/base.html",
+    "custom_frontend/static/css/main.css",
+    "custom_frontend/static/js/app.js",
+    "custom_frontend/variants/default/static/css/variant.css",
+    "custom_frontend/variants/client_a/static/css/variant.css",
+    *(f"acme/{m}.py" for m in ("settings", "urls", "wsgi", "asgi", "backend_extensions")),
+    "acme/models.py",
+    "acme/migrations/0001_initial.py",
+}
+
+
+def test_project_tree_has_the_standard_layout() -> None:
+    files = render_project(ProjectSpec("acme"))
+    assert set(files) >= EXPECTED
+    assert any(p.startswith("custom_frontend/templates/components/") for p in files)
+    assert not any(p.endswith(".j2") or "__project__" in p or "/dot-" in p for p in files)
+    assert files["manage.py"].executable
+    assert not files["acme/settings.py"].executable
+
+
+def test_rendering_is_deterministic() -> None:
+    first = render_project(ProjectSpec("acme"))
+    second = render_project(ProjectSpec("acme"))
+    assert {p: f.content for p, f in first.items()} == {p: f.content for p, f in second.items()}
+    other = render_project(ProjectSpec("beta"))
+    assert other["beta/settings.py"].content != first["acme/settings.py"].content
+
+
+def test_quickscale_yml_is_schema_v1_with_the_brief_s_defaults() -> None:
+    data = yaml.safe_load(render_project(ProjectSpec("acme"))["quickscale.yml"].content)
+    assert data == {
+        "schema_version": 1,
+        "project": {"name": "acme", "version": "0.1.0"},
+        "theme": "starter",
+        "backend_extensions": "acme.backend_extensions",
+        "frontend": {"source": "./custom_frontend/", "variant": "default"},
+    }
+
+
+def test_every_requirement_is_pinned_exactly() -> None:
+    files = render_project(ProjectSpec("acme"))
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        lines = files[name].content.decode().splitlines()
+        reqs = [ln for ln in lines if ln and not ln.startswith(("#", "-e ", "-r "))]
+        assert reqs, name
+        assert all("==" in ln and ">" not in ln and "<" not in ln for ln in reqs), reqs
+    assert f"Django=={pins.DJANGO}" in files["requirements.txt"].content.decode()
+    assert "-e ./quickscale_core" in files["requirements.txt"].content.decode()
+
+
+def test_generated_python_compiles() -> None:
+    for path, rendered in render_project(ProjectSpec("acme")).items():
+        if path.endswith(".py"):
+            compile(rendered.content, path, "exec")
+
+
+def test_undefined_template_variable_is_an_error(tmp_path: Path, monkeypatch) -> None:
+    tree = tmp_path / "broken"
+    tree.mkdir()
+    (tree / "x.txt.j2").write_text("{{ nope }}")
+    monkeypatch.setattr("quickscale_core.generator.render.templates_root", lambda: tmp_path)
+    with pytest.raises(jinja2.UndefinedError):
+        render_tree("broken", {"project_name": "acme"})
+
+
+def test_templates_ship_inside_the_package() -> None:
+    assert (templates_root() / "project" / "quickscale.yml.j2").is_file()
