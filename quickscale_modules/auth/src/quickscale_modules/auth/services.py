@@ -11,6 +11,7 @@ from typing import Any
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_email
+from allauth.core import context as allauth_context
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
@@ -70,8 +71,11 @@ def is_verified(user: AbstractBaseUser) -> bool:
     return EmailAddress.objects.filter(user=user, primary=True, verified=True).exists()
 
 
-def send_verification_email(request: HttpRequest | None, user: AbstractBaseUser) -> bool:
-    """(Re)send the verification link for the primary address; False if already verified."""
+def send_verification_email(request: HttpRequest, user: AbstractBaseUser) -> bool:
+    """(Re)send the verification link for the primary address; False if already verified.
+
+    `request` gives the link its scheme and host (and allauth's email context).
+    """
     address = EmailAddress.objects.get_primary(user)
     if address is None:
         email = user_email(user)
@@ -82,5 +86,6 @@ def send_verification_email(request: HttpRequest | None, user: AbstractBaseUser)
         )
     if address.verified:
         return False
-    address.send_confirmation(request)
+    with allauth_context.request_context(request):
+        address.send_confirmation(request)
     return True
