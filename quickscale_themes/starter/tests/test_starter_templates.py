@@ -15,7 +15,7 @@ from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory, override_settings
 from django.views import defaults
-from html_audit import audit
+from quickscale_themes.starter.testing import audit
 
 pytestmark = pytest.mark.django_db
 

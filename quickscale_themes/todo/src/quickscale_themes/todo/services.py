@@ -1,0 +1,131 @@
+"""Every change to lists and items goes through here, and every function checks ownership.
+
+Functions take the acting ``user`` and ids (never model instances from a form), look the
+object up through :mod:`.selectors` with that user, and raise
+:class:`~quickscale_themes.todo.errors.TodoNotFound` for anything the user does not own:
+a view cannot forget the check because it never gets an unchecked object to act on.
+Invalid input raises Django's ``ValidationError`` keyed by field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from . import selectors
+from .models import TITLE_MAX_LENGTH, TodoItem, TodoList
+
+
+@contextmanager
+def _atomic() -> Iterator[None]:
+    """A transaction on the database the todo tables are routed to (multi-db safe)."""
+    with transaction.atomic(using=router.db_for_write(TodoList)):
+        yield
+
+
+def clean_title(title: str, *, what: str = "title") -> str:
+    """Strip and check a title; the same rule for lists and items."""
+    cleaned = " ".join(str(title or "").split())
+    if not cleaned:
+        raise ValidationError({"title": f"Enter a {what}."}, code="required")
+    if len(cleaned) > TITLE_MAX_LENGTH:
+        raise ValidationError(
+            {"title": f"Keep the {what} under {TITLE_MAX_LENGTH + 1} characters."},
+            code="max_length",
+        )
+    return cleaned
+
+
+def _require_user(user: Any) -> None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise PermissionDenied("Log in to manage to-do lists.")
+
+
+def _touch(todo_list: TodoList) -> None:
+    """Bump the list's ``updated_at`` so the overview shows recently used lists first."""
+    TodoList.objects.filter(pk=todo_list.pk).update(updated_at=timezone.now())
+
+
+def list_create(*, owner: Any, title: str) -> TodoList:
+    """Create a list owned by ``owner``."""
+    _require_user(owner)
+    return TodoList.objects.create(owner=owner, title=clean_title(title, what="list title"))
+
+
+def list_rename(*, user: Any, list_id: int, title: str) -> TodoList:
+    """Rename one of the user's lists."""
+    cleaned = clean_title(title, what="list title")
+    with _atomic():
+        todo_list = selectors.get_list_for_user(user, list_id, for_update=True)
+        todo_list.title = cleaned
+        todo_list.save(update_fields=["title", "updated_at"])
+    return todo_list
+
+
+def list_delete(*, user: Any, list_id: int) -> str:
+    """Delete one of the user's lists with its items; returns the title for the message."""
+    with _atomic():
+        todo_list = selectors.get_list_for_user(user, list_id, for_update=True)
+        title = todo_list.title
+        todo_list.delete()
+    return title
+
+
+def item_add(*, user: Any, list_id: int, title: str) -> TodoItem:
+    """Append an item to one of the user's lists."""
+    cleaned = clean_title(title, what="item")
+    with _atomic():
+        # Locking the list serialises concurrent appends, so positions stay unique.
+        todo_list = selectors.get_list_for_user(user, list_id, for_update=True)
+        last = todo_list.items.aggregate(last=Max("position"))["last"]
+        item = TodoItem.objects.create(
+            todo_list=todo_list, title=cleaned, position=0 if last is None else last + 1
+        )
+        _touch(todo_list)
+    return item
+
+
+def item_edit(*, user: Any, item_id: int, title: str) -> TodoItem:
+    """Change the title of an item on one of the user's lists."""
+    cleaned = clean_title(title, what="item")
+    with _atomic():
+        item = selectors.get_item_for_user(user, item_id, for_update=True)
+        item.title = cleaned
+        item.save(update_fields=["title", "updated_at"])
+        _touch(item.todo_list)
+    return item
+
+
+def item_set_done(*, user: Any, item_id: int, done: bool) -> TodoItem:
+    """Mark an item done or not done. Idempotent, so a double-submitted form is harmless."""
+    with _atomic():
+        item = selectors.get_item_for_user(user, item_id, for_update=True)
+        if item.done != done:
+            item.done = done
+            item.done_at = timezone.now() if done else None
+            item.save(update_fields=["done", "done_at", "updated_at"])
+            _touch(item.todo_list)
+    return item
+
+
+def item_toggle(*, user: Any, item_id: int) -> TodoItem:
+    """Flip an item's done state (for callers that do not know the current state)."""
+    item = selectors.get_item_for_user(user, item_id)
+    return item_set_done(user=user, item_id=item.pk, done=not item.done)
+
+
+def item_delete(*, user: Any, item_id: int) -> TodoList:
+    """Delete an item; returns its list so the caller can show what is left."""
+    with _atomic():
+        item = selectors.get_item_for_user(user, item_id, for_update=True)
+        todo_list = item.todo_list
+        todo_list.items.filter(position__gt=item.position).update(position=F("position") - 1)
+        item.delete()
+        _touch(todo_list)
+    return todo_list

@@ -1,0 +1,11 @@
+"""URLconf of the todo tests, wired the way a generated project wires the theme."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("quickscale_themes.starter.urls")),
+    path("todo/", include("quickscale_themes.todo.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+]
