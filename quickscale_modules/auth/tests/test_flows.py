@@ -229,3 +229,21 @@ def test_logout_is_post_only(client: Client) -> None:
     assert _logged_in_user_id(client) is not None  # a GET (e.g. an <img>) cannot log out
     client.post(reverse("account_logout"))
     assert _logged_in_user_id(client) is None
+
+
+def test_project_templates_override_the_modules(client: Client, tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
+    """A project's custom_frontend/templates (a DIRS entry) beats the module's templates."""
+    custom = tmp_path / "custom_frontend" / "templates" / "account"
+    custom.mkdir(parents=True)
+    (custom / "login.html").write_text(
+        '{% extends "account/base_entrance.html" %}'
+        "{% block head_title %}Client sign-in{% endblock head_title %}"
+        '{% block content %}<p id="client-branding">Acme sign-in</p>{% endblock content %}'
+    )
+    templates = [dict(settings.TEMPLATES[0])]
+    templates[0]["DIRS"] = [tmp_path / "custom_frontend" / "templates", *templates[0]["DIRS"]]
+    settings.TEMPLATES = templates
+    body = client.get(reverse("account_login")).content.decode()
+    assert '<p id="client-branding">Acme sign-in</p>' in body
+    assert "<title>Client sign-in · Acme</title>" in body
+    assert 'data-layout="project-base"' in body

@@ -68,7 +68,7 @@ def get_or_create_user_by_email(
 
 def is_verified(user: AbstractBaseUser) -> bool:
     """True when the user's primary email address has been verified."""
-    return EmailAddress.objects.filter(user=user, primary=True, verified=True).exists()
+    return bool(EmailAddress.objects.filter(user=user, primary=True, verified=True).exists())
 
 
 def send_verification_email(request: HttpRequest, user: AbstractBaseUser) -> bool:

@@ -58,7 +58,7 @@ def _language_candidates(name: str, ext: str, language: str | None) -> list[str]
 
 def _render(name: str, ext: str, context: Mapping[str, Any], language: str | None) -> str:
     template = select_template(_language_candidates(name, ext, language))
-    return template.render(dict(context)).strip()
+    return str(template.render(dict(context))).strip()
 
 
 def render_templated_email(
@@ -129,9 +129,9 @@ class NotificationService:
             message.attach_alternative(rendered.html, "text/html")
         # anymail reads these attributes; other backends ignore them.
         if tags:
-            message.tags = list(tags)  # type: ignore[attr-defined]
+            message.tags = list(tags)
         if metadata:
-            message.metadata = dict(metadata)  # type: ignore[attr-defined]
+            message.metadata = dict(metadata)
         message.send(fail_silently=False)
         return _sent(message)
 
