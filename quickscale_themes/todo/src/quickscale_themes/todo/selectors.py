@@ -12,9 +12,14 @@ from .models import TodoItem, TodoList
 
 def lists_for_user(user: Any) -> QuerySet[TodoList]:
     """The user's lists, most recently changed first, with item counts for the overview."""
-    return TodoList.objects.owned_by(user).annotate(
-        item_count=Count("items"),
-        done_count=Count("items", filter=Q(items__done=True)),
+    # Explicit order_by: Django drops Meta.ordering from GROUP BY (annotated) queries.
+    return (
+        TodoList.objects.owned_by(user)
+        .annotate(
+            item_count=Count("items"),
+            done_count=Count("items", filter=Q(items__done=True)),
+        )
+        .order_by("-updated_at", "-pk")
     )
 
 
