@@ -17,6 +17,10 @@ from quickscale_cli import __version__
 # name -> "module:attribute" of a click.Command, loaded on first use.
 COMMANDS: dict[str, str] = {
     "init": "quickscale_cli.commands.init:init",
+    "update": "quickscale_cli.commands.update:update",
+    "publish": "quickscale_cli.commands.publish:publish",
+    "sync": "quickscale_cli.commands.sync:sync",
+    "extract": "quickscale_cli.commands.extract:extract",
 }
 
 
@@ -44,6 +48,10 @@ class LazyGroup(click.Group):
 
 SHORT_HELP: dict[str, str] = {
     "init": "Create a new Django project that runs, passes its tests and is deployable.",
+    "update": "Pull newer core/modules/themes into this project (git subtree, squashed).",
+    "publish": "In the monorepo: publish split branches core, modules/*, themes/* (and tags).",
+    "sync": "Send this project's changes to embedded code back to the source as a branch.",
+    "extract": "Copy client code into a new module of the source, on a review branch.",
 }
 
 

@@ -63,9 +63,50 @@ def run(
     return proc
 
 
+def run_bytes(
+    args: Sequence[str],
+    cwd: Path,
+    *,
+    data: bytes = b"",
+    env: Mapping[str, str] | None = None,
+) -> bytes:
+    """Run ``git ARGS`` with ``data`` on stdin and return raw stdout.
+
+    Blob contents and binary patches must pass through untouched, so no text decoding.
+    """
+    full_env = dict(os.environ)
+    full_env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C"})
+    if env:
+        full_env.update(env)
+    proc = subprocess.run(
+        [git_executable(), *args], cwd=cwd, env=full_env, input=data, capture_output=True
+    )
+    if proc.returncode != 0:
+        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        last = detail[-1] if detail else f"exit status {proc.returncode}"
+        raise GitError(f"'git {' '.join(args[:2])}' failed: {last}")
+    return proc.stdout
+
+
+def run_bytes_ok(
+    args: Sequence[str], cwd: Path, *, data: bytes, env: Mapping[str, str] | None = None
+) -> bool:
+    """Like :func:`run_bytes` but report success instead of raising (e.g. ``git apply``)."""
+    try:
+        run_bytes(args, cwd, data=data, env=env)
+    except GitError:
+        return False
+    return True
+
+
 def output(args: Sequence[str], cwd: Path) -> str:
     """Stdout of a git command, stripped."""
     return run(args, cwd).stdout.strip()
+
+
+def output_env(args: Sequence[str], cwd: Path, env: Mapping[str, str]) -> str:
+    """Stdout of a git command run with extra environment (e.g. a private index)."""
+    return run(args, cwd, env=env).stdout.strip()
 
 
 def identity_env(cwd: Path) -> dict[str, str]:

@@ -1,0 +1,250 @@
+"""``quickscale update``: pull newer components into a client project, squashed.
+
+Wraps ``git subtree merge --squash`` (the second half of ``git subtree pull``): the new
+upstream tree becomes a squash commit whose parent is the previous squash commit, so the
+previous squash is always the merge base and the client's own edits to embedded code are
+merged, not overwritten. ``check`` computes the same plan and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quickscale_core import git
+from quickscale_core.distribution import components as comps
+from quickscale_core.distribution import repo as repos
+from quickscale_core.distribution.components import Component
+from quickscale_core.distribution.errors import IncompatibleError, RefusedError, UpdateConflict
+from quickscale_core.distribution.upstream import (
+    Upstream,
+    bring,
+    ensure_split_present,
+    locate,
+)
+from quickscale_core.distribution.versions import compare, core_allows, read_metadata
+from quickscale_core.errors import GitError, UsageError
+from quickscale_core.source import Source, resolve_source
+
+ABORT_COMMAND = "git merge --abort"
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Plan:
+    """What updating one component would do (``update --check`` prints these)."""
+
+    component: Component
+    embedded_version: str | None
+    available_version: str | None
+    embedded_commit: str
+    available_commit: str
+    status: str  # up-to-date | update-available | changed | older | incompatible
+    detail: str = ""
+    upstream: Upstream | None = field(default=None, repr=False)
+
+    @property
+    def actionable(self) -> bool:
+        """Whether ``update`` would bring something (exit code 3 for ``--check``)."""
+        return self.status in {"update-available", "changed"}
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "component": self.component.id,
+            "prefix": self.component.prefix,
+            "embedded": {"version": self.embedded_version, "commit": self.embedded_commit},
+            "available": {"version": self.available_version, "commit": self.available_commit},
+            "status": self.status,
+            "detail": self.detail,
+        }
+
+
+@dataclass
+class Result:
+    """An applied update."""
+
+    component: Component
+    old_version: str | None
+    new_version: str | None
+    commit: str  # the merge commit in the client, or HEAD if nothing changed
+    files: list[tuple[str, str]]  # (status letter, path)
+    changed: bool
+
+
+def _targets(client: Path, kind: str | None, name: str | None) -> list[Component]:
+    embedded = comps.present(client)
+    chosen = comps.select(embedded, kind, name)
+    if not chosen:
+        wanted = kind if kind and not name else f"{kind}/{name}" if kind else "any component"
+        prefix = Component(kind, name or "").prefix if kind and (name or kind == "core") else ""
+        raise RefusedError(
+            f"{wanted} is not embedded in this project"
+            + (f" (no {prefix}/ at HEAD)" if prefix else ""),
+            "embed it first with 'git subtree add --squash --prefix=<dir> <source> <branch>' "
+            "(see docs/distribution.md), or check --component/--name",
+        )
+    return chosen
+
+
+def _core_version(client: Path) -> str | None:
+    return read_metadata(client, "HEAD", "quickscale_core").version
+
+
+def _compat_problem(client: Path, component: Component, upstream: Upstream) -> str:
+    """Why this update would break a declared core-compatibility range ('' if it would not)."""
+    if component.kind == "core":
+        new_core = read_metadata(upstream.repo, upstream.commit).version
+        for other in comps.present(client):
+            if other.kind == "core":
+                continue
+            declared = read_metadata(client, "HEAD", other.prefix).core_compatibility
+            if not core_allows(declared, new_core):
+                return (
+                    f"core {new_core} is outside {other.id}'s core-compatibility '{declared}'"
+                    f" — update {other.id} first, or pass --ref with an older core release"
+                )
+        return ""
+    declared = read_metadata(upstream.repo, upstream.commit).core_compatibility
+    core = _core_version(client)
+    if not core_allows(declared, core):
+        return (
+            f"{component.id} needs core '{declared}' but this project embeds core {core}"
+            " — run 'quickscale update --component core' first"
+        )
+    return ""
+
+
+def plan_one(client: Path, component: Component, source: Source, ref: str | None) -> Plan:
+    squash = repos.latest_squash(client, component)
+    upstream = locate(source, component, ref, client)
+    embedded = read_metadata(client, squash.squash).version
+    available = read_metadata(upstream.repo, upstream.commit).version
+    same_tree = repos.tree_of(client, squash.squash) == repos.tree_of(
+        upstream.repo, upstream.commit
+    )
+    order = compare(embedded, available)
+    if same_tree or upstream.commit == squash.split:
+        status, detail = "up-to-date", ""
+    elif order < 0:
+        status, detail = "older", "the source has an older version than the one embedded"
+    else:
+        problem = _compat_problem(client, component, upstream)
+        if problem:
+            status, detail = "incompatible", problem
+        elif order > 0:
+            status, detail = "update-available", ""
+        else:
+            status, detail = "changed", "same version, different content (unreleased changes)"
+    return Plan(
+        component,
+        embedded,
+        available,
+        squash.split,
+        upstream.commit,
+        status,
+        detail,
+        upstream,
+    )
+
+
+def check(
+    path: Path, kind: str | None, name: str | None, source_arg: str | None, ref: str | None
+) -> list[Plan]:
+    """Compare every selected embedded component with the source; write nothing."""
+    client = repos.toplevel(path)
+    source = resolve_source(source_arg)
+    return [plan_one(client, c, source, ref) for c in _targets(client, kind, name)]
+
+
+def _touched(client: Path, before: str, after: str) -> list[tuple[str, str]]:
+    out = git.output(["diff", "--name-status", "--no-renames", before, after], client)
+    pairs = [line.split("\t", 1) for line in out.splitlines() if "\t" in line]
+    return [(status, path) for status, path in pairs]
+
+
+def _conflicts(client: Path) -> list[str]:
+    out = git.output(["diff", "--name-only", "--diff-filter=U"], client)
+    return [line for line in out.splitlines() if line]
+
+
+def apply_one(client: Path, plan: Plan, source: Source, progress: Progress) -> Result:
+    """Squash-merge one component; on conflict leave the merge for the user to finish."""
+    component = plan.component
+    head = git.output(["rev-parse", "HEAD"], client)
+    if plan.status == "up-to-date":
+        return Result(component, plan.embedded_version, plan.available_version, head, [], False)
+    if plan.status == "incompatible":
+        raise IncompatibleError(plan.detail.split(" — ")[0], plan.detail.split(" — ")[-1])
+    assert plan.upstream is not None
+    progress(f"Fetching {component.id} {plan.available_version or ''}".rstrip())
+    bring(plan.upstream, client, source)
+    ensure_split_present(client, plan.embedded_commit, source)
+    old, new = plan.embedded_version or "?", plan.available_version or "?"
+    message = (
+        f"Update {component.prefix} {old} -> {new} (git subtree, squashed) "
+        f"from {plan.available_commit[:12]}"
+    )
+    progress(f"Merging {component.prefix} {old} -> {new}")
+    merged = git.run(
+        [
+            "subtree",
+            "merge",
+            "-q",
+            f"--prefix={component.prefix}",
+            "--squash",
+            "-m",
+            message,
+            plan.available_commit,
+        ],
+        client,
+        env=git.identity_env(client),
+        check=False,
+    )
+    if merged.returncode != 0:
+        conflicted = _conflicts(client)
+        if conflicted:
+            raise UpdateConflict(component.id, conflicted, ABORT_COMMAND)
+        if repos.merge_in_progress(client):
+            git.run(["merge", "--abort"], client, check=False)
+        detail = (merged.stderr.strip() or merged.stdout.strip() or "failed").splitlines()[-1]
+        raise GitError(
+            f"git subtree merge of {component.prefix} failed: {detail}",
+            "nothing was changed; see docs/distribution.md for the manual commands",
+        )
+    after = git.output(["rev-parse", "HEAD"], client)
+    return Result(component, old, new, after, _touched(client, head, after), after != head)
+
+
+def update(
+    path: Path,
+    kind: str,
+    name: str | None,
+    source_arg: str | None,
+    ref: str | None,
+    progress: Progress | None = None,
+) -> list[Result]:
+    """Update the selected components, one squashed merge commit each.
+
+    Everything is checked first (clean tree, branch, squash history, source reachable,
+    compatibility) so a refusal changes nothing; components are then merged in order and
+    a conflict stops at the component that conflicted.
+    """
+    say = progress or (lambda _m: None)
+    if ref is not None and (kind != "core" and name is None):
+        raise UsageError("--ref needs a single component", "add --name NAME (or use core)")
+    client = repos.ready_for_change(path)
+    source = resolve_source(source_arg)
+    plans = [plan_one(client, c, source, ref) for c in _targets(client, kind, name)]
+    for plan in plans:
+        if plan.status == "incompatible":
+            head, _, fix = plan.detail.partition(" — ")
+            raise IncompatibleError(head, fix)
+    results = []
+    for plan in plans:
+        if plan.status == "older" and ref is None:
+            # Never downgrade silently: only an explicit --ref may go back.
+            plan.status = "up-to-date"
+        results.append(apply_one(client, plan, source, say))
+    return results
