@@ -42,7 +42,7 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = qs_auth.AUTHENTICATION_BACKENDS
 AUTH_USER_MODEL = "qs_auth_testapp.User"
-globals().update(qs_auth.allauth_settings(debug=True))
+globals().update(qs_auth.allauth_settings(debug=True, ACCOUNT_EMAIL_SUBJECT_PREFIX="[Acme] "))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 ROOT_URLCONF = "urls"

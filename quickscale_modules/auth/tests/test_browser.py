@@ -58,20 +58,36 @@ def _wait_for_email(mailbox: Mailbox, count: int, timeout: float = 15.0) -> str:
     return mailbox.bodies()[count - 1]
 
 
+@pytest.mark.parametrize("with_notifications", [False, True], ids=["auth", "auth+notifications"])
 def test_sign_up_verify_log_in_reset_password_in_chromium(
-    page, live_server, settings, smtp_server, artifacts_dir: Path
+    page, live_server, settings, smtp_server, artifacts_dir: Path, with_notifications: bool
 ) -> None:  # type: ignore[no-untyped-def]
+    """With notifications installed, the SMTP settings come from its helper the way a
+    generated project gets them (EMAIL_PROVIDER=smtp overriding the configured ESP), and
+    allauth's emails are sent by its service."""
     from playwright.sync_api import expect
 
     controller, mailbox = smtp_server
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = False
+    if with_notifications:
+        notifications = pytest.importorskip("quickscale_modules.notifications.settings")
+        settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, *notifications.INSTALLED_APPS]
+        env = {
+            "EMAIL_PROVIDER": "smtp",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(controller.port),
+        }
+        for key, value in notifications.email_settings("sendgrid", env=env, debug=False).items():
+            setattr(settings, key, value)
+    else:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = controller.port
+        settings.EMAIL_USE_TLS = False
     base = live_server.url
+    prefix = "with-notifications" if with_notifications else "auth-only"
 
     def shot(name: str) -> None:
-        page.screenshot(path=str(artifacts_dir / f"{name}.png"), full_page=True)
+        page.screenshot(path=str(artifacts_dir / f"{prefix}-{name}.png"), full_page=True)
 
     # Sign up.
     page.goto(f"{base}/accounts/signup/")
@@ -88,7 +104,10 @@ def test_sign_up_verify_log_in_reset_password_in_chromium(
     body = _wait_for_email(mailbox, 1)
     message = mailbox.messages[0]
     assert message["To"] == EMAIL
-    assert "Confirm" in message["Subject"]
+    if with_notifications:  # only the notifications service reads the `.en.txt` file
+        assert message["Subject"] == "[Acme] Confirm your Acme account (sent by notifications)"
+    else:
+        assert message["Subject"] == "[Acme] Please Confirm Your Email Address"
     page.goto(find_link(body, "/accounts/confirm-email/"))
     shot("03-confirm-email")
     page.get_by_role("button", name="Confirm").click()

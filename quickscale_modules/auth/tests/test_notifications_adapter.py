@@ -20,7 +20,7 @@ SIGNUP = {
 def test_without_notifications_allauths_own_sending_is_used(client: Client) -> None:
     assert "quickscale_modules.notifications" not in settings.INSTALLED_APPS
     client.post(reverse("account_signup"), SIGNUP)
-    assert mail.outbox[0].subject == "[testserver] Please Confirm Your Email Address"
+    assert mail.outbox[0].subject == "[Acme] Please Confirm Your Email Address"
 
 
 def test_with_notifications_installed_emails_use_its_per_language_templates(
@@ -33,7 +33,7 @@ def test_with_notifications_installed_emails_use_its_per_language_templates(
     with override_settings(INSTALLED_APPS=apps):
         client.post(reverse("account_signup"), SIGNUP)
     message = mail.outbox[0]
-    assert message.subject == "[testserver] Confirm your Acme account (sent by notifications)"
+    assert message.subject == "[Acme] Confirm your Acme account (sent by notifications)"
     assert message.to == ["ada@example.com"]
     assert message.from_email == "Acme <no-reply@acme.test>"
     assert "/accounts/confirm-email/" in message.body  # allauth's body template still used
