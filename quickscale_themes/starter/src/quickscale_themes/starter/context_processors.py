@@ -7,5 +7,5 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, str]:
-    """``site_name`` from ``settings.QUICKSCALE_SITE_NAME``; templates fall back to "QuickScale"."""
-    return {"site_name": getattr(settings, "QUICKSCALE_SITE_NAME", "QuickScale")}
+    """``quickscale_site_name`` from settings.QUICKSCALE_SITE_NAME (templates default it)."""
+    return {"quickscale_site_name": getattr(settings, "QUICKSCALE_SITE_NAME", "QuickScale")}
