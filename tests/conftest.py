@@ -1,0 +1,118 @@
+"""Fixtures of the end-to-end suite: real CLI, real venvs, real servers and databases."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from quickscale_core.testing import make_source_repo, monorepo_root
+
+ARTIFACTS = Path(os.environ.get("QUICKSCALE_ARTIFACTS", monorepo_root() / ".artifacts"))
+
+
+def require_service(variable: str, what: str) -> str:
+    """A real service's address from the environment: skipped locally, required in CI."""
+    value = os.environ.get(variable, "")
+    if not value:
+        if os.environ.get("CI"):
+            pytest.fail(f"{variable} is not set: CI must provide {what} (see .ci/run)")
+        pytest.skip(f"{variable} is not set, so {what} is not available here")
+    return value
+
+
+@pytest.fixture(scope="session")
+def quickscale_bin() -> str:
+    candidate = Path(sys.executable).with_name("quickscale")
+    found = str(candidate) if candidate.exists() else shutil.which("quickscale")
+    assert found, "the quickscale console script is not installed in this environment"
+    return found
+
+
+@pytest.fixture(scope="session")
+def source_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_source_repo(tmp_path_factory.mktemp("source") / "quickscale")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    return require_service("QUICKSCALE_TEST_DATABASE_URL", "a PostgreSQL server")
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = os.environ.get("QUICKSCALE_CHROMIUM", "/usr/bin/chromium")
+    if not Path(path).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium not found at {path}: CI must install it (see .ci/run)")
+        pytest.skip(f"no Chromium at {path}")
+    return path
+
+
+def run(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 600
+) -> subprocess.CompletedProcess[str]:
+    """Run a command; on failure show its output in the assertion message."""
+    result = subprocess.run(
+        args,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment a generated project sees: no variables of ours or of Django's."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "QUICKSCALE_", "VIRTUAL_ENV", "PYTHON"))
+        and k != "DATABASE_URL"
+    }
+    env.update(extra)
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(url: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return  # the server answers; the test checks the status
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not come up in {timeout}s")
+
+
+@pytest.fixture(scope="session")
+def served() -> Iterator[list[subprocess.Popen[bytes]]]:
+    """Servers started by tests, stopped at the end of the session whatever happens."""
+    processes: list[subprocess.Popen[bytes]] = []
+    yield processes
+    for proc in processes:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
