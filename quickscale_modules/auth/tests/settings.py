@@ -12,6 +12,9 @@ from quickscale_modules.auth import settings as qs_auth
 
 TESTS_DIR = Path(__file__).resolve().parent
 
+# Social login is off by default; test_social.py turns GitHub on in a subprocess.
+SOCIAL_PROVIDERS = {"github": {"SCOPE": ["user:email"]}} if os.environ.get("QS_AUTH_SOCIAL") else {}
+
 SECRET_KEY = "auth-module-tests-only"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
@@ -27,7 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "qs_auth_testapp",
-    *qs_auth.installed_apps(),
+    *qs_auth.installed_apps(SOCIAL_PROVIDERS),
 ]
 
 MIDDLEWARE = [
@@ -42,7 +45,13 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = qs_auth.AUTHENTICATION_BACKENDS
 AUTH_USER_MODEL = "qs_auth_testapp.User"
-globals().update(qs_auth.allauth_settings(debug=True, ACCOUNT_EMAIL_SUBJECT_PREFIX="[Acme] "))
+globals().update(
+    qs_auth.allauth_settings(
+        debug=True,
+        social_providers=SOCIAL_PROVIDERS or None,
+        ACCOUNT_EMAIL_SUBJECT_PREFIX="[Acme] ",
+    )
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 ROOT_URLCONF = "urls"

@@ -1,0 +1,79 @@
+"""Optional social login: GitHub enabled through the helpers, credentials from env.
+
+INSTALLED_APPS is fixed at start-up, so the outer test re-runs this file in a pytest
+subprocess with QS_AUTH_SOCIAL=1 (see settings.py); the inner tests do the checks.
+No network: the provider redirect is asserted, never followed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+INNER = bool(os.environ.get("QS_AUTH_SOCIAL"))
+inner_only = pytest.mark.skipif(not INNER, reason="runs inside the social-enabled subprocess")
+
+
+@pytest.mark.skipif(INNER, reason="outer driver")
+def test_social_enabled_suite_passes() -> None:
+    pytest.importorskip("jwt", reason="needs django-allauth[socialaccount]")
+    env = {
+        **os.environ,
+        "QS_AUTH_SOCIAL": "1",
+        "GITHUB_CLIENT_ID": "qs-client-id",
+        "GITHUB_CLIENT_SECRET": "qs-client-secret",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_social.py"],
+        cwd=PACKAGE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert re.search(r"\b3 passed\b", result.stdout), result.stdout[-2000:]
+
+
+@inner_only
+@pytest.mark.django_db
+def test_login_page_offers_the_configured_provider(client: Client) -> None:
+    body = client.get(reverse("account_login")).content.decode()
+    assert 'href="/accounts/github/login/' in body
+    assert "GitHub" in body
+
+
+@inner_only
+@pytest.mark.django_db
+def test_provider_login_redirects_with_client_id_from_env(client: Client) -> None:
+    response = client.post("/accounts/github/login/")
+    assert response.status_code == 302
+    target = urlsplit(response["Location"])
+    assert (target.scheme, target.netloc, target.path) == (
+        "https",
+        "github.com",
+        "/login/oauth/authorize",
+    )
+    query = parse_qs(target.query)
+    assert query["client_id"] == ["qs-client-id"]
+    assert query["redirect_uri"] == ["http://testserver/accounts/github/login/callback/"]
+    assert query["scope"] == ["user:email"]
+    assert query["state"][0]  # CSRF protection of the OAuth round trip
+
+
+@inner_only
+@pytest.mark.django_db
+def test_provider_login_by_get_does_not_leave_the_site(client: Client) -> None:
+    """SOCIALACCOUNT_LOGIN_ON_GET=False: a GET shows a confirmation form, no redirect."""
+    response = client.get("/accounts/github/login/")
+    assert response.status_code == 200
+    assert "<form" in response.content.decode()
