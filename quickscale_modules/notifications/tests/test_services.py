@@ -118,3 +118,14 @@ def test_smtp_option_delivers_to_a_real_smtp_server(smtp_server) -> None:  # typ
     parts = {part.get_content_type(): part for part in received.walk()}
     assert "Bonjour Ada" in parts["text/plain"].get_payload(decode=True).decode()
     assert "<strong>Ada</strong>" in parts["text/html"].get_payload(decode=True).decode()
+
+
+def test_shipped_example_template_renders_text_and_html() -> None:
+    rendered = render_templated_email("quickscale_notifications/email/example", {"name": "Ada"})
+    assert rendered.subject == "Hello Ada"
+    assert rendered.text.startswith("Hello Ada,")
+    assert rendered.html is not None and '<html lang="en">' in rendered.html
+    french = render_templated_email(
+        "quickscale_notifications/email/example", {"name": "Ada"}, language="fr"
+    )
+    assert french.html is not None and '<html lang="fr">' in french.html
