@@ -17,6 +17,9 @@ from quickscale_cli import __version__
 # name -> "module:attribute" of a click.Command, loaded on first use.
 COMMANDS: dict[str, str] = {
     "init": "quickscale_cli.commands.init:init",
+    "preview": "quickscale_cli.commands.preview:preview",
+    "generate": "quickscale_cli.commands.generate:generate",
+    "status": "quickscale_cli.commands.status:status",
     "update": "quickscale_cli.commands.update:update",
     "publish": "quickscale_cli.commands.publish:publish",
     "sync": "quickscale_cli.commands.sync:sync",
@@ -48,6 +51,9 @@ class LazyGroup(click.Group):
 
 SHORT_HELP: dict[str, str] = {
     "init": "Create a new Django project that runs, passes its tests and is deployable.",
+    "preview": "Show what 'generate' would change, file by file, with diffs (writes nothing).",
+    "generate": "Apply quickscale.yml to the project, merging your edits safely.",
+    "status": "Show generated files, your changes, and whether code matches the config.",
     "update": "Pull newer core/modules/themes into this project (git subtree, squashed).",
     "publish": "In the monorepo: publish split branches core, modules/*, themes/* (and tags).",
     "sync": "Send this project's changes to embedded code back to the source as a branch.",

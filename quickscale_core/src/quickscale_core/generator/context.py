@@ -2,11 +2,42 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any
 
 from quickscale_core import pins
+from quickscale_core.errors import ConfigError
+from quickscale_core.generator.customizations import ModelSpec, models_context, rules_context
 from quickscale_core.names import validate_project_name
+
+
+@dataclass(frozen=True)
+class Extension:
+    """What a module or theme adds to a generated project (wired in by later work).
+
+    Kept as plain data so wiring a module is a matter of filling these tuples: the
+    templates already lay them out in settings.py, urls.py and requirements.txt.
+    """
+
+    apps: tuple[str, ...] = ()  # INSTALLED_APPS entries, e.g. "quickscale_modules_auth"
+    url_includes: tuple[tuple[str, str], ...] = ()  # (prefix, "module.urls")
+    settings_lines: tuple[str, ...] = ()  # Python lines appended to settings.py
+    requirements: tuple[str, ...] = ()  # requirement lines, e.g. "-e ./quickscale_modules/auth"
+
+
+def normalize_frontend_source(source: str) -> str:
+    """``./custom_frontend/`` -> ``custom_frontend``; refuse paths leaving the project."""
+    text = source.strip().replace("\\", "/")
+    while text.startswith("./"):
+        text = text[2:]
+    path = PurePosixPath(text.rstrip("/") or "custom_frontend")
+    if path.is_absolute() or ".." in path.parts or str(path) in {"", "."}:
+        raise ConfigError(
+            f"frontend.source '{source}' must be a directory inside the project",
+            "write a relative path such as ./custom_frontend/",
+        )
+    return str(path)
 
 
 @dataclass(frozen=True)
@@ -21,6 +52,10 @@ class ProjectSpec:
     theme: str = "starter"
     frontend_source: str = "custom_frontend"
     frontend_variant: str = "default"
+    version: str = "0.1.0"
+    models: tuple[ModelSpec, ...] = ()
+    business_rules: tuple[str, ...] = ()
+    extensions: tuple[Extension, ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
         validate_project_name(self.name)
@@ -33,9 +68,16 @@ class ProjectSpec:
         return {
             "project_name": self.name,
             "project_title": self.title,
+            "project_version": self.version,
             "theme": self.theme,
-            "frontend_source": self.frontend_source.strip("./") or "custom_frontend",
+            "frontend_source": normalize_frontend_source(self.frontend_source),
             "frontend_variant": self.frontend_variant,
+            **models_context(self.name, self.models),
+            "business_rules": rules_context(self.business_rules),
+            "extra_apps": [app for ext in self.extensions for app in ext.apps],
+            "url_includes": [inc for ext in self.extensions for inc in ext.url_includes],
+            "settings_lines": [line for ext in self.extensions for line in ext.settings_lines],
+            "extra_requirements": [req for ext in self.extensions for req in ext.requirements],
             "pins": pins.as_dict(),
             "runtime_pins": pins.RUNTIME,
             "dev_pins": pins.DEV,

@@ -1,11 +1,14 @@
 """Render a template tree into an in-memory mapping of files.
 
 Conventions of a template tree (``templates/<tree>/``):
-- a path segment ``__project__`` becomes the project name;
+- a path segment ``__project__`` becomes the project name, and ``__frontend__`` the
+  directory of the project's directory frontend (``frontend.source``);
 - a segment starting with ``dot-`` becomes a dotfile (``dot-gitignore`` -> ``.gitignore``),
   so packaging tools never treat a template as their own ignore file;
 - a file ending in ``.j2`` is rendered by Jinja2 (undefined variables are errors) and
-  loses the suffix; any other file is copied byte for byte.
+  loses the suffix; any other file is copied byte for byte;
+- a non-empty template that renders to only whitespace produces no file: that is how a
+  file exists only for some configs (``{% if models %}…{% endif %}``).
 
 Rendering is deterministic: the same context gives the same bytes, in sorted order.
 """
@@ -35,10 +38,10 @@ def templates_root() -> Path:
     return Path(str(resources.files("quickscale_core.generator") / "templates"))
 
 
-def _target_path(relative: PurePosixPath, project_name: str) -> str:
+def _target_path(relative: PurePosixPath, project_name: str, frontend: str) -> str:
     parts = []
     for part in relative.parts:
-        part = part.replace("__project__", project_name)
+        part = part.replace("__project__", project_name).replace("__frontend__", frontend)
         if part.startswith("dot-"):
             part = "." + part[len("dot-") :]
         parts.append(part)
@@ -58,14 +61,17 @@ def render_tree(tree: str, context: Mapping[str, Any]) -> dict[str, RenderedFile
         autoescape=False,
     )
     project_name = str(context["project_name"])
+    frontend = str(context.get("frontend_source", "custom_frontend"))
     files: dict[str, RenderedFile] = {}
     for source in sorted(p for p in root.rglob("*") if p.is_file()):
         relative = PurePosixPath(source.relative_to(root).as_posix())
         if "__pycache__" in relative.parts:
             continue
-        target = _target_path(relative, project_name)
+        target = _target_path(relative, project_name, frontend)
         if source.name.endswith(".j2"):
             text = environment.get_template(relative.as_posix()).render(**context)
+            if not text.strip() and source.stat().st_size > 0:
+                continue
             content = text.encode("utf-8")
         else:
             content = source.read_bytes()

@@ -17,19 +17,16 @@ from pathlib import Path
 
 from quickscale_core import __version__, git
 from quickscale_core.errors import QuickScaleError, TargetExists
+from quickscale_core.generator import ownership
 from quickscale_core.generator.context import ProjectSpec
-from quickscale_core.generator.render import RenderedFile, render_tree
+from quickscale_core.generator.engine import NOT_MANAGED, render_project
+from quickscale_core.generator.render import RenderedFile
 from quickscale_core.source import Source, check_component, fetch_component, resolve_source
 
 CORE_PREFIX = "quickscale_core"
 _BUILD_MARK = ".quickscale-build-"
 
 Progress = Callable[[str], None]
-
-
-def render_project(spec: ProjectSpec) -> dict[str, RenderedFile]:
-    """Every tracked file of a new project (except the embedded subtree)."""
-    return render_tree("project", spec.template_context())
 
 
 def write_files(root: Path, files: Mapping[str, RenderedFile]) -> None:
@@ -118,7 +115,11 @@ def create_project(
         ) from error
     try:
         say("Rendering project files")
-        write_files(build, render_project(spec))
+        files = render_project(spec)
+        write_files(build, files)
+        # Ownership records, so a later `generate` knows what it wrote (and merges edits).
+        managed = {p: f.content for p, f in files.items() if p not in NOT_MANAGED}
+        ownership.write(build, managed, ownership.Records())
         (build / ".env").write_text(dev_env_file(spec), encoding="utf-8")
 
         say("Creating the git repository")

@@ -1,0 +1,87 @@
+"""Shared pieces of ``preview``, ``generate`` and ``status``: options and plan display."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from quickscale_core.generator.plan import Plan
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+STATUS_STYLE = {
+    "new": "green",
+    "unchanged": "dim",
+    "updated": "cyan",
+    "merged": "blue",
+    "conflict": "bold red",
+    "deleted-by-user": "yellow",
+    "removed": "magenta",
+    "kept": "yellow",
+}
+
+
+def directory_option(function: F) -> F:
+    """``-C/--directory``: the project (default: the nearest quickscale.yml upwards)."""
+    return click.option(
+        "--directory",
+        "-C",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Project directory (default: the nearest directory with a quickscale.yml).",
+    )(function)
+
+
+def format_option(function: F) -> F:
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="Output for people (text) or programs (json).",
+    )(function)
+
+
+def project_root(directory: Path | None) -> Path:
+    from quickscale_core.generator.engine import find_project_root
+
+    return find_project_root(directory if directory is not None else Path.cwd())
+
+
+def print_tree(plan: Plan, *, only_changes: bool = False) -> None:
+    """The plan as a file tree with each file's status (Rich, imported here)."""
+    from rich.console import Console
+    from rich.tree import Tree
+
+    console = Console(highlight=False, soft_wrap=True)
+    tree = Tree(f"[bold]{plan.root.name}/[/]")
+    branches: dict[str, Tree] = {"": tree}
+    for op in plan.ops:
+        if only_changes and not (op.writes or op.status.value != "unchanged"):
+            continue
+        parts = op.path.split("/")
+        for depth in range(1, len(parts)):
+            key = "/".join(parts[:depth])
+            if key not in branches:
+                parent = branches["/".join(parts[: depth - 1])]
+                branches[key] = parent.add(f"[bold]{parts[depth - 1]}/[/]")
+        style = STATUS_STYLE.get(op.status.value, "")
+        note = " (your edits kept)" if op.user_modified and op.status.value == "unchanged" else ""
+        label = f"{parts[-1]}  [{style}]{op.status.value}{note}[/]"
+        branches["/".join(parts[:-1])].add(label)
+    console.print(tree)
+
+
+def print_warnings(plan: Plan) -> None:
+    for warning in plan.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+
+
+def summary(plan: Plan) -> str:
+    counts = plan.counts()
+    return ", ".join(f"{count} {status}" for status, count in counts.items())

@@ -1,0 +1,110 @@
+"""``quickscale generate``: bring the project in line with quickscale.yml, safely."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+from types import FrameType
+
+import click
+from quickscale_core.errors import ExitCode, QuickScaleError
+
+from quickscale_cli.commands._generation import (
+    directory_option,
+    print_warnings,
+    project_root,
+    summary,
+)
+
+
+class GenerateInterrupted(QuickScaleError):
+    """Interrupted between atomic file writes: rerunning finishes the job."""
+
+    exit_code = ExitCode.INTERRUPTED
+
+
+def _interrupt_on_sigterm() -> None:
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+@click.command()
+@directory_option
+@click.option(
+    "--no-migrations",
+    is_flag=True,
+    help="Do not run 'manage.py makemigrations' after changing the models.",
+)
+def generate(directory: Path | None, no_migrations: bool) -> int:
+    """Apply the plan that 'quickscale preview' shows.
+
+    Files you never edited are updated; files you edited are merged with the new
+    output (3-way); a true conflict leaves standard conflict markers in the file and
+    exits 1; files you deleted stay deleted. Every write is atomic, and running
+    generate again after any interruption finishes the job. Exit 0 done (or nothing
+    to do), 1 conflicts or failed migrations, 130 interrupted.
+    """
+    from quickscale_core.generator.config_adapter import load_spec
+    from quickscale_core.generator.engine import apply_plan, models_changed, plan_project
+
+    _interrupt_on_sigterm()
+    root = project_root(directory)
+    spec = load_spec(root)
+    plan = plan_project(root, spec)
+    print_warnings(plan)
+    if plan.nothing_to_do:
+        click.echo("Nothing to do: the project matches quickscale.yml.")
+        return 0
+    catch_up = not plan.records_current
+    try:
+        apply_plan(plan)
+    except KeyboardInterrupt:
+        raise GenerateInterrupted(
+            "interrupted: some files are regenerated, others not yet (each is whole)",
+            "run 'quickscale generate' again to finish",
+        ) from None
+    for op in plan.ops:
+        if op.writes or op.status.value in {"conflict", "deleted-by-user", "kept"}:
+            click.echo(f"  {op.status.value:<16} {op.path}")
+    click.echo(f"Generated: {summary(plan)}.")
+    exit_code = 0
+    # A run killed before its records were written may also have missed its migrations.
+    if models_changed(plan, spec) or (catch_up and spec.models):
+        exit_code = _migrate(root, spec.name, no_migrations)
+    if plan.conflicts:
+        click.echo(f"{len(plan.conflicts)} file(s) have conflicts:", err=True)
+        for op in plan.conflicts:
+            click.echo(f"  conflict: {op.path}", err=True)
+        click.echo(
+            "Resolve the conflict markers (<<<<<<< … >>>>>>>) in each file, keeping the "
+            "lines you want, then run 'quickscale status'.",
+            err=True,
+        )
+        return 1
+    return exit_code
+
+
+def _migrate(root: Path, app: str, skip: bool) -> int:
+    """Create migrations for the changed models, or say exactly how to."""
+    from quickscale_core.generator.engine import migrations
+
+    where = "" if root == Path.cwd().resolve() else f"cd {os.path.relpath(root)} && "
+    command = f"{where}python manage.py makemigrations {app}"
+    if skip:
+        click.echo(f"Models changed. Next: {command}")
+        return 0
+    outcome = migrations(root, app)
+    if not outcome.ran:
+        click.echo(f"Models changed, but the project's environment was not found. Next: {command}")
+        return 0
+    if not outcome.ok:
+        click.echo(outcome.output, err=True)
+        click.echo(
+            f"error: makemigrations failed — fix the error above, then run: {command}", err=True
+        )
+        return 1
+    click.echo(outcome.output)
+    return 0

@@ -1,0 +1,47 @@
+"""``quickscale preview``: what ``generate`` would do, file by file. Writes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from quickscale_cli.commands._generation import (
+    directory_option,
+    format_option,
+    print_tree,
+    print_warnings,
+    project_root,
+    summary,
+)
+
+
+@click.command()
+@directory_option
+@format_option
+@click.option("--no-diff", is_flag=True, help="Show the file tree only, not the diffs.")
+def preview(directory: Path | None, output_format: str, no_diff: bool) -> int:
+    """Show the plan of 'quickscale generate': each file's status, then the diffs.
+
+    Statuses: new, unchanged, updated (you never edited it), merged (your edits and the
+    new output combined), conflict, deleted-by-user (stays deleted), removed (no longer
+    generated), kept (no longer generated but edited by you, so left in place).
+    Exit 0; nothing is written.
+    """
+    from quickscale_core.generator.engine import plan_project
+
+    plan = plan_project(project_root(directory))
+    if output_format == "json":
+        click.echo(json.dumps(plan.as_json(), indent=2, sort_keys=True))
+        return 0
+    print_tree(plan)
+    print_warnings(plan)
+    if not no_diff:
+        for op in plan.changes:
+            click.echo(op.diff(), nl=False)
+    if plan.nothing_to_do:
+        click.echo("Nothing to do: the project matches quickscale.yml.")
+    else:
+        click.echo(f"Plan: {summary(plan)}. Apply it with 'quickscale generate'.")
+    return 0

@@ -1,0 +1,46 @@
+"""``quickscale status``: generated files, your changes, and whether config and code agree."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from quickscale_cli.commands._generation import directory_option, format_option, project_root
+
+
+@click.command()
+@directory_option
+@format_option
+def status(directory: Path | None, output_format: str) -> int:
+    """Show what is generated, what you changed, and whether code matches quickscale.yml.
+
+    Exit 0 when a 'quickscale generate' would change nothing, 1 when it would (or when
+    conflict markers are still unresolved).
+    """
+    from quickscale_core.generator.engine import project_status
+
+    report = project_status(project_root(directory))
+    if output_format == "json":
+        click.echo(json.dumps({**asdict(report), "in_sync": report.in_sync}, indent=2))
+        return 0 if report.in_sync else 1
+    click.echo(f"Generated files: {len(report.generated)} (recorded in .quickscale/)")
+    if report.user_modified:
+        click.echo(f"Changed by you ({len(report.user_modified)}):")
+        for path in report.user_modified:
+            click.echo(f"  {path}")
+    for path in report.deleted_by_user:
+        click.echo(f"Deleted by you (stays deleted): {path}")
+    for path in report.conflicts:
+        click.echo(f"Unresolved conflict: {path}")
+    for warning in report.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    if report.in_sync:
+        click.echo("In sync: the code matches quickscale.yml.")
+        return 0
+    click.echo(f"Out of sync: 'quickscale generate' would change {len(report.pending)} file(s):")
+    for path, state in report.pending:
+        click.echo(f"  {state:<16} {path}")
+    return 1

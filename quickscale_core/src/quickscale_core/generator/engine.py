@@ -1,0 +1,182 @@
+"""``preview``, ``generate`` and ``status`` of an existing project, as library calls.
+
+plan_project() computes (writes nothing); apply_plan() writes every file atomically,
+then the ownership records; migrations() runs the project's makemigrations when the
+project's Python environment can. The CLI only formats what these return.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from quickscale_core.errors import ConfigError, UsageError
+from quickscale_core.generator import ownership
+from quickscale_core.generator.atomic import remove_file, remove_stale_temporaries, write_atomic
+from quickscale_core.generator.config_adapter import CONFIG_FILE, load_spec
+from quickscale_core.generator.context import ProjectSpec, normalize_frontend_source
+from quickscale_core.generator.plan import Plan, Status, compute_plan, removed_models
+from quickscale_core.generator.render import RenderedFile, render_tree
+
+# Files the generator renders once at ``init`` and then never manages: the config is
+# the user's input, not the generator's output.
+NOT_MANAGED = frozenset({CONFIG_FILE})
+
+
+def render_project(spec: ProjectSpec) -> dict[str, RenderedFile]:
+    """Every file ``init`` writes for ``spec`` (except .env and the embedded subtree)."""
+    return render_tree("project", spec.template_context())
+
+
+def managed_files(spec: ProjectSpec) -> dict[str, RenderedFile]:
+    """The files ``generate`` owns for ``spec``: path -> rendered file."""
+    return {p: f for p, f in render_project(spec).items() if p not in NOT_MANAGED}
+
+
+def find_project_root(start: Path) -> Path:
+    """The nearest directory at or above ``start`` holding a quickscale.yml."""
+    start = start.resolve()
+    for candidate in (start, *start.parents):
+        if (candidate / CONFIG_FILE).is_file():
+            return candidate
+    raise UsageError(
+        f"no {CONFIG_FILE} in {start} or any parent directory",
+        "run the command inside a project made by 'quickscale init', or pass --directory",
+    )
+
+
+def _check_variant(root: Path, spec: ProjectSpec, files: dict[str, RenderedFile]) -> None:
+    source = normalize_frontend_source(spec.frontend_source)
+    folder = f"{source}/variants/{spec.frontend_variant}"
+    generated = any(path.startswith(folder + "/") for path in files)
+    if not generated and not (root / folder).is_dir():
+        raise ConfigError(
+            f"frontend.variant '{spec.frontend_variant}' has no folder {folder}/",
+            f"create it (e.g. copy {source}/variants/default/) or pick an existing variant",
+        )
+
+
+def plan_project(root: Path, spec: ProjectSpec | None = None) -> Plan:
+    """The plan that brings the project at ``root`` in line with its config."""
+    root = root.resolve()
+    spec = spec or load_spec(root)
+    files = managed_files(spec)
+    _check_variant(root, spec, files)
+    plan = compute_plan(root, files)
+    models_path = f"{spec.name}/generated_models.py"
+    gone = removed_models(plan.previous.bases.get(models_path), plan.records.get(models_path))
+    for name in gone:
+        plan.warnings.append(
+            f"model {name} was removed from {CONFIG_FILE}: its table "
+            f"{spec.name}_{name.lower()} and every row in it will be DROPPED by the next "
+            f"'manage.py migrate'; back the data up first "
+            f"('python manage.py dumpdata {spec.name}.{name} > {name.lower()}.json'), "
+            "or put the model back in the config"
+        )
+    return plan
+
+
+def apply_plan(plan: Plan) -> None:
+    """Write the plan: each file atomically, then the records (bases, manifest last).
+
+    Every step is idempotent, so a run killed at any point converges when rerun: a file
+    already equal to its new render plans as unchanged, and the records catch up.
+    """
+    root = plan.root
+    touched = {(root / op.path).parent for op in plan.ops}
+    touched |= {ownership.base_path(root, path).parent for path in plan.records}
+    remove_stale_temporaries(touched | {root / ownership.RECORDS_DIR})
+    for op in plan.ops:
+        if not op.writes:
+            continue
+        target = root / op.path
+        if op.new is None:
+            remove_file(target, root)
+        else:
+            executable = op.executable or (target.exists() and os.access(target, os.X_OK))
+            write_atomic(target, op.new, executable=executable)
+    if not plan.records_current:
+        ownership.write(root, plan.records, plan.previous)
+
+
+@dataclass(frozen=True)
+class MigrationOutcome:
+    """What happened to migrations: ran (with output), or the command to run."""
+
+    ran: bool
+    ok: bool
+    command: str
+    output: str
+
+
+def project_python(root: Path) -> str | None:
+    """The Python that can run this project's manage.py: its .venv, else ours."""
+    for candidate in (root / ".venv" / "bin" / "python", root / ".venv" / "Scripts" / "python.exe"):
+        if candidate.is_file():
+            return str(candidate)
+    probe = subprocess.run(
+        [sys.executable, "-c", "import django, environ, quickscale_core"],
+        cwd=root,
+        capture_output=True,
+        check=False,
+    )
+    return sys.executable if probe.returncode == 0 else None
+
+
+def migrations(root: Path, app: str) -> MigrationOutcome:
+    """Run ``manage.py makemigrations APP`` when the project's environment is present."""
+    command = f"python manage.py makemigrations {app}"
+    python = project_python(root)
+    if python is None:
+        return MigrationOutcome(False, True, command, "")
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    proc = subprocess.run(
+        [python, "manage.py", "makemigrations", app, "--noinput"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    output = (proc.stdout + proc.stderr).strip()
+    return MigrationOutcome(True, proc.returncode == 0, command, output)
+
+
+def models_changed(plan: Plan, spec: ProjectSpec) -> bool:
+    """Whether this plan changes the generated models module."""
+    path = f"{spec.name}/generated_models.py"
+    return any(op.path == path and op.writes for op in plan.ops)
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """``quickscale status``: what is generated, what the user changed, and sync state."""
+
+    generated: list[str]
+    user_modified: list[str]
+    deleted_by_user: list[str]
+    pending: list[tuple[str, str]]  # (path, status) a generate would apply
+    conflicts: list[str]
+    warnings: list[str]
+
+    @property
+    def in_sync(self) -> bool:
+        return not self.pending and not self.conflicts
+
+
+def project_status(root: Path) -> StatusReport:
+    """Compare config, records and files; writes nothing."""
+    plan = plan_project(root)
+    pending = [(op.path, op.status.value) for op in plan.changes]
+    pending += [(p, "records") for p in ([] if plan.records_current else [ownership.MANIFEST])]
+    return StatusReport(
+        generated=sorted(plan.previous.paths),
+        user_modified=[op.path for op in plan.ops if op.user_modified],
+        deleted_by_user=[op.path for op in plan.by_status(Status.DELETED_BY_USER)],
+        pending=pending,
+        conflicts=[op.path for op in plan.conflicts],
+        warnings=plan.warnings,
+    )
