@@ -101,3 +101,25 @@ def test_every_provider_backend_imports_and_accepts_its_settings(name: str) -> N
 
 def test_provider_names_cover_console_and_smtp() -> None:
     assert {"console", "smtp", "sendgrid"} <= set(PROVIDER_NAMES)
+
+
+def test_provider_table_imports_without_django() -> None:
+    """The generator (which must not import Django) reads names and env vars from it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parent.parent / "src"
+    code = (
+        f"import sys; sys.path.insert(0, {str(src)!r}); "
+        "from quickscale_modules.notifications import providers as p; "
+        "print(p.DEFAULT_PROVIDER, ' '.join(p.env_vars('mailjet')), 'django' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [
+        "sendgrid",
+        "MAILJET_API_KEY",
+        "MAILJET_SECRET_KEY",
+        "MAILJET_API_URL",
+        "False",
+    ]
