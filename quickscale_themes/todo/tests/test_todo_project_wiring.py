@@ -14,10 +14,10 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
-
 from quickscale_themes.starter.models import AbstractStarterUser
-from quickscale_themes.todo import services
 from quickscale_themes.todo.models import TodoList
+
+from quickscale_themes.todo import services
 
 pytestmark = [pytest.mark.django_db(databases="__all__")]
 
