@@ -6,12 +6,14 @@ via the emailed link, log in with the new password.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import Mailbox, find_link
+from conftest import Mailbox, find_link, require
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,6 +34,8 @@ EMAIL = "grace@example.com"
 @pytest.fixture
 def page() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is required in CI (apt-get install chromium)")
         pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
@@ -69,7 +73,9 @@ def test_sign_up_verify_log_in_reset_password_in_chromium(
 
     controller, mailbox = smtp_server
     if with_notifications:
-        notifications = pytest.importorskip("quickscale_modules.notifications.settings")
+        notifications: Any = require(
+            "quickscale_modules.notifications.settings", "notifications integration"
+        )
         settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, *notifications.INSTALLED_APPS]
         env = {
             "EMAIL_PROVIDER": "smtp",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import require
 from django.conf import settings
 from django.core import mail
 from django.test import Client, override_settings
@@ -28,7 +29,7 @@ def test_with_notifications_installed_emails_use_its_per_language_templates(
 ) -> None:
     """tests/templates holds a `.en.txt` subject that only the notifications service
     looks up, so the subject proves which path sent the email."""
-    pytest.importorskip("quickscale_modules.notifications.services")
+    require("quickscale_modules.notifications.services", "notifications integration")
     apps = [*settings.INSTALLED_APPS, "anymail", "quickscale_modules.notifications"]
     with override_settings(INSTALLED_APPS=apps):
         client.post(reverse("account_signup"), SIGNUP)

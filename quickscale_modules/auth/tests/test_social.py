@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from conftest import require
 from django.test import Client
 from django.urls import reverse
 
@@ -25,7 +26,7 @@ inner_only = pytest.mark.skipif(not INNER, reason="runs inside the social-enable
 
 @pytest.mark.skipif(INNER, reason="outer driver")
 def test_social_enabled_suite_passes() -> None:
-    pytest.importorskip("jwt", reason="needs django-allauth[socialaccount]")
+    require("jwt", "social login needs django-allauth[socialaccount]")
     env = {
         **os.environ,
         "QS_AUTH_SOCIAL": "1",
