@@ -129,3 +129,8 @@ def test_shipped_example_template_renders_text_and_html() -> None:
         "quickscale_notifications/email/example", {"name": "Ada"}, language="fr"
     )
     assert french.html is not None and '<html lang="fr">' in french.html
+
+
+def test_error_inside_an_existing_html_template_is_not_swallowed() -> None:
+    with pytest.raises(TemplateDoesNotExist, match="missing_partial"):
+        render_templated_email("emails/broken", {})

@@ -61,6 +61,17 @@ def _render(name: str, ext: str, context: Mapping[str, Any], language: str | Non
     return str(template.render(dict(context))).strip()
 
 
+def _render_optional(
+    name: str, ext: str, context: Mapping[str, Any], language: str | None
+) -> str | None:
+    """None only when no candidate exists; errors inside a found template still raise."""
+    try:
+        template = select_template(_language_candidates(name, ext, language))
+    except TemplateDoesNotExist:
+        return None
+    return str(template.render(dict(context))).strip()
+
+
 def render_templated_email(
     template_prefix: str,
     context: Mapping[str, Any] | None = None,
@@ -71,10 +82,7 @@ def render_templated_email(
     with translation.override(language) if language else nullcontext():
         subject = " ".join(_render(f"{template_prefix}_subject", "txt", ctx, language).split())
         text = _render(f"{template_prefix}_message", "txt", ctx, language)
-        try:
-            html: str | None = _render(f"{template_prefix}_message", "html", ctx, language)
-        except TemplateDoesNotExist:
-            html = None
+        html = _render_optional(f"{template_prefix}_message", "html", ctx, language)
     return RenderedEmail(subject=subject, text=text, html=html)
 
 
