@@ -24,6 +24,8 @@ COMMANDS: dict[str, str] = {
     "publish": "quickscale_cli.commands.publish:publish",
     "sync": "quickscale_cli.commands.sync:sync",
     "extract": "quickscale_cli.commands.extract:extract",
+    "validate": "quickscale_cli.commands.validate:validate",
+    "config": "quickscale_cli.commands.config:config",
 }
 
 
@@ -58,6 +60,8 @@ SHORT_HELP: dict[str, str] = {
     "publish": "In the monorepo: publish split branches core, modules/*, themes/* (and tags).",
     "sync": "Send this project's changes to embedded code back to the source as a branch.",
     "extract": "Copy client code into a new module of the source, on a review branch.",
+    "validate": "Check quickscale.yml: every problem with file:line:column and a fix.",
+    "config": "Maintain quickscale.yml: upgrade it to the latest schema, print its schema.",
 }
 
 

@@ -1,0 +1,53 @@
+"""``quickscale validate [PATH]``: every problem of a quickscale.yml, compiler-style."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from quickscale_core.config import CONFIG_FILENAME, validate_path
+from quickscale_core.config.diagnostics import Diagnostic
+from quickscale_core.errors import ExitCode
+
+
+def summary(file: str, diagnostics: list[Diagnostic], schema_version: int | None) -> str:
+    """``quickscale.yml: valid (schema_version 1)`` or ``quickscale.yml: 2 errors, 1 warning``."""
+    errors = sum(d.is_error for d in diagnostics)
+    warnings = len(diagnostics) - errors
+
+    def count(n: int, word: str) -> str:
+        return f"{n} {word}{'s' if n != 1 else ''}"
+
+    if errors:
+        text = f"{file}: invalid, {count(errors, 'error')}"
+    else:
+        text = f"{file}: valid (schema_version {schema_version})"
+    return text + (f", {count(warnings, 'warning')}" if warnings else "")
+
+
+@click.command()
+@click.argument("path", required=False, default=CONFIG_FILENAME, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one 'FILE:LINE:COL: severity: key.path: message — fix' per line; "
+    "json: a list of {file, line, column, severity, path, message, hint}.",
+)
+@click.pass_context
+def validate(ctx: click.Context, path: Path, output_format: str) -> None:
+    """Check the config at PATH (default ./quickscale.yml) and report every problem.
+
+    Exit codes: 0 valid (warnings allowed), 1 invalid, 2 the file cannot be read.
+    """
+    result = validate_path(path, file=str(path))
+    if output_format == "json":
+        click.echo(json.dumps([d.to_dict() for d in result.diagnostics], indent=2))
+    else:
+        for diagnostic in result.diagnostics:
+            click.echo(diagnostic.format())
+        click.echo(summary(str(path), result.diagnostics, result.schema_version))
+    ctx.exit(int(ExitCode.OK if result.ok else ExitCode.FAILED))

@@ -1,0 +1,253 @@
+"""The shipped JSON Schemas and the translation of their errors into located diagnostics.
+
+jsonschema reports *what* failed in schema vocabulary ("Additional properties are not
+allowed ('nmae' was unexpected)"); a user needs *where* and *what to do*. Each error is
+mapped to the key or value it concerns, reworded, and given a fix (a "did you mean" for a
+misspelt key or enum value, quotes for a version read as a number, ...).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from quickscale_core.config.diagnostics import (
+    Diagnostic,
+    KeyPath,
+    did_you_mean,
+    format_path,
+    quote_list,
+)
+from quickscale_core.config.loader import Document
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+
+SCHEMA_VERSIONS = (1, 2)
+LATEST_VERSION = SCHEMA_VERSIONS[-1]
+
+#: Keys the spec deprecated in every version (frontend keys other than source/variant too).
+DEPRECATED_KEYS: dict[str, str] = {
+    "features": "remove it; choose modules under 'modules:' (schema_version 2) instead",
+    "components": "remove it; choose modules under 'modules:' (schema_version 2) instead",
+    "technologies": "remove it; the stack is fixed (Django, PostgreSQL, htmx)",
+    "primary": "remove it; the theme is set with 'theme:'",
+}
+
+_TYPE_NAMES = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "nothing",
+}
+
+
+def schema_path(version: int) -> Path:
+    """Where the JSON Schema file of ``version`` is installed (for editors, docs)."""
+    return Path(str(resources.files("quickscale_core.config") / "schemas" / f"v{version}.json"))
+
+
+@functools.cache
+def load_schema(version: int) -> dict[str, Any]:
+    """The JSON Schema (Draft 2020-12) of ``version`` as a dict."""
+    schema: dict[str, Any] = json.loads(schema_path(version).read_text(encoding="utf-8"))
+    return schema
+
+
+@functools.cache
+def _validator(version: int) -> Draft202012Validator:
+    # Imported here: jsonschema costs ~50 ms and only validation needs it.
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(load_schema(version))
+
+
+def schema_diagnostics(doc: Document, version: int) -> Iterator[Diagnostic]:
+    """Every schema violation of ``doc`` against schema ``version``, located."""
+    for error in _validator(version).iter_errors(doc.data):
+        yield from _translate(error, doc)
+
+
+def describe(value: Any) -> str:
+    """How a value reads in a message: ``the number 1.0``, ``the text 'x'``, ``a list``."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    return "a list" if isinstance(value, list) else "a mapping"
+
+
+def capwords(name: str) -> str:
+    """``order_item`` / ``order item`` -> ``OrderItem`` (a suggested class name)."""
+    words = re.split(r"[^A-Za-z0-9]+", name)
+    text = "".join(w[:1].upper() + w[1:] for w in words if w).lstrip("0123456789")
+    return text or "MyModel"
+
+
+def snake_case(name: str) -> str:
+    """``UnitPrice`` / ``unit-price`` -> ``unit_price`` (a suggested field name)."""
+    text = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name)
+    text = re.sub(r"[^a-z0-9_]+", "_", text.lower()).strip("_").lstrip("0123456789_")
+    return text or "value"
+
+
+def _label(path: KeyPath) -> str:
+    """What the value at ``path`` is, for messages: "field type", "provider for payments"."""
+    names = [p for p in path if isinstance(p, str)]
+    last = names[-1] if names else ""
+    if last == "provider" and len(names) >= 2:
+        return f"provider for module '{names[-2]}'"
+    if last == "type" and "fields" in names:
+        return "field type"
+    if "social_providers" in names:
+        return "social provider"
+    if last in ("theme", "on_delete", "schedule"):
+        return last
+    return f"value for '{last}'" if last else "value"
+
+
+def _translate(error: ValidationError, doc: Document) -> Iterator[Diagnostic]:
+    path: KeyPath = tuple(error.absolute_path)
+    kind = error.validator
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    value = error.instance
+    if kind == "required":
+        for key in error.validator_value:
+            if isinstance(value, dict) and key not in value:
+                yield _missing(doc, path, key)
+        return
+    if kind == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        for key in value:
+            if key not in allowed:
+                yield _unknown_key(doc, (*path, key), allowed)
+        return
+    hint = str(schema.get("x-hint", ""))
+    if kind == "enum":
+        choices = list(error.validator_value)
+        guess = did_you_mean(value, [c for c in choices if isinstance(c, str)])
+        shown = repr(value) if isinstance(value, str) else describe(value)
+        message = f"{shown} is not a valid {_label(path)}"
+        hint = f"did you mean '{guess}'? " if guess else ""
+        hint += f"allowed: {quote_list(choices)}"
+        yield doc.error(path, message, hint)
+    elif kind == "type":
+        yield doc.error(path, *_wrong_type(doc, path, error.validator_value, value, hint))
+    elif kind == "pattern":
+        why = schema.get("patternErrorMessage", f"must match {error.validator_value}")
+        yield doc.error(path, f"{value!r} {why}", _pattern_hint(path, value, hint))
+    elif kind == "minLength":
+        yield doc.error(path, "must not be empty", hint or "give a value, or remove the key")
+    elif kind == "minItems":
+        yield doc.error(
+            path, f"needs at least {error.validator_value} item(s)", hint or _min_items(path)
+        )
+    elif kind in ("minimum", "maximum"):
+        word = "at least" if kind == "minimum" else "at most"
+        yield doc.error(path, f"{value} is out of range: must be {word} {error.validator_value}")
+    elif kind == "uniqueItems":
+        yield doc.error(path, "lists the same value more than once", "remove the repeated value")
+    else:  # a keyword the schemas do not use today: keep jsonschema's words
+        yield doc.error(path, error.message, hint)
+
+
+def _missing(doc: Document, parent: KeyPath, key: str) -> Diagnostic:
+    where = f"under '{format_path(parent)}:'" if parent else "at the top level"
+    examples = {
+        "project": "add 'project:' with 'name: acme' and 'version: 0.1.0' under it",
+        "name": f"add 'name: ...' {where}",
+        "type": "add 'type: string' (or another field type, see docs/config.md)",
+        "fields": "add 'fields:' with at least one '- {name: title, type: string}'",
+    }
+    return doc.error(
+        (*parent, key),
+        f"required key '{key}' is missing",
+        examples.get(key, f"add '{key}: ...' {where}"),
+        key=True,
+    )
+
+
+def _unknown_key(doc: Document, path: KeyPath, allowed: list[str]) -> Diagnostic:
+    key = str(path[-1])
+    parent = path[:-1]
+    if parent == ("frontend",):
+        guess = did_you_mean(key, allowed)
+        return doc.error(
+            path,
+            f"'{key}' is deprecated: frontend accepts only 'source' and 'variant'",
+            f"did you mean '{guess}'?" if guess else "remove it",
+            key=True,
+        )
+    if key in DEPRECATED_KEYS:
+        return doc.error(
+            path,
+            f"'{key}' is deprecated and not allowed in any schema version",
+            DEPRECATED_KEYS[key],
+            key=True,
+        )
+    where = f"in '{format_path(parent)}'" if parent else "at the top level"
+    guess = did_you_mean(key, allowed)
+    if guess:
+        hint = f"did you mean '{guess}'?"
+    elif allowed:
+        hint = f"remove it; allowed here: {quote_list(allowed)}"
+    else:
+        hint = "remove it; this section takes no options"
+    return doc.error(path, f"unknown key '{key}' {where}", hint, key=True)
+
+
+def _wrong_type(
+    doc: Document, path: KeyPath, expected: str | list[str], value: Any, hint: str
+) -> tuple[str, str]:
+    wanted = [expected] if isinstance(expected, str) else list(expected)
+    names = " or ".join(_TYPE_NAMES.get(w, w) for w in wanted if w != "null")
+    message = f"expected {names}, got {describe(value)}"
+    if "string" in wanted and isinstance(value, int | float | bool):
+        raw = doc.source(path) or str(value)
+        reads = "true or false" if isinstance(value, bool) else "a number"
+        return message, f'put it in quotes: "{raw}" (YAML reads {raw} as {reads})'
+    if "object" in wanted and value is None:
+        return message, "indent its keys under it, or remove the empty key"
+    if "object" in wanted:
+        return message, "write its keys on the following lines, indented under it"
+    if "array" in wanted:
+        return message, "write each item on its own line, starting with '- '"
+    if "boolean" in wanted:
+        return message, "write true or false, without quotes"
+    if "integer" in wanted:
+        return message, "write a whole number without quotes"
+    return message, hint
+
+
+def _pattern_hint(path: KeyPath, value: Any, hint: str) -> str:
+    if not isinstance(value, str) or len(path) < 2:
+        return hint
+    container = path[-3] if len(path) >= 3 else None
+    if path[-1] == "name" and container == "models":
+        return f"try '{capwords(value)}'"
+    if path[-1] == "to":
+        return f"{hint}; try '{capwords(value)}'"
+    if path[-1] == "name" and container == "fields":
+        return f"try '{snake_case(value)}'"
+    if path == ("project", "name"):
+        return f"try '{snake_case(value)}'"
+    return hint
+
+
+def _min_items(path: KeyPath) -> str:
+    if path and path[-1] == "fields":
+        return "add a field such as '- {name: title, type: string}'"
+    return "add an item, or remove the key"

@@ -1,0 +1,142 @@
+"""Validation entry points: from a path or text to every diagnostic, or to a ProjectConfig.
+
+The order is parse (safe, bounded) -> schema_version -> JSON Schema -> semantic rules.
+A parse failure stops there (there is nothing reliable to check); everything after it
+is collected, so one run reports all the problems of a file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from quickscale_core.config.diagnostics import Diagnostic, has_errors, sort_diagnostics
+from quickscale_core.config.loader import Document, DocumentError, decode, parse, read_limited
+from quickscale_core.config.model import ProjectConfig, build_config
+from quickscale_core.config.rules import semantic_diagnostics, version_of
+from quickscale_core.config.schema import schema_diagnostics
+from quickscale_core.errors import ConfigError, UsageError
+
+CONFIG_FILENAME = "quickscale.yml"
+
+
+class InvalidConfigError(ConfigError):
+    """quickscale.yml has errors; ``diagnostics`` lists all of them (warnings included).
+
+    The message is a summary line followed by one formatted diagnostic per line.
+    """
+
+    def __init__(self, file: str, diagnostics: list[Diagnostic], headline: str = "") -> None:
+        errors = sum(d.is_error for d in diagnostics)
+        plural = "s" if errors != 1 else ""
+        lines = [headline or f"{file} is invalid ({errors} error{plural}):"]
+        lines += [d.format() for d in diagnostics]
+        super().__init__("\n".join(lines), f"fix {file} and run 'quickscale validate'")
+        self.diagnostics = diagnostics
+
+
+@dataclass(frozen=True)
+class Validation:
+    """Outcome of checking one document: its diagnostics, and what was read if anything."""
+
+    diagnostics: list[Diagnostic]
+    document: Document | None = None
+    schema_version: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+
+def check_document(doc: Document, project_dir: Path | None) -> Validation:
+    """All diagnostics of a parsed document; filesystem rules when ``project_dir`` is set."""
+    version, found = version_of(doc)
+    found += doc.problems
+    for diagnostic in schema_diagnostics(doc, version):
+        # schema_version is judged by version_of; values the loader dropped (a refused
+        # tag) were reported there and must not be blamed a second time.
+        if diagnostic.path != ("schema_version",) and not doc.is_suppressed(diagnostic.path):
+            found.append(diagnostic)
+    found += semantic_diagnostics(doc, version, project_dir)
+    return Validation(sort_diagnostics(found), doc, version)
+
+
+def validate_text(
+    text: str, *, file: str = CONFIG_FILENAME, project_dir: Path | None = None
+) -> Validation:
+    """Check config ``text`` (e.g. answers of ``init --interactive`` before writing).
+
+    Without ``project_dir`` the rules that look at the filesystem (frontend directories,
+    backend_extensions module) are skipped.
+    """
+    try:
+        doc = parse(text, file)
+    except DocumentError as error:
+        return Validation([error.diagnostic])
+    return check_document(doc, project_dir)
+
+
+def read_config_bytes(path: Path, name: str) -> bytes:
+    """The bytes of the config at ``path`` (bounded; see :func:`loader.read_limited`).
+
+    Raises :class:`~quickscale_core.errors.UsageError` (exit 2) when ``path`` cannot be
+    read at all: missing, a directory, no permission. ``name`` is how the path is shown.
+    """
+    try:
+        return read_limited(path, name)
+    except IsADirectoryError:
+        raise UsageError(
+            f"{name} is a directory, not a config file",
+            f"pass the file inside it: {Path(name) / CONFIG_FILENAME}",
+        ) from None
+    except FileNotFoundError:
+        raise UsageError(
+            f"{name} does not exist",
+            "run the command in a project directory, or pass the path of its quickscale.yml",
+        ) from None
+    except OSError as error:
+        raise UsageError(
+            f"cannot read {name}: {error.strerror or error}", "check the file's permissions"
+        ) from None
+
+
+def validate_path(
+    path: Path, *, file: str | None = None, check_filesystem: bool = True
+) -> Validation:
+    """Check the config file at ``path``; ``file`` is the name diagnostics show.
+
+    Raises ``UsageError`` (exit 2) when ``path`` cannot be read at all.
+    """
+    name = file if file is not None else str(path)
+    try:
+        doc = parse(decode(read_config_bytes(path, name), name), name)
+    except DocumentError as error:
+        return Validation([error.diagnostic])
+    return check_document(doc, path.parent if check_filesystem else None)
+
+
+def validate_file(path: Path | str, *, check_filesystem: bool = True) -> list[Diagnostic]:
+    """Every problem of the quickscale.yml at ``path``, sorted by line and column.
+
+    The file is valid when no diagnostic is an error (warnings are allowed). Filesystem
+    rules are checked relative to the file's directory unless ``check_filesystem`` is
+    False. Raises ``UsageError`` if the file cannot be read.
+    """
+    return validate_path(Path(path), check_filesystem=check_filesystem).diagnostics
+
+
+def load_config(path: Path | str, *, check_filesystem: bool = True) -> ProjectConfig:
+    """Read and validate quickscale.yml at ``path`` into a typed :class:`ProjectConfig`.
+
+    Raises :class:`InvalidConfigError` (a ``ConfigError``, exit 1) listing every
+    diagnostic if the file has errors, ``UsageError`` (exit 2) if it cannot be read.
+    ``check_filesystem=False`` skips the frontend-directory and backend_extensions
+    checks, for a caller (the generator) that is about to create those.
+    """
+    path = Path(path)
+    result = validate_path(path, check_filesystem=check_filesystem)
+    if not result.ok or result.document is None or result.schema_version is None:
+        raise InvalidConfigError(str(path), result.diagnostics)
+    return build_config(
+        result.document.data, result.schema_version, path, tuple(result.diagnostics)
+    )
