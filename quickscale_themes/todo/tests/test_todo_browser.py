@@ -76,6 +76,7 @@ class Session:
         self.page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
         self.page.on("request", self._on_request)
         self.shots = 0
+        self.title_suffix = " · Acme Todo"
 
     def _on_console(self, message: Any) -> None:
         if message.type == "error":
@@ -88,7 +89,7 @@ class Session:
     def check_page(self, expected_title: str) -> None:
         """Lighthouse-style basics: a title, a language, every form control labelled."""
         report = audit(self.page.content())
-        assert self.page.title() == f"{expected_title} · Acme Todo"
+        assert self.page.title() == f"{expected_title}{self.title_suffix}"
         assert report.title.strip() == self.page.title()
         assert report.lang == "en"
         assert report.unlabelled() == [], report.unlabelled()
@@ -121,15 +122,27 @@ def item_row(page: Any, title: str) -> Any:
     return page.locator("li.todo-item", has=page.locator(".todo-item__title", has_text=title))
 
 
+@pytest.fixture(params=["starter-layout", "project-layout"])
+def layout(request: pytest.FixtureRequest, settings: Any) -> str:
+    """Run with the starter layout, and with a project base.html that does not extend it."""
+    if request.param == "project-layout":
+        template_dirs = [Path(__file__).parent / "project_layout", *settings.TEMPLATES[0]["DIRS"]]
+        settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": template_dirs}]
+    return str(request.param)
+
+
 def test_todo_flow_updates_in_place_with_htmx(
-    browser: Any, live_server: Any, artifacts: Path, make_user: Any
+    browser: Any, live_server: Any, artifacts: Path, make_user: Any, layout: str
 ) -> None:
     from playwright.sync_api import expect
 
     make_user("alice")
     session = Session(browser, live_server.url, artifacts)
     page = session.page
+    if layout == "project-layout":
+        session.title_suffix = ""
     session.log_in("alice")
+    assert page.locator("body.acme-project").count() == (layout == "project-layout")
     session.check_page("My lists")
     session.screenshot("lists-empty")
 

@@ -2,6 +2,25 @@
 (function () {
   "use strict";
 
+  /* htmx partials send feedback out of band into #messages. A project layout that renders
+     its messages differently still gets a live region, so those swaps never miss. */
+  function ensureMessageRegion() {
+    if (document.getElementById("messages")) { return; }
+    var region = document.createElement("div");
+    region.id = "messages";
+    region.className = "messages";
+    region.setAttribute("role", "status");
+    region.setAttribute("aria-live", "polite");
+    var main = document.querySelector("main") || document.body;
+    main.insertBefore(region, main.firstChild);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ensureMessageRegion);
+  } else {
+    ensureMessageRegion();
+  }
+
   function announce(text) {
     var region = document.getElementById("messages");
     if (!region) { return; }
