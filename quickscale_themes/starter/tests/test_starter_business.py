@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from hypothesis import given
 from hypothesis import strategies as st
 from quickscale_themes.starter.business import (
@@ -14,6 +16,7 @@ from quickscale_themes.starter.business import (
     OrderLine,
     OrderResult,
     StarterBusiness,
+    get_business,
 )
 
 
@@ -147,3 +150,32 @@ def test_total_is_subtotal_minus_discount_plus_tax(
     assert result.subtotal == sum(q * p for q, p in lines)
     assert result.total == result.subtotal - result.discount + result.tax
     assert result.tax >= 0
+
+
+def test_get_business_defaults_to_the_theme_rules(settings: Any) -> None:
+    settings.QUICKSCALE_BUSINESS_CLASS = ""
+    assert type(get_business()) is StarterBusiness
+
+
+def test_get_business_uses_the_projects_subclass(settings: Any) -> None:
+    settings.QUICKSCALE_BUSINESS_CLASS = "project_backend_extensions.ExtendedBusinessLogic"
+    business = get_business()
+    assert type(business).__name__ == "ExtendedBusinessLogic"
+    result = business.process_order(order(("a", 2, "3.00")))
+    assert result.total == Decimal("6.00")
+    assert result.notes == ("acme rules applied",)
+
+
+@pytest.mark.parametrize(
+    ("path", "hint"),
+    [
+        ("project_backend_extensions.Missing", "cannot be imported"),
+        ("no_such_module.Business", "cannot be imported"),
+        ("project_backend_extensions.NotABusiness", "is not a StarterBusiness subclass"),
+    ],
+)
+def test_get_business_rejects_bad_settings_with_a_hint(settings: Any, path: str, hint: str) -> None:
+    settings.QUICKSCALE_BUSINESS_CLASS = path
+    with pytest.raises(ImproperlyConfigured) as excinfo:
+        get_business()
+    assert hint in str(excinfo.value) and path in str(excinfo.value)

@@ -145,3 +145,33 @@ class StarterBusiness:
     def fulfil_order(self, order: Order, result: OrderResult) -> OrderResult:
         """Hook for side effects (reserve stock, send e-mail); the default does nothing."""
         return result
+
+
+def get_business() -> StarterBusiness:
+    """The project's business rules: ``settings.QUICKSCALE_BUSINESS_CLASS`` or the default.
+
+    A project points the setting at its subclass (usually
+    ``"<project>.backend_extensions.ExtendedBusinessLogic"``) so that every caller that goes
+    through here, theme code included, runs the project's overrides. Django is imported
+    lazily: the rest of this module stays usable without configured settings.
+    """
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+    from django.utils.module_loading import import_string
+
+    path = getattr(settings, "QUICKSCALE_BUSINESS_CLASS", "")
+    if not path:
+        return StarterBusiness()
+    try:
+        business_class = import_string(path)
+    except ImportError as error:
+        raise ImproperlyConfigured(
+            f"QUICKSCALE_BUSINESS_CLASS={path!r} cannot be imported ({error}); "
+            "set it to the dotted path of a StarterBusiness subclass."
+        ) from error
+    if not (isinstance(business_class, type) and issubclass(business_class, StarterBusiness)):
+        raise ImproperlyConfigured(
+            f"QUICKSCALE_BUSINESS_CLASS={path!r} is not a StarterBusiness subclass; "
+            "make the class inherit from quickscale_themes.starter.business.StarterBusiness."
+        )
+    return business_class()
