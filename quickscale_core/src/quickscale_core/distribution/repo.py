@@ -61,7 +61,8 @@ def ensure_clean(repo: Path, paths: list[str] | None = None) -> None:
         args = ["status", "--porcelain", "--untracked-files=no"]
     else:
         args = ["status", "--porcelain", "--untracked-files=all", "--", *paths]
-    changed = [line[3:] for line in git.output(args, repo).splitlines() if line]
+    # Not git.output: stripping would eat the status column of the first line.
+    changed = [line[3:] for line in git.run(args, repo).stdout.splitlines() if line]
     if changed:
         shown = ", ".join(changed[:3]) + (" …" if len(changed) > 3 else "")
         raise RefusedError(

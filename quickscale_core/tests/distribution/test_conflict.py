@@ -1,0 +1,77 @@
+"""A conflicting client edit: `update` stops, and both documented ways out work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import Lab, append
+
+NAMES = "quickscale_core/src/quickscale_core/names.py"
+
+
+def _conflicted(lab: Lab) -> tuple[Path, Path, str]:
+    source = lab.source()
+    client = lab.client(source)
+    append(client / NAMES, "# acme: conflicting local line")
+    head = lab.commit_all(client, "acme: edit names.py")
+    lab.release(source, "0.2.0")  # appends a different line at the same place
+    return source, client, head
+
+
+def test_conflict_exits_1_lists_the_file_and_tells_how_to_finish_or_abort(lab: Lab) -> None:
+    source, client, _head = _conflicted(lab)
+
+    done = lab.qs("update", "--component", "core", "--source", str(source), cwd=client)
+
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    assert f"  {NAMES}" in lines
+    assert "git add <files>" in done.stderr and "git commit" in done.stderr
+    assert "To undo the whole update: git merge --abort" in lines
+    unmerged = lab.git(client, "diff", "--name-only", "--diff-filter=U")
+    assert unmerged == NAMES
+
+
+def test_documented_abort_restores_the_exact_pre_update_state(lab: Lab) -> None:
+    source, client, head = _conflicted(lab)
+    state = lab.state(client)
+    assert lab.qs("update", "-c", "core", "--source", str(source), cwd=client).returncode == 1
+
+    lab.git(client, "merge", "--abort")
+
+    assert lab.git(client, "rev-parse", "HEAD") == head
+    assert lab.git(client, "status", "--porcelain", "--untracked-files=all") == ""
+    assert lab.state(client) == state
+    assert "# acme: conflicting local line" in (client / NAMES).read_text()
+    # A later update refuses nothing and conflicts again the same way (state is sane).
+    again = lab.qs("update", "-c", "core", "--source", str(source), cwd=client)
+    assert again.returncode == 1 and NAMES in again.stderr
+
+
+def test_finishing_the_merge_by_hand_completes_the_update(lab: Lab) -> None:
+    source, client, head = _conflicted(lab)
+    assert lab.qs("update", "-c", "core", "--source", str(source), cwd=client).returncode == 1
+    refused = lab.qs("update", "-c", "core", "--source", str(source), cwd=client)
+    assert refused.returncode == 1 and "a merge is in progress" in refused.stderr
+
+    text = (client / NAMES).read_text()
+    resolved = "".join(
+        line
+        for line in text.splitlines(keepends=True)
+        if not line.startswith(("<<<<<<<", "=======", ">>>>>>>"))
+    )
+    (client / NAMES).write_text(resolved)
+    lab.git(client, "add", NAMES)
+    lab.git(client, "commit", "-q", "--no-edit")
+
+    final = (client / NAMES).read_text()
+    assert "# acme: conflicting local line" in final and "# release 0.2.0" in final
+    assert lab.git(client, "rev-parse", "HEAD^1") == head
+    assert 'version = "0.2.0"' in (client / "quickscale_core/pyproject.toml").read_text()
+    check = lab.qs("update", "--check", "--source", str(source), cwd=client)
+    assert check.returncode == 0 and "0.2.0 -> 0.2.0" in check.stdout
+    lab.release(source, "0.3.0", line="# unrelated {v}")
+    # The hand-finished merge recorded the squash: the next update merges cleanly.
+    nxt = lab.qs("update", "-c", "core", "--source", str(source), cwd=client)
+    assert nxt.returncode == 0, nxt.stderr
+    assert "0.2.0 -> 0.3.0" in nxt.stdout

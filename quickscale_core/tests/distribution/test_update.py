@@ -1,0 +1,186 @@
+"""`quickscale update` and `update --check` against real source and client repositories."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import Lab, add_component, append
+
+NAMES = "quickscale_core/src/quickscale_core/names.py"
+PINS = "quickscale_core/src/quickscale_core/pins.py"
+
+
+def _split_of_last_squash(lab: Lab, client: Path) -> str:
+    body = lab.git(client, "log", "-1", "--grep=^git-subtree-dir: quickscale_core", "--format=%b")
+    return body.split("git-subtree-split:")[1].split()[0]
+
+
+def test_update_brings_release_2_and_keeps_an_unrelated_client_edit(lab: Lab) -> None:
+    source = lab.source()
+    client = lab.client(source)
+    append(client / PINS, "# acme: local tweak")
+    lab.commit_all(client, "acme: tweak embedded pins")
+    before = lab.git(client, "rev-parse", "HEAD")
+    lab.release(source, "0.2.0")
+
+    done = lab.qs("update", "--component", "core", "--source", str(source), cwd=client)
+
+    assert done.returncode == 0, done.stderr
+    assert "core: 0.1.0 -> 0.2.0" in done.stdout
+    assert f"M {NAMES}" in done.stdout and f"M {PINS}" not in done.stdout
+    assert "# release 0.2.0" in (client / NAMES).read_text()
+    assert "# acme: local tweak" in (client / PINS).read_text()
+    assert 'version = "0.2.0"' in (client / "quickscale_core/pyproject.toml").read_text()
+    assert lab.git(client, "rev-parse", "HEAD^1") == before
+    assert lab.git(client, "status", "--porcelain") == ""
+    # The new squash records the source's split commit: the next merge base.
+    split = lab.git(source, "subtree", "split", "-q", "--prefix=quickscale_core", "HEAD")
+    assert _split_of_last_squash(lab, client) == split
+
+
+def test_successive_updates_keep_the_merge_base(lab: Lab) -> None:
+    """Squashed history every time: a second and third update merge only new changes."""
+    source = lab.source()
+    client = lab.client(source)
+    append(client / PINS, "# acme: local tweak")
+    lab.commit_all(client, "acme: tweak")
+    for version in ("0.2.0", "0.3.0"):
+        lab.release(source, version)
+        done = lab.qs("update", "-c", "core", "--source", str(source), cwd=client)
+        assert done.returncode == 0, done.stderr
+        assert f"-> {version}" in done.stdout
+    text = (client / NAMES).read_text()
+    assert text.count("# release 0.2.0") == 1 and text.count("# release 0.3.0") == 1
+    assert "# acme: local tweak" in (client / PINS).read_text()
+    again = lab.qs("update", "-c", "core", "--source", str(source), cwd=client)
+    assert again.returncode == 0 and "already up to date" in again.stdout
+
+
+def test_check_reports_versions_exit_codes_and_changes_nothing(lab: Lab) -> None:
+    source = lab.source()
+    client = lab.client(source)
+    current = lab.qs("update", "--check", "--source", str(source), cwd=client)
+    assert current.returncode == 0, current.stderr
+    assert "0.1.0 -> 0.1.0" in current.stdout and "up-to-date" in current.stdout
+
+    lab.release(source, "0.2.0")
+    state = lab.state(client)
+    text = lab.qs("update", "--check", "--source", str(source), cwd=client)
+    as_json = lab.qs("update", "--check", "--format", "json", "--source", str(source), cwd=client)
+
+    assert text.returncode == 3 and "update-available" in text.stdout
+    assert as_json.returncode == 3
+    report = json.loads(as_json.stdout)
+    assert report["update_available"] is True
+    [core] = report["components"]
+    assert core["component"] == "core"
+    assert core["embedded"]["version"] == "0.1.0"
+    assert core["available"]["version"] == "0.2.0"
+    assert core["status"] == "update-available"
+    assert lab.state(client) == state
+
+
+def test_check_via_environment_source_and_unreleased_changes(lab: Lab) -> None:
+    """Changed content without a version bump is still an available update (exit 3)."""
+    source = lab.source()
+    client = lab.client(source)
+    append(source / NAMES, "# unreleased")
+    lab.commit_all(source, "work in progress")
+    import os
+    import subprocess
+
+    env = {**os.environ, "QUICKSCALE_SOURCE": str(source)}
+    proc = subprocess.run(
+        [lab.bin, "update", "--check"], cwd=client, env=env, capture_output=True, text=True
+    )
+    assert proc.returncode == 3, proc.stderr
+    assert "changed" in proc.stdout and "0.1.0 -> 0.1.0" in proc.stdout
+
+
+def test_update_to_a_release_tag_published_by_publish(lab: Lab) -> None:
+    source = lab.source()
+    assert lab.qs("publish", "--tag", cwd=source).returncode == 0
+    client = lab.client(source)
+    lab.release(source, "0.2.0")
+    assert lab.qs("publish", "--tag", cwd=source).returncode == 0
+    lab.release(source, "0.3.0")  # main moves on; the client asks for 0.2.0 exactly
+
+    done = lab.qs("update", "-c", "core", "--ref", "0.2.0", "--source", str(source), cwd=client)
+
+    assert done.returncode == 0, done.stderr
+    assert "0.1.0 -> 0.2.0" in done.stdout
+    assert _split_of_last_squash(lab, client) == lab.git(source, "rev-parse", "core-v0.2.0")
+    assert "# release 0.3.0" not in (client / NAMES).read_text()
+
+
+def test_update_over_a_url_source(lab: Lab) -> None:
+    source = lab.source()
+    assert lab.qs("publish", cwd=source).returncode == 0
+    url = source.as_uri()
+    client = lab.client(source)
+    lab.release(source, "0.2.0")
+    assert lab.qs("publish", cwd=source).returncode == 0
+
+    check = lab.qs("update", "--check", "--source", url, cwd=client)
+    done = lab.qs("update", "-c", "core", "--source", url, cwd=client)
+
+    assert check.returncode == 3, check.stderr
+    assert done.returncode == 0, done.stderr
+    assert "0.1.0 -> 0.2.0" in done.stdout
+
+
+def _embed(lab: Lab, client: Path, source: Path, component: str) -> None:
+    """Embed a module by hand, exactly as docs/distribution.md shows."""
+    assert lab.qs("publish", "-c", component, cwd=source).returncode == 0
+    prefix = "quickscale_" + component
+    lab.git(
+        client, "subtree", "add", "-q", f"--prefix={prefix}", "--squash", str(source), component
+    )
+
+
+def test_core_update_refused_when_it_breaks_a_modules_core_compatibility(lab: Lab) -> None:
+    source = lab.source()
+    add_component(source, "modules/widgets", "0.1.0", core_compatibility=">=0.1,<0.2")
+    lab.commit_all(source, "add widgets")
+    client = lab.client(source)
+    _embed(lab, client, source, "modules/widgets")
+    lab.release(source, "0.2.0")
+    state = lab.state(client)
+
+    done = lab.qs("update", "-c", "core", "--source", str(source), cwd=client)
+    check = lab.qs("update", "--check", "-c", "core", "--source", str(source), cwd=client)
+
+    assert done.returncode == 1
+    assert "outside modules/widgets's core-compatibility '>=0.1,<0.2'" in done.stderr
+    assert "update modules/widgets first" in done.stderr
+    assert lab.state(client) == state
+    assert check.returncode == 0 and "incompatible" in check.stdout
+
+
+def test_module_update_needing_a_newer_core_is_refused_then_works(lab: Lab) -> None:
+    source = lab.source()
+    add_component(source, "modules/widgets", "0.1.0")
+    lab.commit_all(source, "add widgets")
+    client = lab.client(source)
+    _embed(lab, client, source, "modules/widgets")
+    add_component(source, "modules/widgets", "0.2.0", core_compatibility=">=0.2,<1.0")
+    lab.commit_all(source, "widgets 0.2.0 needs core 0.2")
+    lab.release(source, "0.2.0")
+    state = lab.state(client)
+
+    refused = lab.qs(
+        "update", "-c", "modules", "-n", "widgets", "--source", str(source), cwd=client
+    )
+    assert refused.returncode == 1
+    assert (
+        "needs core '>=0.2,<1.0'" in refused.stderr and "update --component core" in refused.stderr
+    )
+    assert lab.state(client) == state
+
+    core = lab.qs("update", "-c", "core", "--source", str(source), cwd=client)
+    module = lab.qs("update", "-c", "modules/widgets", "--source", str(source), cwd=client)
+    assert core.returncode == 0, core.stderr
+    assert module.returncode == 0, module.stderr
+    assert "modules/widgets: 0.1.0 -> 0.2.0" in module.stdout
+    assert 'version = "0.2.0"' in (client / "quickscale_modules/widgets/pyproject.toml").read_text()
