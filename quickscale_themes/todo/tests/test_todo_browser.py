@@ -1,8 +1,8 @@
 """The todo app in headless Chromium: htmx updates without reloads, and the no-JS fallback.
 
-Chromium is Debian's (/usr/bin/chromium), driven through Playwright's Python API against
-pytest-django's live server. Screenshots go to $QUICKSCALE_ARTIFACTS (default: .artifacts/
-inside this package, git-ignored).
+Chromium is Debian's ($QUICKSCALE_CHROMIUM, default /usr/bin/chromium), driven through
+Playwright's Python API against pytest-django's live server. Screenshots go to
+$QUICKSCALE_ARTIFACTS (default: .artifacts/ inside this package, git-ignored).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from quickscale_themes.todo.models import TodoItem, TodoList
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("QUICKSCALE_CHROMIUM") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
