@@ -184,3 +184,39 @@ def test_module_update_needing_a_newer_core_is_refused_then_works(lab: Lab) -> N
     assert module.returncode == 0, module.stderr
     assert "modules/widgets: 0.1.0 -> 0.2.0" in module.stdout
     assert 'version = "0.2.0"' in (client / "quickscale_modules/widgets/pyproject.toml").read_text()
+
+
+def test_bulk_check_reports_a_module_that_is_not_a_subtree(lab: Lab) -> None:
+    source = lab.source()
+    client = lab.client(source)
+    add_component(client, "modules/local", "0.1.0")
+    lab.commit_all(client, "a hand-made module")
+    lab.release(source, "0.2.0")
+    done = lab.qs("update", "--check", "--format", "json", "--source", str(source), cwd=client)
+    assert done.returncode == 3, done.stderr
+    rows = {row["component"]: row for row in json.loads(done.stdout)["components"]}
+    assert rows["core"]["status"] == "update-available"
+    assert rows["modules/local"]["status"] == "unmanaged"
+    assert "no git subtree history" in rows["modules/local"]["detail"]
+    strict = lab.qs("update", "--check", "-c", "modules", "--source", str(source), cwd=client)
+    assert strict.returncode == 1 and "no git subtree history" in strict.stderr
+
+
+def test_the_documented_manual_pull_and_the_wrapper_agree(lab: Lab) -> None:
+    """docs/distribution.md: `git subtree pull --squash <source> core` is what update does."""
+    source = lab.source()
+    client = lab.client(source)
+    lab.release(source, "0.2.0")
+    assert lab.qs("publish", "--tag", cwd=source).returncode == 0
+    twin = lab.root / "twin"
+    lab.git(lab.root, "clone", "-q", str(client), str(twin))
+    lab.git(
+        twin, "subtree", "pull", "-q", "--prefix=quickscale_core", "--squash", str(source), "core"
+    )
+    wrapped = lab.qs("update", "-c", "core", "--source", str(source), cwd=client)
+    assert wrapped.returncode == 0, wrapped.stderr
+    assert lab.git(twin, "rev-parse", "HEAD:quickscale_core") == lab.git(
+        client, "rev-parse", "HEAD:quickscale_core"
+    )
+    check = lab.qs("update", "--check", "--source", str(source), cwd=twin)
+    assert check.returncode == 0 and "0.2.0 -> 0.2.0" in check.stdout

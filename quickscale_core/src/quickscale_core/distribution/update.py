@@ -41,7 +41,7 @@ class Plan:
     available_version: str | None
     embedded_commit: str
     available_commit: str
-    status: str  # up-to-date | update-available | changed | older | incompatible
+    status: str  # up-to-date | update-available | changed | older | incompatible | unmanaged
     detail: str = ""
     upstream: Upstream | None = field(default=None, repr=False)
 
@@ -155,7 +155,17 @@ def check(
     """Compare every selected embedded component with the source; write nothing."""
     client = repos.toplevel(path)
     source = resolve_source(source_arg)
-    return [plan_one(client, c, source, ref) for c in _targets(client, kind, name)]
+    plans = []
+    for component in _targets(client, kind, name):
+        try:
+            plans.append(plan_one(client, component, source, ref))
+        except RefusedError as error:
+            # A bulk check reports a module/theme that is not a squashed subtree (e.g.
+            # generated, or vendored by hand) instead of failing the whole report.
+            if kind is not None or component.kind == "core":
+                raise
+            plans.append(Plan(component, None, None, "", "", "unmanaged", error.message))
+    return plans
 
 
 def _touched(client: Path, before: str, after: str) -> list[tuple[str, str]]:
