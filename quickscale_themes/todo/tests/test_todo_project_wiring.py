@@ -59,3 +59,17 @@ def test_project_template_override_applies_to_htmx_partials(
         ).content.decode()
     assert "ACME thing" in page and "ACME thing" in partial
     assert "todo-check" not in partial
+
+
+def test_todo_pages_inside_a_project_layout_load_each_asset_once(
+    alice_client: Client, settings: Any
+) -> None:
+    """A project base.html that does not extend the theme still gets the theme's CSS/JS."""
+    project_layout = Path(__file__).parent / "project_layout"
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [project_layout, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    html = alice_client.get(reverse("quickscale_todo:list_index")).content.decode()
+    assert 'class="acme-project"' in html
+    for asset in ("starter.css", "todo.css", "starter.js", "vendor/htmx.min.js"):
+        assert html.count(asset) == 1, asset

@@ -81,6 +81,8 @@ def test_index_page_is_accessible_and_lists_counts(
     assert f'hx-post="{INDEX}"' in html and 'name="csrfmiddlewaretoken"' in html
     assert 'for="new-list-title"' in html
     assert 'id="messages"' in html and "hx-swap-oob" not in html
+    for asset in ("starter.css", "todo.css", "starter.js", "vendor/htmx.min.js"):
+        assert html.count(asset) == 1, asset  # never loaded twice (double htmx = double requests)
 
 
 def test_create_list_without_javascript_redirects_to_the_list(alice_client: Client) -> None:
