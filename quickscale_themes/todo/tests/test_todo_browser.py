@@ -184,14 +184,20 @@ def test_todo_flow_updates_in_place_with_htmx(
     edit_field.press("Enter")
     expect(item_row(page, "bread rolls")).to_be_visible()
 
+    page.get_by_text("Rename").click()
+    page.get_by_label("List title").fill("Weekly groceries")
+    page.get_by_label("List title").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Weekly groceries")
+    expect(page).to_have_title(f"Weekly groceries{session.title_suffix}")
+
     assert session.window_is_marked(), "an item update reloaded the page"
-    assert len(session.htmx_requests) >= 7, session.htmx_requests
-    session.check_page("Groceries")
+    assert len(session.htmx_requests) >= 8, session.htmx_requests
+    session.check_page("Weekly groceries")
     session.screenshot("items-updated")
 
     page.reload()
     assert not session.window_is_marked()  # proves the marker detects a real reload
-    session.check_page("Groceries")
+    session.check_page("Weekly groceries")
     expect(page.locator(".todo-item__title")).to_have_text(["eggs", "bread rolls"])
     expect(page.get_by_role("button", name="Done: eggs")).to_have_attribute("aria-pressed", "true")
     expect(page.get_by_role("button", name="Done: bread rolls")).to_have_attribute(
@@ -202,7 +208,7 @@ def test_todo_flow_updates_in_place_with_htmx(
 
     assert session.errors == []
     todo_list = TodoList.objects.get()
-    assert todo_list.title == "Groceries" and todo_list.owner.username == "alice"
+    assert todo_list.title == "Weekly groceries" and todo_list.owner.username == "alice"
     assert list(TodoItem.objects.values_list("title", "done")) == [
         ("eggs", True),
         ("bread rolls", False),

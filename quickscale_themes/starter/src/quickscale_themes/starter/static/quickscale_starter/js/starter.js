@@ -30,6 +30,24 @@
     region.replaceChildren(message);
   }
 
+  /* An element with data-page-title names what the page is about (e.g. a list's title).
+     When htmx swaps in a new version of it, the same words in document.title follow, so the
+     tab title stays right whatever suffix the project's layout adds. */
+  var previousTitle = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    previousTitle = target && target.dataset ? target.dataset.pageTitle || null : null;
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    var current = target && target.id ? document.getElementById(target.id) : null;
+    var next = current && current.dataset ? current.dataset.pageTitle : null;
+    if (previousTitle && next && document.title.indexOf(previousTitle) === 0) {
+      document.title = next + document.title.slice(previousTitle.length);
+    }
+    previousTitle = null;
+  });
+
   /* htmx does not swap error responses: tell the user instead of failing silently. */
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail && event.detail.xhr ? event.detail.xhr.status : 0;
