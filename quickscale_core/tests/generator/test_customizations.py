@@ -1,0 +1,169 @@
+"""v2 customizations: field mapping, generated code style, and config errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from quickscale_core.errors import ConfigError
+from quickscale_core.generator.config_adapter import spec_from_config
+from quickscale_core.generator.customizations import FIELD_TYPES, parse_models
+from quickscale_core.generator.engine import render_project
+from quickscale_core.generator.scaffold import write_files
+
+
+def declaration(field: dict) -> str:
+    """The field's declaration on one line (the generated file may wrap it)."""
+    (model,) = parse_models([{"name": "Thing", "fields": [field]}])
+    spec = model.fields[0]
+    head = spec.declaration().split("(", 1)[0]
+    return f"{head}({', '.join(spec.arguments())})"
+
+
+@pytest.mark.parametrize(
+    ("field", "expected"),
+    [
+        ({"type": "string"}, "models.CharField(max_length=255)"),
+        ({"type": "string", "max_length": 40}, "models.CharField(max_length=40)"),
+        ({"type": "string", "required": False}, "models.CharField(max_length=255, blank=True)"),
+        ({"type": "text"}, "models.TextField()"),
+        ({"type": "integer", "required": False}, "models.IntegerField(blank=True, null=True)"),
+        ({"type": "integer", "default": 3}, "models.IntegerField(default=3)"),
+        ({"type": "decimal"}, "models.DecimalField(max_digits=12, decimal_places=2)"),
+        (
+            {"type": "decimal", "default": "9.99"},
+            'models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("9.99"))',
+        ),
+        ({"type": "boolean"}, "models.BooleanField(default=False)"),
+        ({"type": "boolean", "default": True}, "models.BooleanField(default=True)"),
+        ({"type": "date", "required": False}, "models.DateField(blank=True, null=True)"),
+        ({"type": "datetime"}, "models.DateTimeField()"),
+        ({"type": "email"}, "models.EmailField(max_length=254)"),
+        ({"type": "url"}, "models.URLField(max_length=200)"),
+        ({"type": "string", "unique": True}, "models.CharField(max_length=255, unique=True)"),
+        (
+            {"type": "string", "choices": ["a", "b"]},
+            'models.CharField(max_length=255, choices=[("a", "a"), ("b", "b")])',
+        ),
+        (
+            {"type": "foreign_key", "to": "User", "required": False, "on_delete": "set_null"},
+            "models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, "
+            'related_name="thing_f_set", blank=True, null=True)',
+        ),
+    ],
+)
+def test_field_types_map_to_django_fields(field, expected):
+    assert declaration({"name": "f", **field}) == f"f = {expected}"
+
+
+@pytest.mark.parametrize(
+    ("models", "message"),
+    [
+        ([{"name": "product", "fields": [{"name": "a", "type": "string"}]}], "CapWords"),
+        ([{"name": "User", "fields": [{"name": "a", "type": "string"}]}], "other than User"),
+        ([{"name": "A", "fields": []}], "no fields"),
+        ([{"name": "A", "fields": [{"name": "a", "type": "money"}]}], "not a field type"),
+        ([{"name": "A", "fields": [{"name": "id", "type": "integer"}]}], "reserved"),
+        ([{"name": "A", "fields": [{"name": "b", "type": "foreign_key", "to": "B"}]}], "unknown"),
+        (
+            [{"name": "A", "fields": [{"name": "a", "type": "string"}]}] * 2,
+            "declared twice",
+        ),
+        (
+            [
+                {
+                    "name": "A",
+                    "fields": [{"name": "a", "type": "string"}, {"name": "a", "type": "text"}],
+                }
+            ],
+            "field 'a' twice",
+        ),
+        (
+            [
+                {
+                    "name": "A",
+                    "fields": [
+                        {"name": "d", "type": "decimal", "max_digits": 2, "decimal_places": 3}
+                    ],
+                }
+            ],
+            "exceeds max_digits",
+        ),
+    ],
+)
+def test_bad_models_are_config_errors_naming_the_fix(models, message):
+    with pytest.raises(ConfigError) as raised:
+        parse_models(models)
+    assert message in raised.value.one_line()
+    assert raised.value.hint
+
+
+def test_customizations_need_schema_v2():
+    data = {"schema_version": 1, "project": {"name": "acme"}, "customizations": {"models": []}}
+    with pytest.raises(ConfigError, match="schema_version 2"):
+        spec_from_config({**data, "customizations": {"business_rules": ["x"]}})
+
+
+def all_types_config() -> dict:
+    every = [{"name": f"{t}_f", "type": t} for t in FIELD_TYPES if t != "foreign_key"]
+    optional = [{"name": f"{t}_o", "type": t, "required": False} for t in FIELD_TYPES[:-1]]
+    long_help = "A help text long enough that the generated line must be wrapped somewhere " * 2
+    return {
+        "schema_version": 2,
+        "project": {"name": "shop"},
+        "customizations": {
+            "models": [
+                {"name": "Everything", "fields": every + optional},
+                {
+                    "name": "Order",
+                    "description": "An order. " * 20,
+                    "fields": [
+                        {"name": "item", "type": "foreign_key", "to": "Everything"},
+                        {
+                            "name": "buyer",
+                            "type": "foreign_key",
+                            "to": "User",
+                            "help_text": long_help,
+                        },
+                        {"name": "state", "type": "string", "choices": ["new", "paid", 'say "hi"']},
+                    ],
+                },
+                *[
+                    {
+                        "name": f"AVeryLongModelNameForWrapping{i}",
+                        "fields": [{"name": "x", "type": "string"}],
+                    }
+                    for i in range(10)
+                ],
+            ],
+            "business_rules": ["Orders over $1000 need manager approval " * 4, "No refunds"],
+        },
+    }
+
+
+def test_generated_code_passes_the_project_s_own_ruff_check_and_format(tmp_path: Path):
+    write_files(tmp_path, render_project(spec_from_config(all_types_config())))
+    ruff = [sys.executable, "-m", "ruff"]
+    check = subprocess.run([*ruff, "check", "."], cwd=tmp_path, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    fmt = subprocess.run(
+        [*ruff, "format", "--check", "--diff", "."], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+def test_business_rules_become_documented_stubs_in_services(tmp_path: Path):
+    data = all_types_config()
+    services = render_project(spec_from_config(data))["shop/services.py"].content.decode()
+    assert "def check_orders_over_1000_need_manager_approval(obj: Any) -> None:" in services
+    assert "def check_no_refunds(obj: Any) -> None:" in services
+    assert services.count("raise NotImplementedError") == 2
+    compile(services, "services.py", "exec")
+
+
+def test_rendering_is_deterministic_for_the_same_config():
+    one = render_project(spec_from_config(all_types_config()))
+    two = render_project(spec_from_config(all_types_config()))
+    assert {p: f.content for p, f in one.items()} == {p: f.content for p, f in two.items()}
