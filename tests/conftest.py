@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from quickscale_core.testing import make_source_repo, monorepo_root
 
 ARTIFACTS = Path(os.environ.get("QUICKSCALE_ARTIFACTS", monorepo_root() / ".artifacts"))

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from conftest import clean_env, run
-
 from quickscale_core.testing import monorepo_root
 
 pytestmark = pytest.mark.e2e
