@@ -98,3 +98,32 @@ def test_sync_push_refuses_a_fix_that_no_longer_applies(lab: Lab) -> None:
     assert "do not apply to the source's main" in done.stderr
     assert "quickscale update --component core" in done.stderr
     assert lab.git(source, "for-each-ref") == refs
+
+
+def test_sync_push_of_a_module_fix_lands_under_the_module_prefix(lab: Lab) -> None:
+    source = lab.source(extra=("modules/widgets",))
+    assert lab.qs("publish", "-c", "modules/widgets", cwd=source).returncode == 0
+    client = lab.client(source)
+    prefix = "quickscale_modules/widgets"
+    lab.git(
+        client,
+        "subtree",
+        "add",
+        "-q",
+        f"--prefix={prefix}",
+        "--squash",
+        str(source),
+        "modules/widgets",
+    )
+    target = f"{prefix}/src/quickscale_modules/widgets/__init__.py"
+    append(client / target, "FIXED = True")
+    lab.commit_all(client, "acme: widgets fix")
+    main_before = lab.git(source, "rev-parse", "main")
+
+    done = lab.qs("sync", "push", "-c", "modules", "--source", str(source), cwd=client)
+
+    assert done.returncode == 0, done.stderr
+    branch = done.stdout.strip().splitlines()[-1]
+    assert branch.startswith("sync/acme/modules-widgets-")
+    assert lab.git(source, "rev-parse", "main") == main_before
+    assert lab.git(source, "diff", "--name-only", "main", branch) == target

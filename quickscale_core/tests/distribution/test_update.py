@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import Lab, add_component, append
 
 NAMES = "quickscale_core/src/quickscale_core/names.py"
@@ -158,20 +159,22 @@ def test_core_update_refused_when_it_breaks_a_modules_core_compatibility(lab: La
     assert check.returncode == 0 and "incompatible" in check.stdout
 
 
-def test_module_update_needing_a_newer_core_is_refused_then_works(lab: Lab) -> None:
+@pytest.mark.parametrize("component", ["modules/widgets", "themes/plain"])
+def test_module_or_theme_needing_a_newer_core_is_refused_then_works(
+    lab: Lab, component: str
+) -> None:
+    kind, _, name = component.partition("/")
     source = lab.source()
-    add_component(source, "modules/widgets", "0.1.0")
-    lab.commit_all(source, "add widgets")
+    add_component(source, component, "0.1.0")
+    lab.commit_all(source, f"add {name}")
     client = lab.client(source)
-    _embed(lab, client, source, "modules/widgets")
-    add_component(source, "modules/widgets", "0.2.0", core_compatibility=">=0.2,<1.0")
-    lab.commit_all(source, "widgets 0.2.0 needs core 0.2")
+    _embed(lab, client, source, component)
+    add_component(source, component, "0.2.0", core_compatibility=">=0.2,<1.0")
+    lab.commit_all(source, f"{name} 0.2.0 needs core 0.2")
     lab.release(source, "0.2.0")
     state = lab.state(client)
 
-    refused = lab.qs(
-        "update", "-c", "modules", "-n", "widgets", "--source", str(source), cwd=client
-    )
+    refused = lab.qs("update", "-c", kind, "-n", name, "--source", str(source), cwd=client)
     assert refused.returncode == 1
     assert (
         "needs core '>=0.2,<1.0'" in refused.stderr and "update --component core" in refused.stderr
@@ -179,11 +182,12 @@ def test_module_update_needing_a_newer_core_is_refused_then_works(lab: Lab) -> N
     assert lab.state(client) == state
 
     core = lab.qs("update", "-c", "core", "--source", str(source), cwd=client)
-    module = lab.qs("update", "-c", "modules/widgets", "--source", str(source), cwd=client)
+    module = lab.qs("update", "-c", component, "--source", str(source), cwd=client)
     assert core.returncode == 0, core.stderr
     assert module.returncode == 0, module.stderr
-    assert "modules/widgets: 0.1.0 -> 0.2.0" in module.stdout
-    assert 'version = "0.2.0"' in (client / "quickscale_modules/widgets/pyproject.toml").read_text()
+    assert f"{component}: 0.1.0 -> 0.2.0" in module.stdout
+    pyproject = client / f"quickscale_{component}" / "pyproject.toml"
+    assert 'version = "0.2.0"' in pyproject.read_text()
 
 
 def test_bulk_check_reports_a_module_that_is_not_a_subtree(lab: Lab) -> None:

@@ -197,21 +197,27 @@ def apply_one(client: Path, plan: Plan, source: Source, progress: Progress) -> R
         f"from {plan.available_commit[:12]}"
     )
     progress(f"Merging {component.prefix} {old} -> {new}")
-    merged = git.run(
-        [
-            "subtree",
-            "merge",
-            "-q",
-            f"--prefix={component.prefix}",
-            "--squash",
-            "-m",
-            message,
-            plan.available_commit,
-        ],
-        client,
-        env=git.identity_env(client),
-        check=False,
-    )
+    try:
+        merged = git.run(
+            [
+                "subtree",
+                "merge",
+                "-q",
+                f"--prefix={component.prefix}",
+                "--squash",
+                "-m",
+                message,
+                plan.available_commit,
+            ],
+            client,
+            env=git.identity_env(client),
+            check=False,
+        )
+    except BaseException:
+        # Interrupted (Ctrl-C): never leave a half merge the user did not ask for.
+        if repos.merge_in_progress(client):
+            git.run(["merge", "--abort"], client, check=False)
+        raise
     if merged.returncode != 0:
         conflicted = _conflicts(client)
         if conflicted:
