@@ -365,9 +365,15 @@ CASES = [
     Case(
         "model-unknown-key",
         MODELS + "    - name: Product\n      feilds: []\n",
+        [(7, 7, E, "customizations.models[0].feilds")],
+        "did you mean 'fields'?",  # and no second error about the missing 'fields'
+    ),
+    Case(
+        "model-unknown-and-missing-key",
+        MODELS + "    - name: Product\n      columns: []\n",
         [
             (6, 7, E, "customizations.models[0].fields"),
-            (7, 7, E, "customizations.models[0].feilds"),
+            (7, 7, E, "customizations.models[0].columns"),
         ],
         "required key 'fields' is missing",
     ),

@@ -157,7 +157,7 @@ def test_a_utf8_bom_is_accepted():
 
 def test_columns_count_characters_not_bytes():
     doc = parse("café: ok\nb: [é, x]\n", "q.yml")
-    assert doc.values[("b", 1)][:2] == (2, 8)
+    assert doc.locate(("b", 1))[:2] == (2, 8)
 
 
 def test_dates_stay_text_and_keys_are_taken_as_written():

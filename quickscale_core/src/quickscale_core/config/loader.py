@@ -72,8 +72,9 @@ class Span(NamedTuple):
 class Document:
     """The data of one YAML document and where each piece of it is written.
 
-    ``keys`` maps a key path to the span of the key itself (``name`` in ``name: x``);
-    ``values`` maps it to the span of its value. List items only have a value span.
+    ``keys`` maps a key path to the node of the key itself (``name`` in ``name: x``);
+    ``values`` maps it to the node of its value. List items only have a value node.
+    Spans are computed from the nodes on demand: most are never asked for.
     ``problems`` are non-fatal errors found while reading (duplicate keys, refused tags);
     values under a path in ``suppressed`` were dropped by such a problem, so later checks
     must not report them again.
@@ -82,8 +83,8 @@ class Document:
     file: str
     text: str
     data: dict[str, Any]
-    keys: dict[KeyPath, Span] = field(default_factory=dict)
-    values: dict[KeyPath, Span] = field(default_factory=dict)
+    keys: dict[KeyPath, Node] = field(default_factory=dict)
+    values: dict[KeyPath, Node] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
     suppressed: set[KeyPath] = field(default_factory=set)
 
@@ -91,9 +92,9 @@ class Document:
         """The span of ``path`` (its key if ``key``), else of its nearest written ancestor."""
         while True:
             if key and path in self.keys:
-                return self.keys[path]
+                return _span(self.keys[path])
             if path in self.values:
-                return self.values[path]
+                return _span(self.values[path])
             if not path:
                 return Span(1, 1)
             path = path[:-1]
@@ -103,8 +104,10 @@ class Document:
 
     def source(self, path: KeyPath) -> str:
         """The text of the value at ``path`` as the user wrote it (e.g. ``1.0``)."""
-        span = self.values.get(path)
-        return self.text[span.start : span.end].strip() if span else ""
+        if path not in self.values:
+            return ""
+        span = _span(self.values[path])
+        return self.text[span.start : span.end].strip()
 
     def error(
         self, path: KeyPath, message: str, hint: str = "", *, key: bool = False
@@ -299,22 +302,26 @@ def parse(text: str, file: str) -> Document:
 
 
 class _Builder:
-    """Turns a composed node graph into dicts/lists/scalars under the safety limits."""
+    """Turns a composed node graph into dicts/lists/scalars under the safety limits.
+
+    This is the hot loop of validation (a 500-model config has ~20,000 nodes), so the
+    common case — a plain str key, a plain scalar — takes the shortest path.
+    """
 
     def __init__(self, file: str) -> None:
         self.file = file
         self.visited = 0
-        self.keys: dict[KeyPath, Span] = {}
-        self.values: dict[KeyPath, Span] = {}
+        self.keys: dict[KeyPath, Node] = {}
+        self.values: dict[KeyPath, Node] = {}
         self.problems: list[Diagnostic] = []
         self.dropped: set[KeyPath] = set()
         self._open: set[int] = set()  # ids of collections being built: recursion guard
 
     def problem(
-        self, span: Span, path: KeyPath, message: str, hint: str, *, drop: bool = True
+        self, node: Node, path: KeyPath, message: str, hint: str, *, drop: bool = True
     ) -> None:
         """Record a non-fatal error; ``drop``: the value at ``path`` was not built."""
-        self.problems.append(_error(self.file, span, path, message, hint))
+        self.problems.append(_error(self.file, _span(node), path, message, hint))
         if drop:
             self.dropped.add(path)
 
@@ -327,27 +334,25 @@ class _Builder:
             # Blame the top-level entry being expanded: the inner path of an alias bomb
             # (e.g. f[0][3][3][7]) points into shared data the user never wrote there.
             top = path[:1]
-            raise DocumentError(
-                _error(
-                    self.file,
-                    self.keys.get(top, Span(1, 1)),
-                    top,
-                    f"the document expands to more than {MAX_NODES:,} values; aliases ('*name') "
-                    "multiply it (a 'billion laughs' document)",
-                    "write the values out instead of nesting aliases",
-                )
+            raise self.fatal(
+                self.keys.get(top, node),
+                top,
+                f"the document expands to more than {MAX_NODES:,} values; aliases ('*name') "
+                "multiply it (a 'billion laughs' document)",
+                "write the values out instead of nesting aliases",
             )
         if depth > MAX_DEPTH:
             raise self.fatal(
                 node, path, f"values are nested more than {MAX_DEPTH} levels deep", "flatten it"
             )
-        span = _span(node)
-        self.values[path] = span
-        if isinstance(node, ScalarNode):
-            return self.scalar(node, path, span)
-        expected = MAP if isinstance(node, MappingNode) else SEQ
-        if node.tag != expected:
-            self.refuse_tag(node.tag, span, path)
+        self.values[path] = node
+        if type(node) is ScalarNode:
+            if node.tag == STR:
+                return node.value
+            return self.scalar(node, path)
+        kind = type(node)
+        if node.tag != (MAP if kind is MappingNode else SEQ):
+            self.refuse_tag(node.tag, node, path)
             return None
         if id(node) in self._open:
             raise self.fatal(
@@ -358,45 +363,45 @@ class _Builder:
             )
         self._open.add(id(node))
         try:
-            if isinstance(node, SequenceNode):
-                return [
-                    self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)
-                ]
-            assert isinstance(node, MappingNode)
-            return self.mapping(node, path, depth)
+            if kind is SequenceNode:
+                depth += 1
+                return [self.build(item, (*path, i), depth) for i, item in enumerate(node.value)]
+            return self.mapping(node, path, depth + 1)
         finally:
             self._open.discard(id(node))
 
-    def mapping(self, node: MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
+    def mapping(self, node: Node, path: KeyPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        seen: dict[str, Span] = {}
+        seen: dict[str, Node] = {}
         for key_node, value_node in node.value:
-            key_span = _span(key_node)
-            key = self.key(key_node, key_span, path)
-            if key is None:
-                continue
+            if type(key_node) is ScalarNode and key_node.tag == STR:
+                key = key_node.value
+            else:
+                key = self.key(key_node, path)
+                if key is None:
+                    continue
             if key in seen:
-                first = seen[key]
-                self.problems.append(
-                    _error(
-                        self.file,
-                        key_span,
-                        (*path, key),
-                        f"duplicate key '{key}' (first defined at line {first.line}, "
-                        f"column {first.column})",
-                        "keep one of them: YAML does not merge repeated keys",
-                    )
+                first = _span(seen[key])
+                self.problem(
+                    key_node,
+                    (*path, key),
+                    f"duplicate key '{key}' (first defined at line {first.line}, "
+                    f"column {first.column})",
+                    "keep one of them: YAML does not merge repeated keys",
+                    drop=False,
                 )
                 continue
-            seen[key] = key_span
-            self.keys[(*path, key)] = key_span
-            result[key] = self.build(value_node, (*path, key), depth + 1)
+            seen[key] = key_node
+            child = (*path, key)
+            self.keys[child] = key_node
+            result[key] = self.build(value_node, child, depth)
         return result
 
-    def key(self, node: Node, span: Span, path: KeyPath) -> str | None:
+    def key(self, node: Node, path: KeyPath) -> str | None:
+        """A key that is not a plain string: as written if a scalar, else a problem."""
         if not isinstance(node, ScalarNode):
             self.problem(
-                span,
+                node,
                 path,
                 "a mapping key must be a plain name, not a list or a mapping",
                 "write the key as a name followed by ':'",
@@ -405,7 +410,7 @@ class _Builder:
             return None
         if node.tag == MERGE:
             self.problem(
-                span,
+                node,
                 path,
                 "merge keys ('<<') are not supported",
                 "write the keys out in full",
@@ -413,35 +418,35 @@ class _Builder:
             )
             return None
         if node.tag not in _SCALARS:
-            self.refuse_tag(node.tag, span, path, drop=False)
+            self.refuse_tag(node.tag, node, path, drop=False)
             return None
         # The key as written: `1:` or `yes:` is the key "1" / "yes", not a number or bool.
         return str(node.value)
 
-    def scalar(self, node: ScalarNode, path: KeyPath, span: Span) -> Any:
+    def scalar(self, node: ScalarNode, path: KeyPath) -> Any:
         construct = _SCALARS.get(node.tag)
         if construct is None:
-            self.refuse_tag(node.tag, span, path)
+            self.refuse_tag(node.tag, node, path)
             return None
         try:
             return construct(node)
         except (ValueError, KeyError, TypeError, yaml.YAMLError):
             self.problem(
-                span,
+                node,
                 path,
                 f"{node.value!r} cannot be read as {_short_tag(node.tag)}",
                 "remove the tag or correct the value",
             )
             return None
 
-    def refuse_tag(self, tag: str, span: Span, path: KeyPath, *, drop: bool = True) -> None:
+    def refuse_tag(self, tag: str, node: Node, path: KeyPath, *, drop: bool = True) -> None:
         short = _short_tag(tag)
         if short.startswith("!!python/"):
             message = f"the YAML tag '{short}' would build a Python object; it is refused"
         else:
             message = f"the YAML tag '{short}' is not allowed"
         self.problem(
-            span,
+            node,
             path,
             message,
             "quickscale.yml is plain data: remove the tag (strings, numbers, booleans, null, "

@@ -61,7 +61,7 @@ def upgrade_text(text: str, file: str, project_dir: Path | None) -> tuple[str, U
             f"{file} cannot be upgraded: fix its errors first (it must be a valid "
             "schema_version 1 file):",
         )
-    span = doc.values[("schema_version",)]
+    span = doc.locate(("schema_version",))
     upgraded = f"{text[: span.start]}{LATEST_VERSION}{text[span.end :]}"
     after = check_document(parse(upgraded, file), project_dir)
     if not after.ok:
