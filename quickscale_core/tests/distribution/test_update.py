@@ -224,3 +224,25 @@ def test_the_documented_manual_pull_and_the_wrapper_agree(lab: Lab) -> None:
     )
     check = lab.qs("update", "--check", "--source", str(source), cwd=twin)
     assert check.returncode == 0 and "0.2.0 -> 0.2.0" in check.stdout
+
+
+def test_update_after_gc_pruned_the_embedded_split_commit(lab: Lab) -> None:
+    """A squash add leaves the upstream commit unreachable; update fetches it again."""
+    source = lab.source()
+    client = lab.client(source)
+    embedded = _split_of_last_squash(lab, client)
+    lab.git(client, "reflog", "expire", "--expire=now", "--all")
+    lab.git(client, "gc", "-q", "--prune=now")
+    assert lab.git(client, "cat-file", "-t", embedded, check=False) == ""
+    lab.release(source, "0.2.0")
+    done = lab.qs("update", "-c", "core", "--source", str(source), cwd=client)
+    assert done.returncode == 0, done.stderr
+    assert "0.1.0 -> 0.2.0" in done.stdout
+
+
+def test_url_source_without_published_branches(lab: Lab) -> None:
+    source = lab.source()
+    client = lab.client(source)
+    done = lab.qs("update", "--check", "--source", source.as_uri(), cwd=client)
+    assert done.returncode == 1
+    assert "has no core" in done.stderr and "quickscale publish" in done.stderr

@@ -39,7 +39,9 @@ def _component_commit(repo: Path, commit: str, component: Component, ref: str) -
     """``commit`` itself if it is a component commit, else its split at the prefix."""
     if has_path(repo, commit, component.prefix):
         return git.output(["subtree", "split", "-q", f"--prefix={component.prefix}", commit], repo)
-    if has_path(repo, commit, "pyproject.toml"):
+    # Every monorepo commit has quickscale_core/; a split commit has the component's own
+    # files at its root (the monorepo root has a pyproject.toml too, hence this order).
+    if not has_path(repo, commit, "quickscale_core") and has_path(repo, commit, "pyproject.toml"):
         return commit
     raise SourceError(
         f"'{ref}' contains neither {component.prefix}/ nor a {component.id} component",
@@ -98,6 +100,11 @@ def locate(source: Source, component: Component, ref: str | None, client: Path) 
             return Upstream(_component_commit(client, commit, component, ref or candidate), client)
         lines = (fetched.stderr.strip() or "fetch failed").splitlines()
         last = lines[-1]
+    if "couldn't find remote ref" in last:
+        raise SourceError(
+            f"the source {source.location} has no {wanted[0].removeprefix('refs/heads/')}",
+            "run 'quickscale publish' (with --tag for releases) in the monorepo, or pass --ref",
+        )
     raise unreachable(source, last)
 
 
