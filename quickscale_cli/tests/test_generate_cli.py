@@ -1,0 +1,148 @@
+"""`quickscale preview`, `generate` and `status` as a user runs them, on a real project."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+SETTINGS = "acme/settings.py"
+PRODUCT = {
+    "name": "Product",
+    "fields": [{"name": "name", "type": "string"}, {"name": "price", "type": "decimal"}],
+}
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """Every path under root, .git included: content hash, mode and mtime."""
+    out = {}
+    for path in sorted(root.rglob("*")):
+        info = path.lstat()
+        body = path.read_bytes() if path.is_file() and not path.is_symlink() else b""
+        out[str(path.relative_to(root))] = (
+            f"{info.st_mode:o}:{info.st_mtime_ns}:{hashlib.sha256(body).hexdigest()}"
+        )
+    return out
+
+
+def set_config(project: Path, *, models=None, variant="default") -> None:
+    path = project / "quickscale.yml"
+    data = yaml.safe_load(path.read_text())
+    data["schema_version"] = 2
+    data["frontend"]["variant"] = variant
+    data.pop("customizations", None)
+    if models:
+        data["customizations"] = {"models": models}
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+@pytest.fixture
+def project(run_cli, tmp_path: Path) -> Path:
+    result = run_cli("init", "acme", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return tmp_path / "acme"
+
+
+def test_help_lists_the_generation_commands(run_cli, tmp_path):
+    result = run_cli("--help", cwd=tmp_path)
+    for name in ("preview", "generate", "status"):
+        assert f"  {name} " in result.stdout
+
+
+def test_a_fresh_project_is_in_sync(run_cli, project):
+    assert "Nothing to do" in run_cli("preview", cwd=project).stdout
+    status = run_cli("status", cwd=project)
+    assert status.returncode == 0 and "In sync" in status.stdout
+
+
+def test_preview_writes_nothing_and_shows_statuses_and_diffs(run_cli, project):
+    settings = project / SETTINGS
+    settings.write_text("# the user's note\n" + settings.read_text())
+    (project / "README.md").unlink()
+    set_config(project, models=[PRODUCT], variant="client_a")
+    before = snapshot(project)
+    text = run_cli("preview", cwd=project)
+    as_json = run_cli("preview", "--format", "json", cwd=project)
+    assert snapshot(project) == before  # whole tree, .git included: not one byte or mtime
+    assert text.returncode == 0 and as_json.returncode == 0
+    assert "settings.py  merged" in text.stdout
+    assert "README.md  deleted-by-user" in text.stdout
+    assert "test_generated_models.py  new" in text.stdout
+    assert "+class Product(models.Model):" in text.stdout
+    plan = json.loads(as_json.stdout)
+    files = {entry["path"]: entry for entry in plan["files"]}
+    assert files[SETTINGS]["status"] == "merged" and files[SETTINGS]["user_modified"]
+    assert files["acme/generated_models.py"]["status"] == "updated"
+    assert files["README.md"]["status"] == "deleted-by-user"
+    assert files["acme/urls.py"]["status"] == "unchanged" and files["acme/urls.py"]["diff"] == ""
+    assert plan["nothing_to_do"] is False and plan["counts"]["merged"] == 1
+
+
+def test_generate_twice_the_second_run_changes_nothing(run_cli, project):
+    set_config(project, models=[PRODUCT], variant="client_a")
+    first = run_cli("generate", "--no-migrations", cwd=project)
+    assert first.returncode == 0, first.stderr
+    assert "updated          acme/generated_models.py" in first.stdout
+    assert "Next: python manage.py makemigrations acme" in first.stdout
+    after_first = snapshot(project)
+    second = run_cli("generate", "--no-migrations", cwd=project)
+    assert second.returncode == 0
+    assert second.stdout.strip() == "Nothing to do: the project matches quickscale.yml."
+    assert snapshot(project) == after_first
+    assert run_cli("status", cwd=project).returncode == 0
+
+
+def test_a_conflict_exits_1_names_the_file_and_status_tracks_it(run_cli, project):
+    settings = project / SETTINGS
+    text = settings.read_text()
+    mine = text.replace('default="default"', 'default="mine"')
+    settings.write_text(mine)
+    set_config(project, variant="client_a")
+    result = run_cli("generate", cwd=project)
+    assert result.returncode == 1
+    assert f"conflict: {SETTINGS}" in result.stderr
+    content = settings.read_text()
+    assert "<<<<<<< yours" in content and ">>>>>>> generated now" in content
+    assert 'default="mine"' in content and 'default="client_a"' in content
+    status = run_cli("status", cwd=project)
+    assert status.returncode == 1 and f"Unresolved conflict: {SETTINGS}" in status.stdout
+    report = json.loads(run_cli("status", "--format", "json", cwd=project).stdout)
+    assert report["conflicts"] == [SETTINGS] and report["in_sync"] is False
+    settings.write_text(mine)  # the user resolves the conflict by keeping their line
+    resolved = run_cli("status", cwd=project)
+    assert resolved.returncode == 0, resolved.stdout
+    assert f"  {SETTINGS}" in resolved.stdout  # listed under "Changed by you"
+
+
+def test_status_reports_a_pending_config_change(run_cli, project):
+    set_config(project, variant="client_a")
+    status = run_cli("status", cwd=project)
+    assert status.returncode == 1
+    assert "Out of sync" in status.stdout and f"updated          {SETTINGS}" in status.stdout
+
+
+def test_commands_find_the_project_from_a_subdirectory_or_fail_clearly(run_cli, project, tmp_path):
+    assert run_cli("status", cwd=project / "acme").returncode == 0
+    outside = tmp_path / "empty"
+    outside.mkdir()
+    result = run_cli("generate", cwd=outside)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: no quickscale.yml in")
+    (project / "quickscale.yml").write_text("schema_version: [unclosed\n")
+    broken = run_cli("preview", cwd=project)
+    assert broken.returncode == 1 and broken.stderr.count("\n") == 1
+    assert "quickscale.yml" in broken.stderr
+
+
+def test_generate_runs_makemigrations_when_the_environment_is_present(run_cli, project):
+    (project / ".env").write_text(
+        "DJANGO_DEBUG=true\nDJANGO_SECRET_KEY=cli-tests-0123456789abcdef\n"
+    )
+    set_config(project, models=[PRODUCT])
+    result = run_cli("generate", cwd=project, env={"DJANGO_SETTINGS_MODULE": ""})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Create model Product" in result.stdout
+    assert len(list((project / "acme/migrations").glob("0002_*.py"))) == 1
