@@ -101,9 +101,10 @@ def _migrate(root: Path, app: str, skip: bool) -> int:
         click.echo(f"Models changed, but the project's environment was not found. Next: {command}")
         return 0
     if not outcome.ok:
-        click.echo(outcome.output, err=True)
+        lines = outcome.output.splitlines() or ["(no output)"]
         click.echo(
-            f"error: makemigrations failed — fix the error above, then run: {command}", err=True
+            f"error: makemigrations failed: {lines[-1]} — fix that, then run: {command}",
+            err=True,
         )
         return 1
     click.echo(outcome.output)
