@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import Lab, append
+from conftest import Lab, add_component, append
 
 NAMES = "quickscale_core/src/quickscale_core/names.py"
 
@@ -75,3 +75,48 @@ def test_finishing_the_merge_by_hand_completes_the_update(lab: Lab) -> None:
     nxt = lab.qs("update", "-c", "core", "--source", str(source), cwd=client)
     assert nxt.returncode == 0, nxt.stderr
     assert "0.2.0 -> 0.3.0" in nxt.stdout
+
+
+def test_updating_several_modules_reports_what_was_done_before_a_conflict(lab: Lab) -> None:
+    source = lab.source(extra=("modules/alpha", "modules/beta"))
+    assert lab.qs("publish", cwd=source).returncode == 0
+    client = lab.client(source)
+    for name in ("alpha", "beta"):
+        prefix = f"quickscale_modules/{name}"
+        lab.git(
+            client,
+            "subtree",
+            "add",
+            "-q",
+            f"--prefix={prefix}",
+            "--squash",
+            str(source),
+            f"modules/{name}",
+        )
+    beta_init = "quickscale_modules/beta/src/quickscale_modules/beta/__init__.py"
+    append(client / beta_init, "LOCAL = 1")
+    lab.commit_all(client, "acme: beta tweak")
+    for name in ("alpha", "beta"):
+        add_component(source, f"modules/{name}", "0.2.0")
+        append(
+            source / f"quickscale_modules/{name}/src/quickscale_modules/{name}/__init__.py",
+            "UPSTREAM = 2",
+        )
+    lab.commit_all(source, "alpha and beta 0.2.0")
+
+    done = lab.qs("update", "-c", "modules", "--source", str(source), cwd=client)
+
+    assert done.returncode == 1
+    assert "modules/alpha: 0.1.0 -> 0.2.0" in done.stdout
+    assert "updating modules/beta stopped on merge conflicts" in done.stderr
+    assert f"  {beta_init}" in done.stderr.splitlines()
+    after_alpha = lab.git(client, "rev-parse", "HEAD")
+    lab.git(client, "merge", "--abort")
+    assert lab.git(client, "rev-parse", "HEAD") == after_alpha
+    assert lab.git(client, "status", "--porcelain") == ""
+    assert (
+        "UPSTREAM = 2"
+        in (
+            client / "quickscale_modules/alpha/src/quickscale_modules/alpha/__init__.py"
+        ).read_text()
+    )

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from quickscale_core.distribution.update import Result
 
 _COMPONENT_HELP = "core, modules or themes (or modules/NAME, themes/NAME)."
 
@@ -79,12 +83,19 @@ def update(
             progress=lambda message: click.echo(f"  {message}…", err=True),
         )
     except UpdateConflict as conflict:
+        _report([r for r in conflict.completed if isinstance(r, updating.Result)])
         click.echo(f"error: updating {conflict.component} stopped on merge conflicts in:", err=True)
         for path in conflict.files:
             click.echo(f"  {path}", err=True)
         click.echo("To finish: fix the files, then 'git add <files>' and 'git commit'.", err=True)
         click.echo(f"To undo the whole update: {conflict.abort_command}", err=True)
         return int(ExitCode.FAILED)
+    _report(results)
+    return int(ExitCode.OK)
+
+
+def _report(results: list[Result]) -> None:
+    """Old -> new version and the files each merge touched."""
     for result in results:
         if not result.changed:
             click.echo(f"{result.component.id}: already up to date ({result.old_version})")
@@ -95,4 +106,3 @@ def update(
         )
         for status, path in result.files:
             click.echo(f"  {status} {path}")
-    return int(ExitCode.OK)

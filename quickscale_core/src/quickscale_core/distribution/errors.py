@@ -25,3 +25,5 @@ class UpdateConflict(QuickScaleError):
         self.component = component
         self.files = files
         self.abort_command = abort_command
+        # Updates of other components committed before this one conflicted.
+        self.completed: list[object] = []

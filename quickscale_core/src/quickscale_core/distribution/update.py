@@ -257,10 +257,14 @@ def update(
         if plan.status == "incompatible":
             head, _, fix = plan.detail.partition(" — ")
             raise IncompatibleError(head, fix)
-    results = []
+    results: list[Result] = []
     for plan in plans:
         if plan.status == "older" and ref is None:
             # Never downgrade silently: only an explicit --ref may go back.
             plan.status = "up-to-date"
-        results.append(apply_one(client, plan, source, say))
+        try:
+            results.append(apply_one(client, plan, source, say))
+        except UpdateConflict as conflict:
+            conflict.completed = list(results)
+            raise
     return results
