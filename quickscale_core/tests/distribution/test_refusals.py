@@ -179,3 +179,14 @@ def test_usage_errors_exit_2(lab: Lab) -> None:
         done = lab.qs(*args, cwd=client)
         assert done.returncode == 2, (args, done.stderr)
         assert lab.state(client) == before
+
+
+def test_untracked_files_in_the_way_of_an_update(lab: Lab) -> None:
+    source = lab.source()
+    client = lab.client(source)
+    (source / "quickscale_core/NEW.txt").write_text("upstream\n")
+    lab.release(source, "0.2.0")
+    (client / "quickscale_core/NEW.txt").write_text("mine, untracked\n")
+    line = _refused(lab, client, ("update", "-c", "core", "--source", str(source)), client, source)
+    assert "untracked files are in the way" in line and "quickscale_core/NEW.txt" in line
+    assert (client / "quickscale_core/NEW.txt").read_text() == "mine, untracked\n"

@@ -224,7 +224,14 @@ def apply_one(client: Path, plan: Plan, source: Source, progress: Progress) -> R
             raise UpdateConflict(component.id, conflicted, ABORT_COMMAND)
         if repos.merge_in_progress(client):
             git.run(["merge", "--abort"], client, check=False)
-        detail = (merged.stderr.strip() or merged.stdout.strip() or "failed").splitlines()[-1]
+        text = merged.stderr + merged.stdout
+        if "would be overwritten by merge" in text:
+            blocking = [line.strip() for line in text.splitlines() if line.startswith("\t")]
+            raise RefusedError(
+                "untracked files are in the way of the update: " + ", ".join(blocking),
+                "move or delete them (or commit them), then run the update again",
+            )
+        detail = (text.strip() or "failed").splitlines()[-1]
         raise GitError(
             f"git subtree merge of {component.prefix} failed: {detail}",
             "nothing was changed; see docs/distribution.md for the manual commands",
