@@ -44,6 +44,7 @@ class Plan:
     status: str  # up-to-date | update-available | changed | older | incompatible | unmanaged
     detail: str = ""
     upstream: Upstream | None = field(default=None, repr=False)
+    problem: tuple[str, str] | None = None  # (message, fix) when incompatible
 
     @property
     def actionable(self) -> bool:
@@ -92,8 +93,10 @@ def _core_version(client: Path) -> str | None:
     return read_metadata(client, "HEAD", "quickscale_core").version
 
 
-def _compat_problem(client: Path, component: Component, upstream: Upstream) -> str:
-    """Why this update would break a declared core-compatibility range ('' if it would not)."""
+def _compat_problem(
+    client: Path, component: Component, upstream: Upstream
+) -> tuple[str, str] | None:
+    """Why this update would break a core-compatibility range, and the fix (or None)."""
     if component.kind == "core":
         new_core = read_metadata(upstream.repo, upstream.commit).version
         for other in comps.present(client):
@@ -102,18 +105,18 @@ def _compat_problem(client: Path, component: Component, upstream: Upstream) -> s
             declared = read_metadata(client, "HEAD", other.prefix).core_compatibility
             if not core_allows(declared, new_core):
                 return (
-                    f"core {new_core} is outside {other.id}'s core-compatibility '{declared}'"
-                    f" — update {other.id} first, or pass --ref with an older core release"
+                    f"core {new_core} is outside {other.id}'s core-compatibility '{declared}'",
+                    f"update {other.id} first, or pass --ref with an older core release",
                 )
-        return ""
+        return None
     declared = read_metadata(upstream.repo, upstream.commit).core_compatibility
     core = _core_version(client)
     if not core_allows(declared, core):
         return (
-            f"{component.id} needs core '{declared}' but this project embeds core {core}"
-            " — run 'quickscale update --component core' first"
+            f"{component.id} needs core '{declared}' but this project embeds core {core}",
+            "run 'quickscale update --component core' first",
         )
-    return ""
+    return None
 
 
 def plan_one(client: Path, component: Component, source: Source, ref: str | None) -> Plan:
@@ -125,18 +128,17 @@ def plan_one(client: Path, component: Component, source: Source, ref: str | None
         upstream.repo, upstream.commit
     )
     order = compare(embedded, available)
+    problem = None
     if same_tree or upstream.commit == squash.split:
         status, detail = "up-to-date", ""
+    elif problem := _compat_problem(client, component, upstream):
+        status, detail = "incompatible", f"{problem[0]} — {problem[1]}"
     elif order < 0:
         status, detail = "older", "the source has an older version than the one embedded"
+    elif order > 0:
+        status, detail = "update-available", ""
     else:
-        problem = _compat_problem(client, component, upstream)
-        if problem:
-            status, detail = "incompatible", problem
-        elif order > 0:
-            status, detail = "update-available", ""
-        else:
-            status, detail = "changed", "same version, different content (unreleased changes)"
+        status, detail = "changed", "same version, different content (unreleased changes)"
     return Plan(
         component,
         embedded,
@@ -146,6 +148,7 @@ def plan_one(client: Path, component: Component, source: Source, ref: str | None
         status,
         detail,
         upstream,
+        problem,
     )
 
 
@@ -185,8 +188,8 @@ def apply_one(client: Path, plan: Plan, source: Source, progress: Progress) -> R
     head = git.output(["rev-parse", "HEAD"], client)
     if plan.status == "up-to-date":
         return Result(component, plan.embedded_version, plan.available_version, head, [], False)
-    if plan.status == "incompatible":
-        raise IncompatibleError(plan.detail.split(" — ")[0], plan.detail.split(" — ")[-1])
+    if plan.problem is not None:
+        raise IncompatibleError(*plan.problem)
     assert plan.upstream is not None
     progress(f"Fetching {component.id} {plan.available_version or ''}".rstrip())
     bring(plan.upstream, client, source)
@@ -261,9 +264,8 @@ def update(
     source = resolve_source(source_arg)
     plans = [plan_one(client, c, source, ref) for c in _targets(client, kind, name)]
     for plan in plans:
-        if plan.status == "incompatible":
-            head, _, fix = plan.detail.partition(" — ")
-            raise IncompatibleError(head, fix)
+        if plan.problem is not None:
+            raise IncompatibleError(*plan.problem)
     results: list[Result] = []
     for plan in plans:
         if plan.status == "older" and ref is None:
