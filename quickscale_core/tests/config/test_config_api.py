@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import VALID_V1, VALID_V2, make_project
+from config_samples import VALID_V1, VALID_V2, make_project
 from jsonschema import Draft202012Validator
 from quickscale_core.config import (
     SCHEMA_VERSIONS,
@@ -123,7 +123,8 @@ def test_unreadable_path_is_a_usage_error(tmp_path: Path, make: str):
 def test_generated_project_config_is_valid(tmp_path: Path):
     """The quickscale.yml that `quickscale init` writes passes, inside its project."""
     from quickscale_core.generator.context import ProjectSpec
-    from quickscale_core.generator.scaffold import render_project, write_files
+    from quickscale_core.generator.engine import render_project
+    from quickscale_core.generator.scaffold import write_files
 
     root = tmp_path / "acme"
     write_files(root, render_project(ProjectSpec("acme")))

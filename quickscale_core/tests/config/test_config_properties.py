@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import VALID_V1, VALID_V2, make_project
+from config_samples import VALID_V1, VALID_V2, make_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from quickscale_core.config import validate_text

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import VALID_V1, VALID_V2
+from config_samples import VALID_V1, VALID_V2
 from quickscale_core.config import InvalidConfigError, load_config, upgrade_file, validate_file
 
 COMMENTED_V1 = """\

@@ -8,6 +8,7 @@ from pathlib import Path
 from types import FrameType
 
 import click
+from quickscale_core.errors import ExitCode
 
 
 def _interrupt_on_sigterm() -> None:
@@ -20,7 +21,7 @@ def _interrupt_on_sigterm() -> None:
 
 
 @click.command()
-@click.argument("name")
+@click.argument("name", required=False)
 @click.option(
     "--source",
     metavar="PATH|URL",
@@ -35,13 +36,37 @@ def _interrupt_on_sigterm() -> None:
     show_default=True,
     help="Create the project inside this directory.",
 )
-def init(name: str, source: str | None, directory: Path) -> None:
+@click.option(
+    "--interactive",
+    "-i",
+    is_flag=True,
+    help="Ask for the project definition (name, version, theme, frontend, variant), check "
+    "each answer, show a summary and create the project once confirmed. Answers may be "
+    "piped, one per line.",
+)
+@click.pass_context
+def init(
+    ctx: click.Context, name: str | None, source: str | None, directory: Path, interactive: bool
+) -> None:
     """Create the Django project NAME in ./NAME.
 
     NAME must be a valid Python package name (lowercase letters, digits, '_').
     The project is a git repository with quickscale_core embedded by git subtree.
+    With --interactive, NAME is optional (it becomes the default answer).
     """
     from quickscale_core.generator.scaffold import create_project
+
+    spec = None
+    if interactive:
+        from quickscale_cli.commands._wizard import run_wizard
+
+        spec = run_wizard(directory, name)
+        if spec is None:
+            click.echo("Cancelled: nothing was created.", err=True)
+            ctx.exit(int(ExitCode.FAILED))
+        name = spec.name
+    elif name is None:
+        raise click.UsageError("Missing argument 'NAME'.", ctx=ctx)
 
     _interrupt_on_sigterm()
     started = time.perf_counter()
@@ -49,6 +74,7 @@ def init(name: str, source: str | None, directory: Path) -> None:
         name,
         directory,
         source=source,
+        spec=spec,
         progress=lambda message: click.echo(f"  {message}…", err=True),
     )
     elapsed = time.perf_counter() - started

@@ -78,7 +78,7 @@ def version_of(doc: Document) -> tuple[int, list[Diagnostic]]:
 def semantic_diagnostics(
     doc: Document, version: int, project_dir: Path | None
 ) -> Iterator[Diagnostic]:
-    """Every rule beyond the schema; filesystem rules only when ``project_dir`` is given."""
+    """Every rule beyond the schema; the rules that look at files need ``project_dir``."""
     data = doc.data
     if version == 1:
         for key in ("modules", "customizations"):
@@ -91,8 +91,7 @@ def semantic_diagnostics(
                 )
     yield from _project_name(doc)
     yield from _backend_extensions(doc, project_dir)
-    if project_dir is not None:
-        yield from _frontend(doc, project_dir)
+    yield from _frontend(doc, project_dir)
     if version >= 2:
         yield from _customizations(doc)
 
@@ -160,7 +159,8 @@ def _is_inside(target: Path, root: Path) -> bool:
     return target.resolve().is_relative_to(root.resolve())
 
 
-def _frontend(doc: Document, project_dir: Path) -> Iterator[Diagnostic]:
+def _frontend(doc: Document, project_dir: Path | None) -> Iterator[Diagnostic]:
+    """The path rules always; existence, symlinks and the variant with ``project_dir``."""
     frontend = doc.data.get("frontend")
     if not isinstance(frontend, dict):
         return
@@ -182,6 +182,8 @@ def _frontend(doc: Document, project_dir: Path) -> Iterator[Diagnostic]:
             f"'{source}' uses '..' to leave the project directory",
             "keep the frontend inside the project, e.g. './custom_frontend/'",
         )
+        return
+    if project_dir is None:
         return
     directory = project_dir / source
     if (directory.exists() or directory.is_symlink()) and not _is_inside(directory, project_dir):

@@ -66,8 +66,9 @@ def validate_text(
 ) -> Validation:
     """Check config ``text`` (e.g. answers of ``init --interactive`` before writing).
 
-    Without ``project_dir`` the rules that look at the filesystem (frontend directories,
-    backend_extensions module) are skipped.
+    Without ``project_dir`` the rules that look at the filesystem (frontend directories
+    exist, no symlink out, backend_extensions module found) are skipped; an absolute or
+    ``..`` frontend.source is still an error.
     """
     try:
         doc = parse(text, file)
