@@ -246,3 +246,25 @@ def test_url_source_without_published_branches(lab: Lab) -> None:
     done = lab.qs("update", "--check", "--source", source.as_uri(), cwd=client)
     assert done.returncode == 1
     assert "has no core" in done.stderr and "quickscale publish" in done.stderr
+
+
+def test_never_downgrades_unless_a_ref_asks_for_it(lab: Lab) -> None:
+    source = lab.source()
+    assert lab.qs("publish", "--tag", cwd=source).returncode == 0  # core-v0.1.0
+    lab.release(source, "0.2.0")
+    client = lab.client(source)  # embeds 0.2.0
+    older = lab.root / "older"
+    lab.git(lab.root, "clone", "-q", str(source), str(older))
+    lab.git(older, "reset", "-q", "--hard", "HEAD~1")  # the monorepo at release 0.1.0
+    head = lab.git(client, "rev-parse", "HEAD")
+
+    check = lab.qs("update", "--check", "--source", str(older), cwd=client)
+    skipped = lab.qs("update", "-c", "core", "--source", str(older), cwd=client)
+    assert check.returncode == 0 and "older" in check.stdout
+    assert skipped.returncode == 0 and "already up to date (0.2.0)" in skipped.stdout
+    assert lab.git(client, "rev-parse", "HEAD") == head
+
+    back = lab.qs("update", "-c", "core", "--ref", "0.1.0", "--source", str(source), cwd=client)
+    assert back.returncode == 0, back.stderr
+    assert "0.2.0 -> 0.1.0" in back.stdout
+    assert "# release 0.2.0" not in (client / NAMES).read_text()
