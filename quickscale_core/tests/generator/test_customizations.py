@@ -9,14 +9,19 @@ from pathlib import Path
 import pytest
 from quickscale_core.errors import ConfigError
 from quickscale_core.generator.config_adapter import spec_from_config
-from quickscale_core.generator.customizations import FIELD_TYPES, parse_models
+from quickscale_core.generator.customizations import FIELD_TYPES
 from quickscale_core.generator.engine import render_project
 from quickscale_core.generator.scaffold import write_files
 
 
+def models_spec(models: list) -> object:
+    data = {"schema_version": 2, "project": {"name": "acme"}, "customizations": {"models": models}}
+    return spec_from_config(data)
+
+
 def declaration(field: dict) -> str:
     """The field's declaration on one line (the generated file may wrap it)."""
-    (model,) = parse_models([{"name": "Thing", "fields": [field]}])
+    (model,) = models_spec([{"name": "Thing", "fields": [field]}]).models
     spec = model.fields[0]
     head = spec.declaration().split("(", 1)[0]
     return f"{head}({', '.join(spec.arguments())})"
@@ -31,10 +36,10 @@ def declaration(field: dict) -> str:
         ({"type": "text"}, "models.TextField()"),
         ({"type": "integer", "required": False}, "models.IntegerField(blank=True, null=True)"),
         ({"type": "integer", "default": 3}, "models.IntegerField(default=3)"),
-        ({"type": "decimal"}, "models.DecimalField(max_digits=12, decimal_places=2)"),
+        ({"type": "decimal"}, "models.DecimalField(max_digits=10, decimal_places=2)"),
         (
             {"type": "decimal", "default": "9.99"},
-            'models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("9.99"))',
+            'models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("9.99"))',
         ),
         ({"type": "boolean"}, "models.BooleanField(default=False)"),
         ({"type": "boolean", "default": True}, "models.BooleanField(default=True)"),
@@ -62,14 +67,20 @@ def test_field_types_map_to_django_fields(field, expected):
     ("models", "message"),
     [
         ([{"name": "product", "fields": [{"name": "a", "type": "string"}]}], "CapWords"),
-        ([{"name": "User", "fields": [{"name": "a", "type": "string"}]}], "other than User"),
-        ([{"name": "A", "fields": []}], "no fields"),
-        ([{"name": "A", "fields": [{"name": "a", "type": "money"}]}], "not a field type"),
-        ([{"name": "A", "fields": [{"name": "id", "type": "integer"}]}], "reserved"),
-        ([{"name": "A", "fields": [{"name": "b", "type": "foreign_key", "to": "B"}]}], "unknown"),
+        ([{"name": "User", "fields": [{"name": "a", "type": "string"}]}], "is reserved"),
+        ([{"name": "A", "fields": []}], "at least 1"),
+        ([{"name": "A", "fields": [{"name": "a", "type": "money"}]}], "not a valid field type"),
+        (
+            [{"name": "A", "fields": [{"name": "id", "type": "integer"}]}],
+            "every Django model already has it",
+        ),
+        (
+            [{"name": "A", "fields": [{"name": "b", "type": "foreign_key", "to": "B"}]}],
+            "not defined",
+        ),
         (
             [{"name": "A", "fields": [{"name": "a", "type": "string"}]}] * 2,
-            "declared twice",
+            "defined twice",
         ),
         (
             [
@@ -78,7 +89,7 @@ def test_field_types_map_to_django_fields(field, expected):
                     "fields": [{"name": "a", "type": "string"}, {"name": "a", "type": "text"}],
                 }
             ],
-            "field 'a' twice",
+            "field 'a' is defined twice",
         ),
         (
             [
@@ -89,21 +100,22 @@ def test_field_types_map_to_django_fields(field, expected):
                     ],
                 }
             ],
-            "exceeds max_digits",
+            "larger than max_digits",
         ),
     ],
 )
 def test_bad_models_are_config_errors_naming_the_fix(models, message):
     with pytest.raises(ConfigError) as raised:
-        parse_models(models)
+        models_spec(models)
     assert message in raised.value.one_line()
     assert raised.value.hint
 
 
-def test_customizations_need_schema_v2():
-    data = {"schema_version": 1, "project": {"name": "acme"}, "customizations": {"models": []}}
-    with pytest.raises(ConfigError, match="schema_version 2"):
-        spec_from_config({**data, "customizations": {"business_rules": ["x"]}})
+def test_schema_v1_ignores_customizations_so_nothing_is_generated_for_them():
+    models = [{"name": "Product", "fields": [{"name": "name", "type": "string"}]}]
+    data = {"schema_version": 1, "project": {"name": "acme"}, "customizations": {"models": models}}
+    assert spec_from_config(data).models == ()
+    assert len(spec_from_config({**data, "schema_version": 2}).models) == 1
 
 
 def all_types_config() -> dict:

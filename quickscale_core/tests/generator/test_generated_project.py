@@ -124,9 +124,15 @@ def _python_without_django(where: Path) -> Path:
             {},
         ).stdout.strip()
     )
-    for name in ("click", "jinja2", "markupsafe", "yaml", "rich", "pygments"):
-        origin = Path(importlib.import_module(name).__file__).parent
-        (site / name).symlink_to(origin)
+    needed = ["click", "jinja2", "markupsafe", "yaml", "rich", "pygments", "jsonschema"]
+    needed += ["jsonschema_specifications", "referencing", "rpds", "attr", "attrs"]
+    needed += ["typing_extensions"]
+    for name in needed:
+        module = importlib.import_module(name)
+        origin = Path(module.__file__)
+        if origin.name == "__init__.py":
+            origin = origin.parent
+        (site / origin.name).symlink_to(origin)
     import quickscale_cli
     import quickscale_core
 

@@ -8,15 +8,13 @@ decides what ``required: false`` means for each type, and rendering stays determ
 
 from __future__ import annotations
 
-import keyword
 import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from quickscale_core.errors import ConfigError
+from quickscale_core import config
 from quickscale_core.generator.pysource import LINE_LENGTH, bracketed, import_from, literal
 
 FIELD_TYPES = (
@@ -60,7 +58,7 @@ _DJANGO_CLASS = {
 # Django recommends; every other type gets blank=True, null=True.
 _STRING_TYPES = frozenset({"string", "text", "email", "url", "slug"})
 _DEFAULT_MAX_LENGTH = {"string": 255, "email": 254, "url": 200, "slug": 50}
-DECIMAL_MAX_DIGITS = 12
+DECIMAL_MAX_DIGITS = 10  # the config's default (quickscale_core.config.model)
 DECIMAL_PLACES = 2
 _ON_DELETE = {
     "cascade": "CASCADE",
@@ -68,9 +66,6 @@ _ON_DELETE = {
     "restrict": "RESTRICT",
     "set_null": "SET_NULL",
 }
-# Names Django or Python give a meaning on every model.
-_RESERVED_FIELDS = frozenset({"id", "pk", "objects", "delete", "save", "clean", "check"})
-_RESERVED_MODELS = frozenset({"User", "Model", "Group", "Permission"})
 
 
 @dataclass(frozen=True)
@@ -297,126 +292,36 @@ def models_context(project: str, models: Sequence[ModelSpec]) -> dict[str, Any]:
     }
 
 
-def _bool(value: Any, where: str, default: bool) -> bool:
-    if value is None:
-        return default
-    if not isinstance(value, bool):
-        raise ConfigError(f"{where} must be true or false", "write true or false")
-    return value
-
-
-def _field(raw: Any, model: str, index: int) -> FieldSpec:
-    where = f"customizations.models[{model}].fields[{index}]"
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{where} must be a mapping", "write '- {name: title, type: string}'")
-    name = raw.get("name")
-    kind = raw.get("type")
-    if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
-        raise ConfigError(f"{where}.name is not a snake_case name", "use e.g. 'unit_price'")
-    if keyword.iskeyword(name) or name in _RESERVED_FIELDS or "__" in name:
-        raise ConfigError(f"{where}.name '{name}' is reserved", "choose another field name")
-    if kind not in FIELD_TYPES:
-        raise ConfigError(
-            f"{where}.type '{kind}' is not a field type", f"use one of: {', '.join(FIELD_TYPES)}"
-        )
-    required = _bool(raw.get("required"), f"{where}.required", True)
-    decimal_places = int(raw.get("decimal_places", DECIMAL_PLACES))
-    max_digits = int(raw.get("max_digits", DECIMAL_MAX_DIGITS))
-    if kind == "decimal" and decimal_places > max_digits:
-        raise ConfigError(
-            f"{where}: decimal_places ({decimal_places}) exceeds max_digits ({max_digits})",
-            "raise max_digits or lower decimal_places",
-        )
-    on_delete = str(raw.get("on_delete", "cascade"))
-    if kind == "foreign_key":
-        if not isinstance(raw.get("to"), str):
-            raise ConfigError(f"{where}: a foreign_key needs 'to'", "name the model it refers to")
-        if on_delete not in _ON_DELETE:
-            raise ConfigError(
-                f"{where}.on_delete '{on_delete}' is unknown",
-                f"use one of: {', '.join(_ON_DELETE)}",
-            )
-        if on_delete == "set_null" and required:
-            raise ConfigError(f"{where}: on_delete set_null needs required: false", "add it")
-    has_default = "default" in raw
-    default = raw.get("default")
-    if has_default and kind == "decimal":
-        try:
-            Decimal(str(default))
-        except InvalidOperation as error:
-            raise ConfigError(f"{where}.default is not a number", "write e.g. 0.00") from error
-    choices = raw.get("choices") or ()
-    max_length = raw.get("max_length")
-    return FieldSpec(
-        name=name,
-        type=kind,
-        required=required,
-        unique=_bool(raw.get("unique"), f"{where}.unique", False),
-        default=default,
-        has_default=has_default,
-        help_text=str(raw.get("help_text", "")),
-        max_length=int(max_length) if max_length is not None else None,
-        choices=tuple(str(c) for c in choices),
-        max_digits=max_digits,
-        decimal_places=decimal_places,
-        to=str(raw.get("to", "")),
-        on_delete=on_delete,
-        model_lower=model.lower(),
-    )
-
-
-def parse_models(raw: Any) -> tuple[ModelSpec, ...]:
-    """``customizations.models`` from loaded YAML; ConfigError names the bad entry."""
-    if raw is None:
-        return ()
-    if not isinstance(raw, list):
-        raise ConfigError("customizations.models must be a list", "write '- name: Product'")
-    models: list[ModelSpec] = []
-    seen: set[str] = set()
-    for index, entry in enumerate(raw):
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            raise ConfigError(
-                f"customizations.models[{index}] needs a name", "write '- name: Product'"
-            )
-        name = entry["name"]
-        if not re.fullmatch(r"[A-Z][A-Za-z0-9]*", name) or name in _RESERVED_MODELS:
-            raise ConfigError(
-                f"customizations.models[{index}].name '{name}' is not a usable model name",
-                "write a CapWords class name other than User, e.g. 'OrderItem'",
-            )
-        if name.lower() in seen:
-            raise ConfigError(f"model '{name}' is declared twice", "merge or rename one of them")
-        seen.add(name.lower())
-        raw_fields = entry.get("fields")
-        if not isinstance(raw_fields, list) or not raw_fields:
-            raise ConfigError(f"model '{name}' has no fields", "add at least one field")
-        fields = tuple(_field(f, name, i) for i, f in enumerate(raw_fields))
-        names = [f.name for f in fields]
-        duplicate = next((n for n in names if names.count(n) > 1), None)
-        if duplicate:
-            raise ConfigError(f"model '{name}' declares field '{duplicate}' twice", "rename one")
-        models.append(ModelSpec(name, fields, str(entry.get("description", ""))))
-    known = {m.name for m in models} | {"User"}
-    for model in models:
-        for fk in model.foreign_keys:
-            if fk.to not in known:
-                raise ConfigError(
-                    f"{model.name}.{fk.name} refers to unknown model '{fk.to}'",
-                    f"use one of: {', '.join(sorted(known))}",
+def from_config(models: Sequence[config.ModelSpec]) -> tuple[ModelSpec, ...]:
+    """Generator models from the validated, typed config (defaults already filled in)."""
+    return tuple(
+        ModelSpec(
+            name=model.name,
+            description=model.description,
+            fields=tuple(
+                FieldSpec(
+                    name=f.name,
+                    type=f.type,
+                    required=f.required,
+                    unique=f.unique,
+                    default=f.default,
+                    has_default=f.has_default,
+                    help_text=f.help_text,
+                    max_length=f.max_length,
+                    choices=tuple(f.choices),
+                    max_digits=f.max_digits if f.max_digits is not None else DECIMAL_MAX_DIGITS,
+                    decimal_places=(
+                        f.decimal_places if f.decimal_places is not None else DECIMAL_PLACES
+                    ),
+                    to=f.to or "",
+                    on_delete=f.on_delete or "cascade",
+                    model_lower=model.name.lower(),
                 )
-    return tuple(models)
-
-
-def parse_rules(raw: Any) -> tuple[str, ...]:
-    """``customizations.business_rules``: plain sentences."""
-    if raw is None:
-        return ()
-    if not isinstance(raw, list) or not all(isinstance(r, str) and r.strip() for r in raw):
-        raise ConfigError(
-            "customizations.business_rules must be a list of sentences",
-            "write '- \"Orders over $1000 need manager approval\"'",
+                for f in model.fields
+            ),
         )
-    return tuple(r.strip() for r in raw)
+        for model in models
+    )
 
 
 def rule_function_name(rule: str) -> str:
