@@ -110,3 +110,14 @@ def test_upgrade_of_a_v2_file_changes_nothing(project: Path):
     before = os.stat(path).st_mtime_ns
     result = upgrade_file(path)
     assert not result.changed and os.stat(path).st_mtime_ns == before
+
+
+def test_a_symlinked_config_keeps_its_link_and_its_target_is_upgraded(project: Path, tmp_path):
+    real = tmp_path / "shared" / "acme.yml"
+    real.parent.mkdir()
+    real.write_text(VALID_V1)
+    link = project / "quickscale.yml"
+    link.symlink_to(real)
+    upgrade_file(link)
+    assert link.is_symlink() and "schema_version: 2" in real.read_text()
+    assert [p.name for p in real.parent.iterdir()] == ["acme.yml"]

@@ -41,14 +41,16 @@ def config_problem(answers: dict[str, str], path: KeyPath) -> str | None:
 
     data: dict[str, Any] = {
         "schema_version": 1,
-        "project": {"name": answers.get("name", "acme"), "version": answers.get("version", "")},
+        "project": {
+            "name": answers.get("name", "acme"),
+            "version": answers.get("version", "0.1.0"),
+        },
         "theme": answers.get("theme", "starter"),
         "frontend": {
             "source": answers.get("source", "custom_frontend"),
             "variant": answers.get("variant", "default"),
         },
     }
-    data["project"]["version"] = data["project"]["version"] or "0.1.0"
     result = validate_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     for diagnostic in result.diagnostics:
         if diagnostic.is_error and diagnostic.path[: len(path)] == path:

@@ -11,6 +11,7 @@ file is replaced atomically (temporary file + ``os.replace``) only if it is vali
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -98,30 +99,29 @@ def upgrade_file(path: Path | str, *, file: str | None = None) -> UpgradeResult:
     if result.changed:
         bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
         atomic_write(path, bom + upgraded.encode("utf-8"))
-    return UpgradeResult(
-        path,
-        result.from_version,
-        result.to_version,
-        result.changed,
-        result.diagnostics,
-        result.notes,
-    )
+    return dataclasses.replace(result, path=path)
 
 
 def atomic_write(path: Path, content: bytes) -> None:
     """Replace ``path`` with ``content`` all at once, keeping its permissions.
 
-    A crash leaves either the old file or the new one, never a truncated mix.
+    A crash leaves either the old file or the new one, never a truncated mix. A symlink
+    is kept: its target is rewritten (the temporary file sits beside the target, so the
+    rename stays on one filesystem). Unlike the generator's ``write_atomic``, the file's
+    own mode is kept: this edits a file the user owns.
     """
-    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    target = path.resolve()
+    mode = target.stat().st_mode & 0o7777
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+    )
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, mode)
-        os.replace(temporary, path.resolve())
+        os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
