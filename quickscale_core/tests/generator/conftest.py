@@ -48,6 +48,8 @@ ORDER = {
         {"name": "product", "type": "foreign_key", "to": "Product"},
         {"name": "quantity", "type": "integer", "default": 1},
         {"name": "note", "type": "text", "required": False},
+        {"name": "tracking", "type": "url", "required": False},
+        {"name": "placed", "type": "datetime"},
     ],
 }
 

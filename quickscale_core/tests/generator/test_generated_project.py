@@ -90,7 +90,7 @@ def test_v2_models_generate_models_admin_forms_migrations_and_pass_admin_tests(
         [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], project, env
     )
     assert check.returncode == 0, check.stdout + check.stderr
-    tests = project_pytest(project, env, "-v")
+    tests = project_pytest(project, env, "-v", "-W", "error")
     assert tests.returncode == 0, tests.stdout[-4000:] + tests.stderr[-2000:]
     for name in (
         "test_model_is_created_and_listed_through_the_admin[Product] PASSED",

@@ -232,6 +232,10 @@ class ModelSpec:
         return ""
 
     @property
+    def has_url(self) -> bool:
+        return any(f.type == "url" for f in self.fields)
+
+    @property
     def foreign_keys(self) -> tuple[FieldSpec, ...]:
         return tuple(f for f in self.fields if f.type == "foreign_key")
 
@@ -263,6 +267,7 @@ class ModelSpec:
                 "fields = [", _quoted([f.name for f in self.fields]), "]", 8, collection=True
             ),
             "str_field": self.str_field,
+            "has_url": self.has_url,
         }
 
 
@@ -280,6 +285,7 @@ def models_context(project: str, models: Sequence[ModelSpec]) -> dict[str, Any]:
         "models_import": import_from(f"{project}.generated_models", names) if names else "",
         "models_use_decimal": any(f.type == "decimal" and f.has_default for f in fields),
         "models_use_settings": any(f.type == "foreign_key" and f.to == "User" for f in fields),
+        "models_use_url": any(model.has_url for model in models),
         "tests_stdlib_imports": "\n".join(
             line
             for line, used in (
