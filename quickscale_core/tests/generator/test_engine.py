@@ -43,7 +43,7 @@ def test_generate_twice_second_run_is_a_no_op(qs, tmp_path):
 
 
 def qs_product() -> dict:
-    from conftest import PRODUCT
+    from gen_support import PRODUCT
 
     return PRODUCT
 
@@ -113,7 +113,7 @@ def test_deleted_file_stays_deleted_and_is_reported(qs, tmp_path):
 
 
 def test_no_longer_generated_file_is_removed_unless_the_user_edited_it(qs, tmp_path):
-    from conftest import ORDER, PRODUCT
+    from gen_support import ORDER, PRODUCT
 
     root = qs.make_project(tmp_path / "acme", qs.config(models=[PRODUCT, ORDER]))
     qs.generate(root)
@@ -137,7 +137,7 @@ def test_no_longer_generated_file_is_removed_unless_the_user_edited_it(qs, tmp_p
 
 
 def test_removing_a_model_is_planned_with_a_data_warning_in_preview(qs, tmp_path):
-    from conftest import ORDER, PRODUCT
+    from gen_support import ORDER, PRODUCT
 
     root = qs.make_project(tmp_path / "acme", qs.config(models=[PRODUCT, ORDER]))
     qs.write_config(root, qs.config(models=[PRODUCT]))
@@ -165,7 +165,7 @@ def test_records_are_deterministic_and_match_the_files(qs, tmp_path):
 
 def test_a_run_interrupted_between_files_converges_to_the_same_tree(qs, tmp_path):
     """Simulate a kill after some file writes (before the records) and rerun."""
-    from conftest import ORDER, PRODUCT
+    from gen_support import ORDER, PRODUCT
 
     clean = qs.make_project(tmp_path / "clean" / "acme", qs.config())
     partial = qs.make_project(tmp_path / "partial" / "acme", qs.config())

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import config, write_config
+from gen_support import config, write_config
 
 CLI = str(Path(sys.executable).with_name("quickscale"))
 
@@ -65,7 +65,7 @@ def project_pytest(
 def test_v2_models_generate_models_admin_forms_migrations_and_pass_admin_tests(
     initialized_project: Path, project_env
 ):
-    from conftest import ORDER, PRODUCT
+    from gen_support import ORDER, PRODUCT
 
     project = initialized_project
     env = project_env()
@@ -145,7 +145,7 @@ def _python_without_django(where: Path) -> Path:
 def test_without_the_project_environment_generate_prints_the_next_command(
     initialized_project: Path, project_env, tmp_path: Path
 ):
-    from conftest import PRODUCT
+    from gen_support import PRODUCT
 
     python = _python_without_django(tmp_path / "no-django")
     write_config(initialized_project, config(models=[PRODUCT]))

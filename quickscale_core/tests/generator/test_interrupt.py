@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import ORDER, PRODUCT, config, generate, make_project, tree_bytes, write_config
+from gen_support import ORDER, PRODUCT, config, generate, make_project, tree_bytes, write_config
 from quickscale_core.generator.atomic import TEMP_SUFFIX
 
 CLI = str(Path(sys.executable).with_name("quickscale"))

@@ -11,7 +11,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from conftest import BASE_CONFIG, config, generate, make_project, write_config
+from gen_support import BASE_CONFIG, config, generate, make_project, write_config
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from quickscale_core.generator.engine import plan_project
