@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,7 +94,7 @@ def test_generate_twice_the_second_run_changes_nothing(run_cli, project):
     assert second.returncode == 0
     assert second.stdout.strip() == "Nothing to do: the project matches quickscale.yml."
     assert snapshot(project) == after_first
-    assert run_cli("status", cwd=project).returncode == 0
+    assert run_cli("status", "--no-migrations", cwd=project).returncode == 0
 
 
 def test_a_conflict_exits_1_names_the_file_and_status_tracks_it(run_cli, project):
@@ -146,3 +148,24 @@ def test_generate_runs_makemigrations_when_the_environment_is_present(run_cli, p
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Create model Product" in result.stdout
     assert len(list((project / "acme/migrations").glob("0002_*.py"))) == 1
+
+
+def test_status_reports_missing_migrations_until_they_are_made(run_cli, project):
+    (project / ".env").write_text(
+        "DJANGO_DEBUG=true\nDJANGO_SECRET_KEY=cli-tests-0123456789abcdef\n"
+    )
+    set_config(project, models=[PRODUCT])
+    assert run_cli("generate", "--no-migrations", cwd=project).returncode == 0
+    env = {"DJANGO_SETTINGS_MODULE": ""}
+    status = run_cli("status", cwd=project, env=env)
+    assert status.returncode == 1, status.stdout + status.stderr
+    assert "Migrations missing: run python manage.py makemigrations acme" in status.stdout
+    assert run_cli("status", "--no-migrations", cwd=project, env=env).returncode == 0
+    report = json.loads(run_cli("status", "--format", "json", cwd=project, env=env).stdout)
+    assert report["migrations"] == "missing" and report["in_sync"] is False
+    made = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "acme"], cwd=project, capture_output=True
+    )
+    assert made.returncode == 0
+    final = run_cli("status", cwd=project, env=env)
+    assert final.returncode == 0 and "In sync" in final.stdout

@@ -14,15 +14,22 @@ from quickscale_cli.commands._generation import directory_option, format_option,
 @click.command()
 @directory_option
 @format_option
-def status(directory: Path | None, output_format: str) -> int:
+@click.option(
+    "--no-migrations",
+    is_flag=True,
+    help="Do not ask Django whether migrations are missing (faster).",
+)
+def status(directory: Path | None, output_format: str, no_migrations: bool) -> int:
     """Show what is generated, what you changed, and whether code matches quickscale.yml.
 
-    Exit 0 when a 'quickscale generate' would change nothing, 1 when it would (or when
-    conflict markers are still unresolved).
+    Exit 0 when a 'quickscale generate' would change nothing and no migration is
+    missing; 1 when it would, when conflict markers are still unresolved, or when
+    'makemigrations' would create a migration. Migrations are checked with the
+    project's environment (.venv/, or this Python if it can import Django).
     """
     from quickscale_core.generator.engine import project_status
 
-    report = project_status(project_root(directory))
+    report = project_status(project_root(directory), check_migrations=not no_migrations)
     if output_format == "json":
         click.echo(json.dumps({**asdict(report), "in_sync": report.in_sync}, indent=2))
         return 0 if report.in_sync else 1
@@ -37,10 +44,18 @@ def status(directory: Path | None, output_format: str) -> int:
         click.echo(f"Unresolved conflict: {path}")
     for warning in report.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
+    if report.migrations == "missing":
+        click.echo(f"Migrations missing: run {report.migrations_command}")
+    elif report.migrations.startswith("error"):
+        click.echo(f"Migrations not checked: the project does not load ({report.migrations})")
     if report.in_sync:
         click.echo("In sync: the code matches quickscale.yml.")
         return 0
-    click.echo(f"Out of sync: 'quickscale generate' would change {len(report.pending)} file(s):")
+    if report.pending or report.conflicts:
+        count = len(report.pending)
+        click.echo(f"Out of sync: 'quickscale generate' would change {count} file(s):")
+    else:
+        click.echo("Out of sync: the models have changes that no migration records yet.")
     for path, state in report.pending:
         click.echo(f"  {state:<16} {path}")
     return 1

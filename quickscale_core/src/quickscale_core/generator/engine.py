@@ -126,15 +126,19 @@ def project_python(root: Path) -> str | None:
     return sys.executable if probe.returncode == 0 else None
 
 
-def migrations(root: Path, app: str) -> MigrationOutcome:
-    """Run ``manage.py makemigrations APP`` when the project's environment is present."""
+def migrations(root: Path, app: str, *, check: bool = False) -> MigrationOutcome:
+    """Run ``manage.py makemigrations APP`` when the project's environment is present.
+
+    With ``check``, only ask whether migrations are missing (``--check --dry-run``).
+    """
     command = f"python manage.py makemigrations {app}"
     python = project_python(root)
     if python is None:
         return MigrationOutcome(False, True, command, "")
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    extra = ["--check", "--dry-run"] if check else []
     proc = subprocess.run(
-        [python, "manage.py", "makemigrations", app, "--noinput"],
+        [python, "manage.py", "makemigrations", app, "--noinput", *extra],
         cwd=root,
         env=env,
         capture_output=True,
@@ -161,17 +165,36 @@ class StatusReport:
     pending: list[tuple[str, str]]  # (path, status) a generate would apply
     conflicts: list[str]
     warnings: list[str]
+    # "ok", "missing" (makemigrations would create some), "unchecked" (no project
+    # environment, or not asked), or "error: <message>" (the project does not load)
+    migrations: str = "unchecked"
+    migrations_command: str = ""
 
     @property
     def in_sync(self) -> bool:
-        return not self.pending and not self.conflicts
+        return not self.pending and not self.conflicts and self.migrations != "missing"
 
 
-def project_status(root: Path) -> StatusReport:
-    """Compare config, records and files; writes nothing."""
-    plan = plan_project(root)
+def _migration_state(root: Path, app: str) -> tuple[str, str]:
+    outcome = migrations(root, app, check=True)
+    if not outcome.ran:
+        return "unchecked", outcome.command
+    if outcome.ok:
+        return "ok", outcome.command
+    if "Migrations for" in outcome.output:
+        return "missing", outcome.command
+    lines = outcome.output.splitlines() or ["(no output)"]
+    return f"error: {lines[-1]}", outcome.command
+
+
+def project_status(root: Path, *, check_migrations: bool = True) -> StatusReport:
+    """Compare config, records, files (and migrations, by Django); writes nothing."""
+    root = root.resolve()
+    spec = load_spec(root)
+    plan = plan_project(root, spec)
     pending = [(op.path, op.status.value) for op in plan.changes]
     pending += [(p, "records") for p in ([] if plan.records_current else [ownership.MANIFEST])]
+    state, command = _migration_state(root, spec.name) if check_migrations else ("unchecked", "")
     return StatusReport(
         generated=sorted(plan.previous.paths),
         user_modified=[op.path for op in plan.ops if op.user_modified],
@@ -179,4 +202,6 @@ def project_status(root: Path) -> StatusReport:
         pending=pending,
         conflicts=[op.path for op in plan.conflicts],
         warnings=plan.warnings,
+        migrations=state,
+        migrations_command=command,
     )
