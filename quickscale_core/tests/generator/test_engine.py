@@ -244,3 +244,26 @@ def test_init_like_records_exclude_the_config_file(qs, tmp_path):
     # the base of .gitignore is stored under a suffix so git does not read it as one
     assert (root / ".quickscale/base/.gitignore.base").is_file()
     assert not (root / ".quickscale/base/.gitignore").exists()
+
+
+def test_a_binary_file_edited_on_both_sides_is_reported_not_merged(tmp_path):
+    from quickscale_core.generator.plan import _plan_file
+    from quickscale_core.generator.render import RenderedFile
+
+    op = _plan_file(
+        "logo.png", RenderedFile("logo.png", b"\x89PNG\0new"), b"\x89PNG\0old", b"\x89PNG\0mine"
+    )
+    assert op.status is Status.CONFLICT and op.new == b"\x89PNG\0mine" and not op.writes
+
+
+def test_a_project_without_records_adopts_identical_files_and_never_loses_edits(qs, tmp_path):
+    root = qs.make_project(tmp_path / "acme", qs.config())
+    shutil.rmtree(root / ownership.RECORDS_DIR)  # e.g. made before records existed
+    settings = root / SETTINGS
+    settings.write_text(settings.read_text() + "# kept by the user\n")
+    plan = qs.generate(root)
+    found = statuses(plan)
+    assert found["acme/urls.py"] is Status.UNCHANGED
+    assert found[SETTINGS] is Status.CONFLICT  # no base: both versions kept, for review
+    assert "# kept by the user" in settings.read_text()
+    assert ownership.load(root).paths  # records exist from now on

@@ -158,6 +158,9 @@ def _plan_file(
         return FileOp(path, Status.UPDATED, cur, content, executable)
     if base == content:
         return FileOp(path, Status.UNCHANGED, cur, cur, executable, user_modified=True)
+    if b"\0" in cur or b"\0" in content or b"\0" in (base or b""):
+        # Binary: no line merge is meaningful. Keep the user's file, report the conflict.
+        return FileOp(path, Status.CONFLICT, cur, cur, executable, user_modified=True)
     merged = merge3(base or b"", cur, content)
     if merged.conflicts:
         return FileOp(path, Status.CONFLICT, cur, merged.content, executable, user_modified=True)
