@@ -267,3 +267,12 @@ def test_a_project_without_records_adopts_identical_files_and_never_loses_edits(
     assert found[SETTINGS] is Status.CONFLICT  # no base: both versions kept, for review
     assert "# kept by the user" in settings.read_text()
     assert ownership.load(root).paths  # records exist from now on
+
+
+def test_project_version_flows_from_the_config_into_pyproject(qs, tmp_path):
+    root = qs.make_project(tmp_path / "acme", qs.config())
+    assert 'version = "0.1.0"' in (root / "pyproject.toml").read_text()
+    qs.write_config(root, qs.config(project={"name": "acme", "version": "2.3.4"}))
+    plan = qs.generate(root)
+    assert statuses(plan)["pyproject.toml"] is Status.UPDATED
+    assert 'version = "2.3.4"' in (root / "pyproject.toml").read_text()
