@@ -45,6 +45,10 @@ EDITABLE = [
     "acme/services.py",
     "README.md",
     ".gitignore",
+    "pyproject.toml",
+    "custom_frontend/templates/base.html",
+    "web/templates/base.html",
+    "web/variants/client_a/static/css/variant.css",
 ]
 
 
@@ -60,7 +64,10 @@ def configs(draw: st.DrawFn) -> dict:
         models.append(CUSTOMER)
     rules = draw(st.lists(st.sampled_from(RULES), unique=True, max_size=3))
     variant = draw(st.sampled_from(["default", "client_a"]))
-    return config(models=models, rules=rules, variant=variant)
+    data = config(models=models, rules=rules, variant=variant)
+    data["frontend"]["source"] = draw(st.sampled_from(["./custom_frontend/", "./web/"]))
+    data["project"]["version"] = draw(st.sampled_from(["0.1.0", "1.0.0"]))
+    return data
 
 
 edits = st.lists(
@@ -89,6 +96,8 @@ def apply_edits(root: Path, chosen: list[tuple[str, str, float]]) -> dict[str, l
     added: dict[str, list[str]] = {}
     for number, (path, kind, where) in enumerate(chosen):
         target = root / path
+        if not target.is_file():  # e.g. the frontend lives in the other directory
+            continue
         lines = target.read_text().splitlines(keepends=True)
         line = f"# user line {number} in {path}\n"
         index = min(int(where * len(lines)), max(len(lines) - 1, 0))
