@@ -104,7 +104,9 @@ def test_sigkill_at_random_points_never_leaves_a_half_written_file(tmp_path: Pat
                 assert path.endswith(TEMP_SUFFIX), f"unexpected file {path}"
                 continue
             assert now.get(path) in (old.get(path), new.get(path)), f"{path} is half-written"
-    assert killed_midway >= KILLS // 2, states
-    assert states.count("mixed") >= KILLS // 3, states  # kills landed between file writes
+    # Timing varies with machine load, so the bounds are loose; they still prove that
+    # runs were killed, and that kills landed between two file writes.
+    assert killed_midway >= 3, states
+    assert states.count("mixed") >= 2, states
     assert run_generate(root).wait(timeout=120) == 0
     assert tree_bytes(root) == new
