@@ -41,9 +41,19 @@ def monorepo_root() -> Path:
     return Path(__file__).resolve().parents[3]
 
 
+#: Everything a generated project may embed: core, the themes and the modules.
+ALL_COMPONENTS = (
+    "quickscale_core",
+    "quickscale_themes/starter",
+    "quickscale_themes/todo",
+    "quickscale_modules/auth",
+    "quickscale_modules/notifications",
+)
+
+
 def make_source_repo(
     dest: Path,
-    components: Iterable[str] = ("quickscale_core",),
+    components: Iterable[str] = ALL_COMPONENTS,
     *,
     root: Path | None = None,
 ) -> Path:

@@ -64,7 +64,8 @@ class Lab:
 
     def source(self, name: str = "monorepo", extra: tuple[str, ...] = ()) -> Path:
         """A source monorepo at release 0.1.0 of core (plus ``extra`` components)."""
-        repo = make_source_repo(self.root / name)
+        # core plus the default theme, which every `init` embeds (quickscale_themes/starter)
+        repo = make_source_repo(self.root / name, ("quickscale_core", "quickscale_themes/starter"))
         set_version(repo / "quickscale_core", "0.1.0")
         for component in extra:
             add_component(repo, component, "0.1.0")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import Lab, add_component, append, set_version
 
-BRANCHES = ["core", "modules/widgets", "themes/plain"]
+BRANCHES = ["core", "modules/widgets", "themes/plain", "themes/starter"]
 
 
 def _published(lab: Lab, repo_dir: Path, *args: str) -> dict[str, str]:

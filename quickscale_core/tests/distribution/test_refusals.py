@@ -96,9 +96,9 @@ def test_missing_component_in_the_client(lab: Lab) -> None:
     args = ("update", "-c", "modules", "-n", "auth", "--source", str(source))
     line = _refused(lab, client, args, client, source)
     assert "modules/auth is not embedded" in line and "git subtree add" in line
-    sync = ("sync", "push", "-c", "themes/starter", "--source", str(source))
+    sync = ("sync", "push", "-c", "themes/todo", "--source", str(source))
     line = _refused(lab, client, sync, client, source)
-    assert "themes/starter is not embedded" in line
+    assert "themes/todo is not embedded" in line
 
 
 def test_missing_core_in_the_client(lab: Lab) -> None:

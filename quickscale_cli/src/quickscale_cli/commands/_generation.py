@@ -84,4 +84,9 @@ def print_warnings(plan: Plan) -> None:
 
 def summary(plan: Plan) -> str:
     counts = plan.counts()
-    return ", ".join(f"{count} {status}" for status, count in counts.items())
+    parts = [f"{count} {status}" for status, count in counts.items()]
+    for action in ("embed", "remove"):
+        number = sum(1 for op in plan.components if op.action.value == action)
+        if number:
+            parts.append(f"{number} component(s) to {action}")
+    return ", ".join(parts)

@@ -36,19 +36,34 @@ def _interrupt_on_sigterm() -> None:
 @click.option(
     "--no-migrations",
     is_flag=True,
-    help="Do not run 'manage.py makemigrations' after changing the models.",
+    help="Do not run 'manage.py makemigrations' after changing the models, nor "
+    "'manage.py migrate' after embedding a theme or module.",
 )
-def generate(directory: Path | None, no_migrations: bool) -> int:
+@click.option(
+    "--source",
+    metavar="PATH|URL",
+    help="Repository to embed themes and modules from (default: $QUICKSCALE_SOURCE, else "
+    "the checkout quickscale is installed from).",
+)
+def generate(directory: Path | None, no_migrations: bool, source: str | None) -> int:
     """Apply the plan that 'quickscale preview' shows.
 
     Files you never edited are updated; files you edited are merged with the new
     output (3-way); a true conflict leaves standard conflict markers in the file and
     exits 1; files you deleted stay deleted. Every write is atomic, and running
-    generate again after any interruption finishes the job. Exit 0 done (or nothing
-    to do), 1 conflicts or failed migrations, 130 interrupted.
+    generate again after any interruption finishes the job. The theme and the modules
+    of quickscale.yml are embedded by git subtree (quickscale_themes/<name>/,
+    quickscale_modules/<name>/) or removed when no longer listed; that needs a clean
+    git tree (commit or stash first). Exit 0 done (or nothing to do), 1 conflicts,
+    failed migrations or uncommitted changes, 130 interrupted.
     """
     from quickscale_core.generator.config_adapter import load_spec
-    from quickscale_core.generator.engine import apply_plan, models_changed, plan_project
+    from quickscale_core.generator.engine import (
+        apply_components,
+        apply_plan,
+        models_changed,
+        plan_project,
+    )
 
     _interrupt_on_sigterm()
     root = project_root(directory)
@@ -59,6 +74,8 @@ def generate(directory: Path | None, no_migrations: bool) -> int:
         click.echo("Nothing to do: the project matches quickscale.yml.")
         return 0
     catch_up = not plan.records_current
+    for line in apply_components(plan, source):
+        click.echo(f"  {line}")
     try:
         apply_plan(plan)
     except KeyboardInterrupt:
@@ -74,6 +91,9 @@ def generate(directory: Path | None, no_migrations: bool) -> int:
     # A run killed before its records were written may also have missed its migrations.
     if models_changed(plan, spec) or (catch_up and spec.models):
         exit_code = _migrate(root, spec.name, no_migrations)
+    embedded = [op.component for op in plan.components if op.action.value == "embed"]
+    if embedded and exit_code == 0:
+        exit_code = _migrate_components(root, embedded, no_migrations)
     if plan.conflicts:
         click.echo(f"{len(plan.conflicts)} file(s) have conflicts:", err=True)
         for op in plan.conflicts:
@@ -108,4 +128,30 @@ def _migrate(root: Path, app: str, skip: bool) -> int:
         )
         return 1
     click.echo(outcome.output)
+    return 0
+
+
+def _migrate_components(root: Path, components: list[str], skip: bool) -> int:
+    """Create the tables of newly embedded themes and modules, or say exactly how to."""
+    from quickscale_core.generator.engine import migrate_project
+
+    where = "" if root == Path.cwd().resolve() else f"cd {os.path.relpath(root)} && "
+    if skip:
+        click.echo(f"Embedded {', '.join(components)}. Next: {where}python manage.py migrate")
+        return 0
+    outcome = migrate_project(root, components)
+    if not outcome.ran:
+        click.echo(
+            f"Embedded {', '.join(components)}; the project's environment was not found or "
+            f"lacks them. Next: {where}{outcome.command}"
+        )
+        return 0
+    if not outcome.ok:
+        lines = outcome.output.splitlines() or ["(no output)"]
+        click.echo(
+            f"error: migrate failed: {lines[-1]} — fix that, then run: {where}{outcome.command}",
+            err=True,
+        )
+        return 1
+    click.echo(f"Migrated: {', '.join(components)} are ready.")
     return 0

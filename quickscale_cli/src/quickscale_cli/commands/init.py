@@ -37,6 +37,13 @@ def _interrupt_on_sigterm() -> None:
     help="Create the project inside this directory.",
 )
 @click.option(
+    "--theme",
+    type=click.Choice(["starter", "todo"]),
+    default=None,
+    help="Theme to embed and wire (default: starter; todo builds on starter). "
+    "Written to quickscale.yml.",
+)
+@click.option(
     "--interactive",
     "-i",
     is_flag=True,
@@ -46,7 +53,12 @@ def _interrupt_on_sigterm() -> None:
 )
 @click.pass_context
 def init(
-    ctx: click.Context, name: str | None, source: str | None, directory: Path, interactive: bool
+    ctx: click.Context,
+    name: str | None,
+    source: str | None,
+    directory: Path,
+    theme: str | None,
+    interactive: bool,
 ) -> None:
     """Create the Django project NAME in ./NAME.
 
@@ -67,6 +79,12 @@ def init(
         name = spec.name
     elif name is None:
         raise click.UsageError("Missing argument 'NAME'.", ctx=ctx)
+    if theme is not None:
+        from dataclasses import replace
+
+        from quickscale_core.generator.context import ProjectSpec
+
+        spec = replace(spec, theme=theme) if spec is not None else ProjectSpec(name, theme=theme)
 
     _interrupt_on_sigterm()
     started = time.perf_counter()

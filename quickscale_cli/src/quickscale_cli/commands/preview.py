@@ -26,7 +26,8 @@ def preview(directory: Path | None, output_format: str, no_diff: bool) -> int:
 
     Statuses: new, unchanged, updated (you never edited it), merged (your edits and the
     new output combined), conflict, deleted-by-user (stays deleted), removed (no longer
-    generated), kept (no longer generated but edited by you, so left in place).
+    generated), kept (no longer generated but edited by you, so left in place). Themes
+    and modules to embed (git subtree) or remove are listed after the tree.
     Exit 0; nothing is written.
     """
     from quickscale_core.generator.engine import plan_project
@@ -36,6 +37,8 @@ def preview(directory: Path | None, output_format: str, no_diff: bool) -> int:
         click.echo(json.dumps(plan.as_json(), indent=2, sort_keys=True))
         return 0
     print_tree(plan)
+    for component in plan.components:
+        click.echo(f"  {component.describe()}")
     print_warnings(plan)
     if not no_diff:
         for op in plan.changes:

@@ -6,18 +6,31 @@ quickscale_core.config; this adapter maps its typed ProjectConfig to the render 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from quickscale_core import config
+from quickscale_core.errors import QuickScaleError
 from quickscale_core.generator.context import ProjectSpec
 from quickscale_core.generator.customizations import from_config
+from quickscale_core.generator.wiring import module_choices
 
 CONFIG_FILE = config.CONFIG_FILENAME
 
 
-def spec_from_project_config(project: config.ProjectConfig) -> ProjectSpec:
-    """The render inputs of a validated config."""
+def spec_from_project_config(
+    project: config.ProjectConfig, search: Sequence[Path] = ()
+) -> ProjectSpec:
+    """The render inputs of a validated config.
+
+    The theme and ``modules`` become the spec's wiring (one Extension, see
+    ProjectSpec.wiring); ``search`` lists directories that may hold the modules' data
+    files when the modules are not installed in this Python (the project, the source).
+    """
+    modules = module_choices(
+        {name: (m.provider, m.options) for name, m in project.modules.items()}, search
+    )
     return ProjectSpec(
         name=project.project.name,
         theme=project.theme,
@@ -26,6 +39,7 @@ def spec_from_project_config(project: config.ProjectConfig) -> ProjectSpec:
         version=project.project.version,
         models=from_config(project.customizations.models),
         business_rules=tuple(project.customizations.business_rules),
+        modules=modules,
     )
 
 
@@ -36,7 +50,19 @@ def load_spec(root: Path) -> ProjectSpec:
     checks the variant folder against what it renders). Raises ConfigError listing every
     problem, or UsageError when the file cannot be read.
     """
-    return spec_from_project_config(config.load_config(root / CONFIG_FILE, check_filesystem=False))
+    loaded = config.load_config(root / CONFIG_FILE, check_filesystem=False)
+    return spec_from_project_config(loaded, (root, *_source_checkouts()))
+
+
+def _source_checkouts() -> tuple[Path, ...]:
+    """The local source checkout, where the modules' data files can be read from."""
+    from quickscale_core.source import resolve_source
+
+    try:
+        source = resolve_source(None)
+    except QuickScaleError:  # only a fallback location; the render reports what is missing
+        return ()
+    return (source.local_path,) if source.local_path else ()
 
 
 def spec_from_config(data: dict[str, Any]) -> ProjectSpec:

@@ -8,7 +8,9 @@ from typing import Any
 
 from quickscale_core import pins
 from quickscale_core.errors import ConfigError
+from quickscale_core.generator import wiring
 from quickscale_core.generator.customizations import ModelSpec, models_context, rules_context
+from quickscale_core.generator.wiring import ModuleChoice
 from quickscale_core.names import validate_project_name
 
 
@@ -24,6 +26,7 @@ class Extension:
     url_includes: tuple[tuple[str, str], ...] = ()  # (prefix, "module.urls")
     settings_lines: tuple[str, ...] = ()  # Python lines appended to settings.py
     requirements: tuple[str, ...] = ()  # requirement lines, e.g. "-e ./quickscale_modules/auth"
+    settings_imports: tuple[str, ...] = ()  # import lines before settings_lines
 
 
 def normalize_frontend_source(source: str) -> str:
@@ -55,16 +58,43 @@ class ProjectSpec:
     version: str = "0.1.0"
     models: tuple[ModelSpec, ...] = ()
     business_rules: tuple[str, ...] = ()
+    modules: tuple[ModuleChoice, ...] = ()
     extensions: tuple[Extension, ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
         validate_project_name(self.name)
+        if self.theme not in wiring.THEME_CHAIN:
+            raise ConfigError(
+                f"unknown theme '{self.theme}'",
+                f"use one of: {', '.join(wiring.THEMES)}",
+            )
+
+    @property
+    def components(self) -> tuple[str, ...]:
+        """The shared components embedded by git subtree (themes, then modules)."""
+        return wiring.components(self.theme, self.modules)
+
+    @property
+    def module_names(self) -> tuple[str, ...]:
+        return tuple(m.name for m in self.modules)
+
+    def wiring(self) -> Extension:
+        """What the theme and the enabled modules add to the project's files."""
+        imports, lines = wiring.module_settings(self.title, self.modules)
+        return Extension(
+            url_includes=wiring.url_includes(self.theme, self.modules),
+            settings_lines=lines,
+            requirements=wiring.requirement_lines(self.theme, self.modules),
+            settings_imports=imports,
+        )
 
     @property
     def title(self) -> str:
         return self.name.replace("_", " ").title()
 
     def template_context(self) -> dict[str, Any]:
+        extensions = (self.wiring(), *self.extensions)
+        env_vars = [(m.name, m.provider, m.env_vars) for m in self.modules if m.env_vars]
         return {
             "project_name": self.name,
             "project_title": self.title,
@@ -74,10 +104,14 @@ class ProjectSpec:
             "frontend_variant": self.frontend_variant,
             **models_context(self.name, self.models),
             "business_rules": rules_context(self.business_rules),
-            "extra_apps": [app for ext in self.extensions for app in ext.apps],
-            "url_includes": [inc for ext in self.extensions for inc in ext.url_includes],
-            "settings_lines": [line for ext in self.extensions for line in ext.settings_lines],
-            "extra_requirements": [req for ext in self.extensions for req in ext.requirements],
+            "theme_apps": list(wiring.theme_apps(self.theme)),
+            "modules": list(self.module_names),
+            "module_env_vars": env_vars,
+            "extra_apps": [app for ext in extensions for app in ext.apps],
+            "url_includes": [inc for ext in extensions for inc in ext.url_includes],
+            "settings_imports": [line for ext in extensions for line in ext.settings_imports],
+            "settings_lines": [line for ext in extensions for line in ext.settings_lines],
+            "extra_requirements": [req for ext in extensions for req in ext.requirements],
             "pins": pins.as_dict(),
             "runtime_pins": pins.RUNTIME,
             "dev_pins": pins.DEV,

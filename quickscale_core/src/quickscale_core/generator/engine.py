@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quickscale_core.errors import ConfigError, UsageError
-from quickscale_core.generator import ownership
+from quickscale_core.generator import embed, ownership, wiring
 from quickscale_core.generator.atomic import remove_file, remove_stale_temporaries, write_atomic
 from quickscale_core.generator.config_adapter import CONFIG_FILE, load_spec
 from quickscale_core.generator.context import ProjectSpec, normalize_frontend_source
@@ -66,6 +66,10 @@ def plan_project(root: Path, spec: ProjectSpec | None = None) -> Plan:
     files = managed_files(spec)
     _check_variant(root, spec, files)
     plan = compute_plan(root, files)
+    plan.components = embed.plan_components(root, spec.components)
+    for op in plan.components:
+        if op.action is embed.Action.REMOVE:
+            plan.warnings.append(wiring.removal_warning(op.component))
     models_path = f"{spec.name}/generated_models.py"
     gone = removed_models(plan.previous.bases.get(models_path), plan.records.get(models_path))
     for name in gone:
@@ -100,6 +104,61 @@ def apply_plan(plan: Plan) -> None:
             write_atomic(target, op.new, executable=executable)
     if not plan.records_current:
         ownership.write(root, plan.records, plan.previous)
+
+
+def apply_components(plan: Plan, source: str | None = None) -> list[str]:
+    """Embed or remove the plan's subtrees (before apply_plan writes the files).
+
+    Refuses with DirtyTreeError, changing nothing, when the project has uncommitted
+    changes (git subtree needs a clean tree). Returns one line per change made.
+    """
+    if not plan.components:
+        return []
+    from quickscale_core.source import check_component, resolve_source
+
+    embed.require_clean_tree(plan.root)
+    resolved = resolve_source(source)
+    for op in plan.components:
+        if op.action is embed.Action.EMBED:
+            check_component(resolved, op.component)
+    return embed.apply_components(plan.root, plan.components, resolved)
+
+
+#: What a project's environment must import before migrating each component.
+_COMPONENT_IMPORTS = {
+    "themes/starter": "quickscale_themes.starter",
+    "themes/todo": "quickscale_themes.todo",
+    "modules/auth": "allauth, quickscale_modules.auth",
+    "modules/notifications": "anymail, quickscale_modules.notifications",
+}
+
+
+def migrate_project(root: Path, components: list[str]) -> MigrationOutcome:
+    """``manage.py migrate`` after embedding ``components``, when the project's
+    environment is present and has them installed; else the exact commands to run."""
+    command = "python manage.py migrate"
+    python = project_python(root)
+    needed = ", ".join(_COMPONENT_IMPORTS[c] for c in components if c in _COMPONENT_IMPORTS)
+    if python is None:
+        return MigrationOutcome(False, True, command, "")
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    if needed:
+        probe = subprocess.run(
+            [python, "-c", f"import {needed}"], cwd=root, env=env, capture_output=True, check=False
+        )
+        if probe.returncode != 0:
+            install = "pip install -r requirements-dev.txt"
+            return MigrationOutcome(False, True, f"{install} && {command}", "")
+    proc = subprocess.run(
+        [python, "manage.py", "migrate", "--noinput"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    output = (proc.stdout + proc.stderr).strip()
+    return MigrationOutcome(True, proc.returncode == 0, command, output)
 
 
 @dataclass(frozen=True)

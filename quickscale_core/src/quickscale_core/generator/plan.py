@@ -26,6 +26,7 @@ from pathlib import Path
 
 from quickscale_core.errors import QuickScaleError
 from quickscale_core.generator import ownership
+from quickscale_core.generator.embed import ComponentOp
 from quickscale_core.generator.merge import has_conflict_markers, merge3
 from quickscale_core.generator.render import RenderedFile
 
@@ -81,6 +82,8 @@ class Plan:
     records: dict[str, bytes]  # path -> new render, for every generated path
     previous: ownership.Records
     warnings: list[str] = field(default_factory=list)
+    # Subtrees (themes, modules) to embed or remove before the files are written.
+    components: list[ComponentOp] = field(default_factory=list)
 
     def by_status(self, status: Status) -> list[FileOp]:
         return [op for op in self.ops if op.status is status]
@@ -100,7 +103,9 @@ class Plan:
 
     @property
     def nothing_to_do(self) -> bool:
-        return not self.changes and not self.conflicts and self.records_current
+        return (
+            not self.changes and not self.conflicts and self.records_current and not self.components
+        )
 
     def counts(self) -> dict[str, int]:
         return {s.value: len(self.by_status(s)) for s in Status if self.by_status(s)}
@@ -111,6 +116,10 @@ class Plan:
             "nothing_to_do": self.nothing_to_do,
             "counts": self.counts(),
             "warnings": self.warnings,
+            "components": [
+                {"action": op.action.value, "component": op.component, "path": op.prefix + "/"}
+                for op in self.components
+            ],
             "files": [
                 {
                     "path": op.path,

@@ -1,9 +1,10 @@
 """``quickscale init``: assemble a new project atomically.
 
 The project is built in a hidden sibling directory and renamed into place only when
-it is complete (files written, git history made, quickscale_core embedded), so an
-error or an interrupt at any point leaves no ``NAME/`` behind. A SIGKILL can leave the
-hidden build directory; the next ``init`` of the same name removes it.
+it is complete (files written, git history made, quickscale_core and the theme
+embedded), so an error or an interrupt at any point leaves no ``NAME/`` behind. A
+SIGKILL can leave the hidden build directory; the next ``init`` of the same name
+removes it.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from pathlib import Path
 
 from quickscale_core import __version__, git
 from quickscale_core.errors import QuickScaleError, TargetExists
-from quickscale_core.generator import ownership
+from quickscale_core.generator import ownership, wiring
 from quickscale_core.generator.context import ProjectSpec
+from quickscale_core.generator.embed import embed
 from quickscale_core.generator.engine import NOT_MANAGED, render_project
 from quickscale_core.generator.render import RenderedFile
 from quickscale_core.source import Source, check_component, fetch_component, resolve_source
@@ -101,7 +103,8 @@ def create_project(
     _check_target(target)
     git.git_executable()
     resolved: Source = resolve_source(source)
-    check_component(resolved, "core")
+    for component in ("core", *spec.components):
+        check_component(resolved, component)
 
     _remove_stale_builds(parent, spec.name)
     try:
@@ -148,6 +151,9 @@ def create_project(
             build,
             env=identity,
         )
+        for component in spec.components:
+            say(f"Embedding {wiring.prefix(component)}")
+            embed(build, resolved, component)
         os.rename(build, target)
     except OSError as error:
         shutil.rmtree(build, ignore_errors=True)

@@ -1,0 +1,170 @@
+"""Embedding themes and modules into a project by git subtree, and removing them again.
+
+A project holds each shared component it uses as a squashed subtree at the same path as
+in the monorepo (``quickscale_themes/<name>/``, ``quickscale_modules/<name>/``), exactly
+as ``init`` embeds ``quickscale_core/``, so ``quickscale update`` and ``sync push`` treat
+them all alike. Which components a project should hold follows from its config (theme
+and modules); the plan compares that with the directories present.
+
+``git subtree add`` refuses to work in a dirty tree, and a half-embedded project is
+worse than none, so :func:`require_clean_tree` is checked before anything changes.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from quickscale_core import git
+from quickscale_core.errors import QuickScaleError
+from quickscale_core.generator import wiring
+from quickscale_core.source import Source, fetch_component
+
+KINDS = ("themes", "modules")
+
+
+class Action(StrEnum):
+    EMBED = "embed"
+    REMOVE = "remove"
+
+
+@dataclass(frozen=True)
+class ComponentOp:
+    """One subtree to add or remove, e.g. (embed, "modules/auth")."""
+
+    action: Action
+    component: str
+
+    @property
+    def prefix(self) -> str:
+        return wiring.prefix(self.component)
+
+    def describe(self) -> str:
+        if self.action is Action.EMBED:
+            return f"embed   {self.prefix}/ (git subtree add --squash, {self.component})"
+        return f"remove  {self.prefix}/ (git rm -r; its wiring goes with it)"
+
+
+class DirtyTreeError(QuickScaleError):
+    """Uncommitted changes: git subtree cannot add a component safely."""
+
+
+def is_git_project(root: Path) -> bool:
+    return (root / ".git").exists()
+
+
+def present(root: Path) -> set[str]:
+    """Components embedded in the project now (directories under quickscale_<kind>/)."""
+    found = set()
+    for kind in KINDS:
+        base = root / f"quickscale_{kind}"
+        if base.is_dir():
+            found |= {
+                f"{kind}/{d.name}" for d in base.iterdir() if (d / "pyproject.toml").is_file()
+            }
+    return found
+
+
+def plan_components(root: Path, wanted: tuple[str, ...]) -> list[ComponentOp]:
+    """Subtrees to embed (wanted, missing) and remove (present, no longer wanted).
+
+    Only in a git repository: embedding is git subtree. Removals come first, then
+    embeds in the order of ``wanted`` (themes before modules, starter before todo).
+    """
+    if not is_git_project(root):
+        return []
+    have = present(root)
+    ops = [ComponentOp(Action.REMOVE, c) for c in sorted(have - set(wanted))]
+    ops += [ComponentOp(Action.EMBED, c) for c in wanted if c not in have]
+    return ops
+
+
+#: The config edit that asks for a new component is expected to be uncommitted.
+_ALLOWED_DIRTY = {"quickscale.yml"}
+
+
+def _dirty_paths(root: Path) -> list[str]:
+    status = git.run(["status", "--porcelain", "--untracked-files=normal"], root).stdout
+    return [line[3:] for line in status.splitlines() if line.strip()]
+
+
+def require_clean_tree(root: Path) -> None:
+    """Refuse (nothing changed) when the project has uncommitted changes.
+
+    quickscale.yml may differ from HEAD: that edit is what asks for the change.
+    """
+    if [p for p in _dirty_paths(root) if p not in _ALLOWED_DIRTY]:
+        raise DirtyTreeError(
+            "the project has uncommitted changes, and 'git subtree' needs a clean tree to "
+            "embed or remove a theme or module",
+            "commit them (git add -A && git commit) or stash them (git stash -u), "
+            "then run 'quickscale generate' again",
+        )
+
+
+def embed(root: Path, source: Source, component: str) -> str:
+    """``git subtree add --squash`` ``component`` from ``source``; return its commit.
+
+    git subtree refuses a tree with any change, and a user's uncommitted quickscale.yml
+    (the edit asking for this component) is one: then the subtree is added in a
+    temporary worktree of HEAD and the branch fast-forwarded to it, which leaves the
+    user's file as it is.
+    """
+    commit = fetch_component(source, component, root)
+    if not _dirty_paths(root):
+        _subtree_add(root, component, commit)
+        return commit
+    scratch = Path(tempfile.mkdtemp(prefix="qs-embed-", dir=root / ".git"))
+    try:
+        git.run(["worktree", "add", "-q", "--detach", str(scratch), "HEAD"], root)
+        _subtree_add(scratch, component, commit)
+        head = git.output(["rev-parse", "HEAD"], scratch)
+    finally:
+        git.run(["worktree", "remove", "--force", str(scratch)], root, check=False)
+        shutil.rmtree(scratch, ignore_errors=True)
+        git.run(["worktree", "prune"], root, check=False)
+    git.run(["merge", "-q", "--ff-only", head], root)
+    return commit
+
+
+def _subtree_add(root: Path, component: str, commit: str) -> None:
+    git.run(
+        [
+            "subtree",
+            "add",
+            "-q",
+            f"--prefix={wiring.prefix(component)}",
+            "--squash",
+            "-m",
+            f"Embed {wiring.prefix(component)} (git subtree, squashed) from {commit[:12]}",
+            commit,
+        ],
+        root,
+        env=git.identity_env(root),
+    )
+
+
+def remove(root: Path, component: str) -> None:
+    """Remove an embedded component: from git (staged) and from disk, build files too."""
+    where = wiring.prefix(component)
+    git.run(["rm", "-r", "-q", "--ignore-unmatch", "--", where], root)
+    shutil.rmtree(root / where, ignore_errors=True)
+    kind_dir = (root / where).parent
+    if kind_dir.is_dir() and not any(kind_dir.iterdir()):
+        kind_dir.rmdir()
+
+
+def apply_components(root: Path, ops: list[ComponentOp], source: Source) -> list[str]:
+    """Carry out ``ops`` (the tree must be clean); return one line per change made."""
+    done = []
+    for op in ops:
+        if op.action is Action.EMBED:
+            commit = embed(root, source, op.component)
+            done.append(f"embedded {op.prefix}/ from {commit[:12]}")
+        else:
+            remove(root, op.component)
+            done.append(f"removed {op.prefix}/")
+    return done
