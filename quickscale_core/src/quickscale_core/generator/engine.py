@@ -253,6 +253,7 @@ def project_status(root: Path, *, check_migrations: bool = True) -> StatusReport
     plan = plan_project(root, spec)
     pending = [(op.path, op.status.value) for op in plan.changes]
     pending += [(p, "records") for p in ([] if plan.records_current else [ownership.MANIFEST])]
+    pending += [(f"{op.prefix}/", op.action.value) for op in plan.components]
     state, command = _migration_state(root, spec.name) if check_migrations else ("unchecked", "")
     return StatusReport(
         generated=sorted(plan.previous.paths),
