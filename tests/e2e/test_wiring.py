@@ -176,3 +176,16 @@ def test_email_provider_smtp_routes_email_to_a_local_server(wired: Path) -> None
     finally:
         controller.stop()
     assert len(mailbox.messages) == 1 and b"Subject: Hello" in mailbox.messages[0]
+
+
+def test_its_tests_pass_as_its_ci_workflow_runs_them(wired: Path) -> None:
+    """No .env in CI: DEBUG off, and the workflow sets EMAIL_PROVIDER=console."""
+    workflow = (wired / ".github/workflows/ci.yml").read_text()
+    assert "EMAIL_PROVIDER: console" in workflow
+    (wired / ".env").rename(wired / ".env.off")
+    try:
+        env = clean_env(DJANGO_SECRET_KEY="ci-only-" + "x" * 50, EMAIL_PROVIDER="console")
+        result = run([".venv/bin/python", "-m", "pytest", "-q", "-W", "error"], wired, env)
+    finally:
+        (wired / ".env.off").rename(wired / ".env")
+    assert " passed" in result.stdout and "failed" not in result.stdout
