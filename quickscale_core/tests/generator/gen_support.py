@@ -109,8 +109,27 @@ def tree_digest(root: Path) -> dict[str, str]:
     return out
 
 
+def shared_code_path() -> str:
+    """PYTHONPATH entries for the themes and modules of this working tree.
+
+    Generated projects run here with this venv's Python (which has their runtime
+    packages); the theme and module packages are importable from their source folders
+    even where they are not pip-installed (e.g. a venv made by `make venv`).
+    """
+    from quickscale_core.testing import monorepo_root
+
+    root = monorepo_root()
+    folders = sorted(root.glob("quickscale_themes/*/src")) + sorted(
+        root.glob("quickscale_modules/*/src")
+    )
+    return os.pathsep.join(str(folder) for folder in folders)
+
+
 def django_free_env(**extra: str) -> dict[str, str]:
     """Environment for running a generated project's own commands in a subprocess."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (shared_code_path(), os.environ.get("PYTHONPATH", "")) if p
+    )
     env.update(extra)
     return env
