@@ -219,6 +219,32 @@ def test_enable_then_disable_modules_round_trips_the_project(
     assert "Nothing to do" in again.stdout
 
 
+def test_switching_theme_to_todo_and_back_embeds_then_removes_it(
+    initialized_project: Path, project_env, source_repo: Path
+):
+    project = initialized_project
+    original_config = (project / "quickscale.yml").read_bytes()
+    before = tracked(project)
+    write_config(project, config(theme="todo"))
+    done = run(
+        [CLI, "generate", "--source", str(source_repo), "--no-migrations"], project, project_env()
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (project / "quickscale_themes/todo/pyproject.toml").is_file()
+    assert (
+        'path("todo/", include("quickscale_themes.todo.urls"))'
+        in (project / "acme/urls.py").read_text()
+    )
+    commit_all(project, "theme todo")
+    (project / "quickscale.yml").write_bytes(original_config)
+    done = run([CLI, "generate"], project, project_env())
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "quickscale_todo_todolist, quickscale_todo_todoitem" in done.stderr
+    assert not (project / "quickscale_themes/todo").exists()
+    assert (project / "quickscale_themes/starter").is_dir()
+    assert tracked(project) == before
+
+
 def test_project_with_todo_and_modules_passes_its_own_checks(
     initialized_project: Path, project_env, source_repo: Path
 ):

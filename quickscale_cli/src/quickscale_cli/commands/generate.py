@@ -74,9 +74,9 @@ def generate(directory: Path | None, no_migrations: bool, source: str | None) ->
         click.echo("Nothing to do: the project matches quickscale.yml.")
         return 0
     catch_up = not plan.records_current
-    for line in apply_components(plan, source):
-        click.echo(f"  {line}")
     try:
+        for line in apply_components(plan, source):
+            click.echo(f"  {line}")
         apply_plan(plan)
     except KeyboardInterrupt:
         raise GenerateInterrupted(
