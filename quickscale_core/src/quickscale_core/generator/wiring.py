@@ -47,9 +47,6 @@ TABLES: dict[str, tuple[str, ...]] = {
     "themes/todo": ("quickscale_todo_todolist", "quickscale_todo_todoitem"),
 }
 
-#: The notifications providers the module implements (its providers.PROVIDER_NAMES).
-NOTIFICATION_PROVIDERS_FALLBACK = "see quickscale_modules/notifications/README.md"
-
 
 @dataclass(frozen=True)
 class ModuleChoice:
