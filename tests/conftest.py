@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from quickscale_core.testing import make_source_repo, monorepo_root
@@ -102,6 +103,53 @@ def wait_for(url: str, timeout: float = 30.0) -> None:
         except OSError:
             time.sleep(0.2)
     raise AssertionError(f"{url} did not come up in {timeout}s")
+
+
+# Debian's Chromium, headless, with nothing that would reach for the network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def page(chromium_path: str) -> Iterator[Any]:
+    """A Playwright page in headless Chromium that records console and page errors."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        tab = browser.new_page()
+        tab.set_default_timeout(15_000)
+        errors: list[str] = []
+        tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        tab.on("pageerror", lambda e: errors.append(str(e)))
+        tab.console_errors = errors
+        yield tab
+        browser.close()
+
+
+def start_server(
+    args: list[str], cwd: Path, env: dict[str, str], served: list[subprocess.Popen[bytes]]
+) -> str:
+    """Start a project's server on a free loopback port; return its base URL once up."""
+    port = free_port()
+    served.append(
+        subprocess.Popen(
+            [*args, f"127.0.0.1:{port}"],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    )
+    base = f"http://127.0.0.1:{port}"
+    wait_for(f"{base}/health/")
+    return base
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ resets the password through the emailed link.
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -20,18 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ARTIFACTS, clean_env, free_port, run, wait_for
+from conftest import ARTIFACTS, clean_env, free_port, run, start_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 EMAIL = "ada@example.com"
 PASSWORD = "correct-horse-battery-9"
 NEW_PASSWORD = "tangerine-galaxy-kettle-4"
@@ -120,7 +111,6 @@ def test_generated_full_stack_project_passes_its_own_tests(shop: Path) -> None:
 
 @pytest.fixture(scope="module")
 def server(shop: Path, smtp: tuple[int, Mailbox], served: list) -> str:
-    port = free_port()
     smtp_port, _ = smtp
     env = clean_env(
         DJANGO_DEBUG="true",
@@ -128,33 +118,8 @@ def server(shop: Path, smtp: tuple[int, Mailbox], served: list) -> str:
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=str(smtp_port),
     )
-    served.append(
-        subprocess.Popen(
-            [".venv/bin/python", "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-            cwd=shop,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-    )
-    base = f"http://127.0.0.1:{port}"
-    wait_for(f"{base}/health/")
-    return base
-
-
-@pytest.fixture
-def page(chromium_path: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        tab = browser.new_page()
-        tab.set_default_timeout(15_000)
-        tab.console_errors = []  # type: ignore[attr-defined]
-        tab.on("console", lambda m: tab.console_errors.append(m.text) if m.type == "error" else 0)
-        tab.on("pageerror", lambda e: tab.console_errors.append(str(e)))
-        yield tab
-        browser.close()
+    runserver = [".venv/bin/python", "manage.py", "runserver", "--noreload"]
+    return start_server(runserver, shop, env, served)
 
 
 UNLABELLED_INPUTS = """() => [...document.querySelectorAll('input, select, textarea')]

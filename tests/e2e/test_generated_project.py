@@ -9,9 +9,10 @@ import subprocess
 import sys
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import ARTIFACTS, clean_env, free_port, run, wait_for
+from conftest import ARTIFACTS, clean_env, run, start_server
 
 pytestmark = pytest.mark.e2e
 
@@ -102,19 +103,8 @@ def production_server(project: Path, served: list) -> str:
     env = production_env(DJANGO_SECURE_SSL_REDIRECT="false")
     run([".venv/bin/python", "manage.py", "migrate", "--noinput"], cwd=project, env=env)
     run([".venv/bin/python", "manage.py", "collectstatic", "--noinput"], cwd=project, env=env)
-    port = free_port()
-    served.append(
-        subprocess.Popen(
-            [".venv/bin/gunicorn", "acme.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-            cwd=project,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-    )
-    base = f"http://127.0.0.1:{port}"
-    wait_for(f"{base}/health/")
-    return base
+    gunicorn = [".venv/bin/gunicorn", "acme.wsgi", "--workers", "2", "--bind"]
+    return start_server(gunicorn, project, env, served)
 
 
 def test_running_server_serves_home_health_and_static(production_server: str) -> None:
@@ -132,31 +122,12 @@ def test_running_server_serves_home_health_and_static(production_server: str) ->
         assert script.status == 200 and b"htmx" in script.read(200_000)
 
 
-def test_home_page_in_headless_chromium(production_server: str, chromium_path: str) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_home_page_in_headless_chromium(production_server: str, page: Any) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    errors: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=chromium_path,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        page = browser.new_page()
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        response = page.goto(f"{production_server}/")
-        assert response is not None and response.status == 200
-        assert page.title() == "Acme"
-        assert page.evaluate("typeof window.htmx") == "object"  # vendored htmx loaded
-        assert page.locator("main h1").inner_text() == "Acme"
-        page.screenshot(path=str(ARTIFACTS / "e2e-home.png"), full_page=True)
-        browser.close()
-    assert errors == []
+    response = page.goto(f"{production_server}/")
+    assert response is not None and response.status == 200
+    assert page.title() == "Acme"
+    assert page.evaluate("typeof window.htmx") == "object"  # vendored htmx loaded
+    assert page.locator("main h1").inner_text() == "Acme"
+    page.screenshot(path=str(ARTIFACTS / "e2e-home.png"), full_page=True)
+    assert page.console_errors == []
