@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from quickscale_core.errors import ConfigError
+from quickscale_core.generator import customizations
 from quickscale_core.generator.config_adapter import spec_from_config
 from quickscale_core.generator.customizations import FIELD_TYPES
 from quickscale_core.generator.engine import render_project
@@ -23,8 +24,8 @@ def declaration(field: dict) -> str:
     """The field's declaration on one line (the generated file may wrap it)."""
     (model,) = models_spec([{"name": "Thing", "fields": [field]}]).models
     spec = model.fields[0]
-    head = spec.declaration().split("(", 1)[0]
-    return f"{head}({', '.join(spec.arguments())})"
+    head = customizations.declaration(model, spec).split("(", 1)[0]
+    return f"{head}({', '.join(customizations.arguments(model, spec))})"
 
 
 @pytest.mark.parametrize(

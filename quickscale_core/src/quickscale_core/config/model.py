@@ -31,6 +31,9 @@ DEFAULT_PROVIDERS: dict[str, str | None] = {
 
 #: max_length used when a field of these types gives none (Django's own defaults but 255).
 DEFAULT_MAX_LENGTH = {"string": 255, "slug": 50, "email": 254, "url": 200}
+#: max_digits and decimal_places of a decimal field that gives none.
+DEFAULT_MAX_DIGITS = 10
+DEFAULT_DECIMAL_PLACES = 2
 
 
 @dataclass(frozen=True)
@@ -163,8 +166,8 @@ def _field(data: dict[str, Any]) -> FieldSpec:
         help_text=data.get("help_text", ""),
         max_length=int(data.get("max_length", DEFAULT_MAX_LENGTH.get(kind, 0))) or None,
         choices=tuple(data.get("choices") or ()),
-        max_digits=int(data.get("max_digits", 10)) if decimal else None,
-        decimal_places=int(data.get("decimal_places", 2)) if decimal else None,
+        max_digits=int(data.get("max_digits", DEFAULT_MAX_DIGITS)) if decimal else None,
+        decimal_places=int(data.get("decimal_places", DEFAULT_DECIMAL_PLACES)) if decimal else None,
         to=data.get("to"),
         on_delete=data.get("on_delete", "cascade") if kind == "foreign_key" else None,
     )

@@ -13,7 +13,6 @@ from typing import Any
 from quickscale_core import config
 from quickscale_core.errors import QuickScaleError
 from quickscale_core.generator.context import ProjectSpec
-from quickscale_core.generator.customizations import from_config
 from quickscale_core.generator.wiring import module_choices
 
 CONFIG_FILE = config.CONFIG_FILENAME
@@ -37,7 +36,7 @@ def spec_from_project_config(
         frontend_source=project.frontend.source,
         frontend_variant=project.frontend.variant,
         version=project.project.version,
-        models=from_config(project.customizations.models),
+        models=project.customizations.models,
         business_rules=tuple(project.customizations.business_rules),
         modules=modules,
     )

@@ -7,9 +7,10 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from quickscale_core import pins
+from quickscale_core.config import ModelSpec
 from quickscale_core.errors import ConfigError
 from quickscale_core.generator import wiring
-from quickscale_core.generator.customizations import ModelSpec, models_context, rules_context
+from quickscale_core.generator.customizations import models_context, rules_context
 from quickscale_core.generator.wiring import ModuleChoice
 from quickscale_core.names import validate_project_name
 

@@ -11,10 +11,14 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from quickscale_core import config
+from quickscale_core.config import FieldSpec, ModelSpec
+from quickscale_core.config.model import (
+    DEFAULT_DECIMAL_PLACES,
+    DEFAULT_MAX_DIGITS,
+    DEFAULT_MAX_LENGTH,
+)
 from quickscale_core.generator.pysource import LINE_LENGTH, bracketed, import_from, literal
 
 FIELD_TYPES = (
@@ -57,9 +61,6 @@ _DJANGO_CLASS = {
 # Types stored as strings: "not required" means blank (empty string), never NULL, as
 # Django recommends; every other type gets blank=True, null=True.
 _STRING_TYPES = frozenset({"string", "text", "email", "url", "slug"})
-_DEFAULT_MAX_LENGTH = {"string": 255, "email": 254, "url": 200, "slug": 50}
-DECIMAL_MAX_DIGITS = 10  # the config's default (quickscale_core.config.model)
-DECIMAL_PLACES = 2
 _ON_DELETE = {
     "cascade": "CASCADE",
     "protect": "PROTECT",
@@ -67,208 +68,191 @@ _ON_DELETE = {
     "set_null": "SET_NULL",
 }
 
+# The rendering below reads the validated config's own FieldSpec and ModelSpec (one
+# field type for the whole toolkit); what it derives from them are plain functions.
 
-@dataclass(frozen=True)
-class FieldSpec:
-    """One declared field of a customization model."""
 
-    name: str
-    type: str
-    required: bool = True
-    unique: bool = False
-    default: Any = None
-    has_default: bool = False
-    help_text: str = ""
-    max_length: int | None = None
-    choices: tuple[str, ...] = ()
-    max_digits: int = DECIMAL_MAX_DIGITS
-    decimal_places: int = DECIMAL_PLACES
-    to: str = ""
-    on_delete: str = "cascade"
-    model_lower: str = ""  # the declaring model, lowercased (for related_name)
+def _max_length(field: FieldSpec) -> int | None:
+    """The field's max_length; the config fills it in, the fallback guards direct use."""
+    return field.max_length or DEFAULT_MAX_LENGTH.get(field.type)
 
-    @property
-    def nullable(self) -> bool:
-        return not self.required and self.type not in _STRING_TYPES
 
-    def declaration(self) -> str:
-        """The model attribute line(s), e.g. ``name = models.CharField(max_length=255)``."""
-        head = f"{self.name} = models.{_DJANGO_CLASS[self.type]}("
-        return bracketed(head, self.arguments(), ")", indent=4)
+def _digits(field: FieldSpec) -> tuple[int, int]:
+    """``(max_digits, decimal_places)`` of a decimal field (None only on other types)."""
+    digits = field.max_digits if field.max_digits is not None else DEFAULT_MAX_DIGITS
+    places = field.decimal_places if field.decimal_places is not None else DEFAULT_DECIMAL_PLACES
+    return digits, places
 
-    def arguments(self) -> list[str]:
-        """Arguments of the Django field, as source text."""
-        args: list[str] = []
-        if self.type == "foreign_key":
-            target = "settings.AUTH_USER_MODEL" if self.to == "User" else literal(self.to)
-            args += [target, f"on_delete=models.{_ON_DELETE[self.on_delete]}"]
-            args.append(f"related_name={literal(self.related_name)}")
-        length = self.max_length or _DEFAULT_MAX_LENGTH.get(self.type)
-        if length is not None:
-            args.append(f"max_length={length}")
-        if self.type == "decimal":
-            args += [f"max_digits={self.max_digits}", f"decimal_places={self.decimal_places}"]
-        if self.choices:
-            args.append(f"choices={literal([(c, c) for c in self.choices])}")
-        if self.has_default:
-            args.append(f"default={self.default_code()}")
-        elif self.type == "boolean":
-            args.append("default=False")
-        if self.unique:
-            args.append("unique=True")
-        if not self.required:
-            args.append("blank=True")
-            if self.nullable:
-                args.append("null=True")
-        if self.help_text:
-            args.append(f"help_text={literal(self.help_text)}")
-        return args
 
-    @property
-    def related_name(self) -> str:
-        """Unique per model and field, so two foreign keys to one model never clash."""
-        return f"{self.model_lower}_{self.name}_set"
+def _nullable(field: FieldSpec) -> bool:
+    return not field.required and field.type not in _STRING_TYPES
 
-    def default_code(self) -> str:
-        """Python source of the declared default, typed for the field."""
-        value = self.default
-        if self.type == "decimal":
-            return f"Decimal({literal(str(value))})"
-        return literal(value)
 
-    @property
-    def listable(self) -> bool:
-        return self.type not in {"text", "json"}
+def declaration(model: ModelSpec, field: FieldSpec) -> str:
+    """The model attribute line(s), e.g. ``name = models.CharField(max_length=255)``."""
+    head = f"{field.name} = models.{_DJANGO_CLASS[field.type]}("
+    return bracketed(head, arguments(model, field), ")", indent=4)
 
-    def admin_post_value(self) -> list[tuple[str, str]]:
-        """Form data the admin's add view accepts for this field (test sample, as source).
 
-        A foreign key's value is the placeholder ``__fk__``: the test fills in the pk of
-        an object it creates first.
-        """
-        if self.type == "foreign_key":
-            return [(self.name, "__fk__")]
-        if self.type == "datetime":
-            return [(f"{self.name}_0", '"2026-01-02"'), (f"{self.name}_1", '"12:30:00"')]
-        if self.type == "boolean":
-            return [(self.name, '"on"')]
-        return [(self.name, literal(self.sample_text()))]
+def arguments(model: ModelSpec, field: FieldSpec) -> list[str]:
+    """Arguments of the Django field, as source text."""
+    args: list[str] = []
+    if field.type == "foreign_key":
+        to = field.to or ""
+        target = "settings.AUTH_USER_MODEL" if to == "User" else literal(to)
+        args += [target, f"on_delete=models.{_ON_DELETE[field.on_delete or 'cascade']}"]
+        args.append(f"related_name={literal(related_name(model, field))}")
+    length = _max_length(field)
+    if length is not None:
+        args.append(f"max_length={length}")
+    if field.type == "decimal":
+        digits, places = _digits(field)
+        args += [f"max_digits={digits}", f"decimal_places={places}"]
+    if field.choices:
+        args.append(f"choices={literal([(c, c) for c in field.choices])}")
+    if field.has_default:
+        args.append(f"default={_default_code(field)}")
+    elif field.type == "boolean":
+        args.append("default=False")
+    if field.unique:
+        args.append("unique=True")
+    if not field.required:
+        args.append("blank=True")
+        if _nullable(field):
+            args.append("null=True")
+    if field.help_text:
+        args.append(f"help_text={literal(field.help_text)}")
+    return args
 
-    def sample_text(self) -> str:
-        """A valid value for this field, as text a form accepts."""
-        if self.choices:
-            return self.choices[0]
-        if self.type == "decimal":
-            whole = "1" if self.max_digits > self.decimal_places else "0"
-            return whole + ("." + "5" * self.decimal_places if self.decimal_places else "")
-        samples = {
-            "string": f"Sample {self.name}",
-            "text": f"Some {self.name} text.",
-            "integer": "7",
-            "big_integer": "7000000000",
-            "float": "1.5",
-            "date": "2026-01-02",
-            "time": "12:30:00",
-            "email": "someone@example.com",
-            "url": "https://example.com/",
-            "slug": f"sample-{self.name.replace('_', '-')}",
-            "uuid": "12345678-1234-5678-1234-567812345678",
-            "json": '{"sample": 1}',
-        }
-        text = samples.get(self.type, "")
-        length = self.max_length or _DEFAULT_MAX_LENGTH.get(self.type)
-        if length is not None and self.type in {"string", "slug"}:
-            text = text[:length]
+
+def related_name(model: ModelSpec, field: FieldSpec) -> str:
+    """Unique per model and field, so two foreign keys to one model never clash."""
+    return f"{model.name.lower()}_{field.name}_set"
+
+
+def _default_code(field: FieldSpec) -> str:
+    """Python source of the declared default, typed for the field."""
+    value = field.default
+    if field.type == "decimal":
+        return f"Decimal({literal(str(value))})"
+    return literal(value)
+
+
+def _listable(field: FieldSpec) -> bool:
+    return field.type not in {"text", "json"}
+
+
+def _admin_post_value(field: FieldSpec) -> list[tuple[str, str]]:
+    """Form data the admin's add view accepts for this field (test sample, as source).
+
+    A foreign key's value is the placeholder ``__fk__``: the test fills in the pk of
+    an object it creates first.
+    """
+    if field.type == "foreign_key":
+        return [(field.name, "__fk__")]
+    if field.type == "datetime":
+        return [(f"{field.name}_0", '"2026-01-02"'), (f"{field.name}_1", '"12:30:00"')]
+    if field.type == "boolean":
+        return [(field.name, '"on"')]
+    return [(field.name, literal(_sample_text(field)))]
+
+
+def _sample_text(field: FieldSpec) -> str:
+    """A valid value for this field, as text a form accepts."""
+    if field.choices:
+        return field.choices[0]
+    if field.type == "decimal":
+        digits, places = _digits(field)
+        whole = "1" if digits > places else "0"
+        return whole + ("." + "5" * places if places else "")
+    samples = {
+        "string": f"Sample {field.name}",
+        "text": f"Some {field.name} text.",
+        "integer": "7",
+        "big_integer": "7000000000",
+        "float": "1.5",
+        "date": "2026-01-02",
+        "time": "12:30:00",
+        "email": "someone@example.com",
+        "url": "https://example.com/",
+        "slug": f"sample-{field.name.replace('_', '-')}",
+        "uuid": "12345678-1234-5678-1234-567812345678",
+        "json": '{"sample": 1}',
+    }
+    text = samples.get(field.type, "")
+    length = _max_length(field)
+    if length is not None and field.type in {"string", "slug"}:
+        text = text[:length]
+    return text
+
+
+def _orm_value(field: FieldSpec) -> str:
+    """Python source of a valid value for ``Model.objects.create`` (test sample)."""
+    text = _sample_text(field)
+    if field.type in {"integer", "big_integer", "float"}:
         return text
-
-    def orm_value(self) -> str:
-        """Python source of a valid value for ``Model.objects.create`` (test sample)."""
-        text = self.sample_text()
-        if self.type in {"integer", "big_integer", "float"}:
-            return text
-        if self.type == "decimal":
-            return f"Decimal({literal(text)})"
-        if self.type == "boolean":
-            return "True"
-        if self.type == "date":
-            return "datetime.date(2026, 1, 2)"
-        if self.type == "datetime":
-            return "datetime.datetime(2026, 1, 2, 12, 30, tzinfo=datetime.UTC)"
-        if self.type == "time":
-            return "datetime.time(12, 30)"
-        if self.type == "uuid":
-            return f"uuid.UUID({literal(text)})"
-        if self.type == "json":
-            return '{"sample": 1}'
-        return literal(text)
+    if field.type == "decimal":
+        return f"Decimal({literal(text)})"
+    if field.type == "boolean":
+        return "True"
+    if field.type == "date":
+        return "datetime.date(2026, 1, 2)"
+    if field.type == "datetime":
+        return "datetime.datetime(2026, 1, 2, 12, 30, tzinfo=datetime.UTC)"
+    if field.type == "time":
+        return "datetime.time(12, 30)"
+    if field.type == "uuid":
+        return f"uuid.UUID({literal(text)})"
+    if field.type == "json":
+        return '{"sample": 1}'
+    return literal(text)
 
 
-@dataclass(frozen=True)
-class ModelSpec:
-    """One model of ``customizations.models``."""
+def _str_field(model: ModelSpec) -> str:
+    """The field ``__str__`` shows: the first string field, if any."""
+    for candidate in model.fields:
+        if candidate.type in {"string", "email", "slug", "url"}:
+            return candidate.name
+    return ""
 
-    name: str
-    fields: tuple[FieldSpec, ...]
-    description: str = ""
 
-    @property
-    def lower(self) -> str:
-        return self.name.lower()
+def _has_url(model: ModelSpec) -> bool:
+    return any(f.type == "url" for f in model.fields)
 
-    @property
-    def list_display(self) -> tuple[str, ...]:
-        return ("id", *[f.name for f in self.fields if f.listable][:6])
 
-    @property
-    def search_fields(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields if f.type in _STRING_TYPES)
-
-    @property
-    def str_field(self) -> str:
-        """The field ``__str__`` shows: the first string field, if any."""
-        for candidate in self.fields:
-            if candidate.type in {"string", "email", "slug", "url"}:
-                return candidate.name
-        return ""
-
-    @property
-    def has_url(self) -> bool:
-        return any(f.type == "url" for f in self.fields)
-
-    @property
-    def foreign_keys(self) -> tuple[FieldSpec, ...]:
-        return tuple(f for f in self.fields if f.type == "foreign_key")
-
-    def template_context(self) -> dict[str, Any]:
-        description = self.description or f"{self.name} model, declared in quickscale.yml."
-        wrapped = textwrap.wrap(description, width=LINE_LENGTH - 10) or [description]
-        return {
-            "name": self.name,
-            "lower": self.lower,
-            "docstring": "\n    ".join(wrapped),
-            "declarations": [f.declaration() for f in self.fields],
-            "fields": [
-                {
-                    "name": f.name,
-                    "type": f.type,
-                    "to": f.to,
-                    "admin_post": f.admin_post_value(),
-                    "orm_value": f.orm_value(),
-                }
-                for f in self.fields
-            ],
-            "list_display": bracketed(
-                "list_display = [", _quoted(self.list_display), "]", 4, collection=True
-            ),
-            "search_fields": bracketed(
-                "search_fields = [", _quoted(self.search_fields), "]", 4, collection=True
-            ),
-            "form_fields": bracketed(
-                "fields = [", _quoted([f.name for f in self.fields]), "]", 8, collection=True
-            ),
-            "str_field": self.str_field,
-            "has_url": self.has_url,
-        }
+def model_context(model: ModelSpec) -> dict[str, Any]:
+    """Template variables of one model (its declarations, admin, form and test data)."""
+    description = model.description or f"{model.name} model, declared in quickscale.yml."
+    wrapped = textwrap.wrap(description, width=LINE_LENGTH - 10) or [description]
+    list_display = ("id", *[f.name for f in model.fields if _listable(f)][:6])
+    search_fields = [f.name for f in model.fields if f.type in _STRING_TYPES]
+    return {
+        "name": model.name,
+        "lower": model.name.lower(),
+        "docstring": "\n    ".join(wrapped),
+        "declarations": [declaration(model, f) for f in model.fields],
+        "fields": [
+            {
+                "name": f.name,
+                "type": f.type,
+                "to": f.to or "",
+                "admin_post": _admin_post_value(f),
+                "orm_value": _orm_value(f),
+            }
+            for f in model.fields
+        ],
+        "list_display": bracketed(
+            "list_display = [", _quoted(list_display), "]", 4, collection=True
+        ),
+        "search_fields": bracketed(
+            "search_fields = [", _quoted(search_fields), "]", 4, collection=True
+        ),
+        "form_fields": bracketed(
+            "fields = [", _quoted([f.name for f in model.fields]), "]", 8, collection=True
+        ),
+        "str_field": _str_field(model),
+        "has_url": _has_url(model),
+    }
 
 
 def _quoted(names: Sequence[str]) -> list[str]:
@@ -280,12 +264,12 @@ def models_context(project: str, models: Sequence[ModelSpec]) -> dict[str, Any]:
     names = [model.name for model in models]
     fields = [f for model in models for f in model.fields]
     return {
-        "models": [model.template_context() for model in models],
+        "models": [model_context(model) for model in models],
         "models_all": bracketed("__all__ = [", _quoted(names), "]", collection=True),
         "models_import": import_from(f"{project}.generated_models", names) if names else "",
         "models_use_decimal": any(f.type == "decimal" and f.has_default for f in fields),
         "models_use_settings": any(f.type == "foreign_key" and f.to == "User" for f in fields),
-        "models_use_url": any(model.has_url for model in models),
+        "models_use_url": any(_has_url(model) for model in models),
         "tests_stdlib_imports": "\n".join(
             line
             for line, used in (
@@ -296,38 +280,6 @@ def models_context(project: str, models: Sequence[ModelSpec]) -> dict[str, Any]:
             if used
         ),
     }
-
-
-def from_config(models: Sequence[config.ModelSpec]) -> tuple[ModelSpec, ...]:
-    """Generator models from the validated, typed config (defaults already filled in)."""
-    return tuple(
-        ModelSpec(
-            name=model.name,
-            description=model.description,
-            fields=tuple(
-                FieldSpec(
-                    name=f.name,
-                    type=f.type,
-                    required=f.required,
-                    unique=f.unique,
-                    default=f.default,
-                    has_default=f.has_default,
-                    help_text=f.help_text,
-                    max_length=f.max_length,
-                    choices=tuple(f.choices),
-                    max_digits=f.max_digits if f.max_digits is not None else DECIMAL_MAX_DIGITS,
-                    decimal_places=(
-                        f.decimal_places if f.decimal_places is not None else DECIMAL_PLACES
-                    ),
-                    to=f.to or "",
-                    on_delete=f.on_delete or "cascade",
-                    model_lower=model.name.lower(),
-                )
-                for f in model.fields
-            ),
-        )
-        for model in models
-    )
 
 
 def rule_function_name(rule: str) -> str:
