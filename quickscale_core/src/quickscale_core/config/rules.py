@@ -19,6 +19,11 @@ from typing import Any
 
 from quickscale_core.config.diagnostics import Diagnostic, KeyPath, did_you_mean
 from quickscale_core.config.loader import Document
+from quickscale_core.config.model import (
+    DEFAULT_DECIMAL_PLACES,
+    DEFAULT_MAX_DIGITS,
+    DEFAULT_MAX_LENGTH,
+)
 from quickscale_core.config.schema import LATEST_VERSION, SCHEMA_VERSIONS
 from quickscale_core.errors import InvalidProjectName
 from quickscale_core.names import validate_project_name
@@ -41,8 +46,6 @@ RESERVED_MODEL_NAMES = frozenset(
 
 #: Field names Django refuses or that clash with what every model already has.
 RESERVED_FIELD_NAMES = frozenset({"id", "pk", "objects", "meta"})
-
-_LENGTH_TYPES = {"string": 255, "slug": 50, "email": 254, "url": 200}
 
 
 def version_of(doc: Document) -> tuple[int, list[Diagnostic]]:
@@ -318,8 +321,8 @@ def _field_attributes(
             key=True,
         )
 
-    if "max_length" in spec and kind not in _LENGTH_TYPES:
-        yield only_for("max_length", ", ".join(_LENGTH_TYPES))
+    if "max_length" in spec and kind not in DEFAULT_MAX_LENGTH:
+        yield only_for("max_length", ", ".join(DEFAULT_MAX_LENGTH))
     if "choices" in spec and kind != "string":
         yield only_for("choices", "string")
     for attribute in ("max_digits", "decimal_places"):
@@ -329,7 +332,8 @@ def _field_attributes(
         if attribute in spec and kind != "foreign_key":
             yield only_for(attribute, "foreign_key")
     if kind == "decimal":
-        digits, places = spec.get("max_digits", 10), spec.get("decimal_places", 2)
+        digits = spec.get("max_digits", DEFAULT_MAX_DIGITS)
+        places = spec.get("decimal_places", DEFAULT_DECIMAL_PLACES)
         if type(digits) is int and type(places) is int and places > digits:
             yield doc.error(
                 (*base, "decimal_places"),
@@ -382,7 +386,7 @@ def _default(doc: Document, base: KeyPath, spec: dict[str, Any], kind: str) -> I
             f"give {expected}",
         )
         return
-    limit = spec.get("max_length", _LENGTH_TYPES.get(kind))
+    limit = spec.get("max_length", DEFAULT_MAX_LENGTH.get(kind))
     if isinstance(value, str) and type(limit) is int and len(value) > limit:
         yield doc.error(path, f"default is {len(value)} characters, more than max_length {limit}")
     choices = spec.get("choices")
