@@ -141,24 +141,18 @@ def migrate_project(root: Path, components: list[str]) -> MigrationOutcome:
     needed = ", ".join(_COMPONENT_IMPORTS[c] for c in components if c in _COMPONENT_IMPORTS)
     if python is None:
         return MigrationOutcome(False, True, command, "")
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     if needed:
         probe = subprocess.run(
-            [python, "-c", f"import {needed}"], cwd=root, env=env, capture_output=True, check=False
+            [python, "-c", f"import {needed}"],
+            cwd=root,
+            env=_project_env(),
+            capture_output=True,
+            check=False,
         )
         if probe.returncode != 0:
             install = "pip install -r requirements-dev.txt"
             return MigrationOutcome(False, True, f"{install} && {command}", "")
-    proc = subprocess.run(
-        [python, "manage.py", "migrate", "--noinput"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    output = (proc.stdout + proc.stderr).strip()
-    return MigrationOutcome(True, proc.returncode == 0, command, output)
+    return _run_manage(python, root, ["migrate", "--noinput"], command)
 
 
 @dataclass(frozen=True)
@@ -194,12 +188,23 @@ def migrations(root: Path, app: str, *, check: bool = False) -> MigrationOutcome
     python = project_python(root)
     if python is None:
         return MigrationOutcome(False, True, command, "")
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     extra = ["--check", "--dry-run"] if check else []
+    return _run_manage(python, root, ["makemigrations", app, "--noinput", *extra], command)
+
+
+def _project_env() -> dict[str, str]:
+    """Our environment without DJANGO_SETTINGS_MODULE: the project's manage.py must
+    pick its own settings, not whatever settings module this process runs under."""
+    return {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+
+
+def _run_manage(python: str, root: Path, args: list[str], command: str) -> MigrationOutcome:
+    """Run ``manage.py ARGS`` in the project's Python; ``command`` is what to tell the
+    user to run by hand. The combined output is kept for the CLI to show."""
     proc = subprocess.run(
-        [python, "manage.py", "makemigrations", app, "--noinput", *extra],
+        [python, "manage.py", *args],
         cwd=root,
-        env=env,
+        env=_project_env(),
         capture_output=True,
         text=True,
         check=False,
