@@ -111,8 +111,7 @@ def _migrate(root: Path, app: str, skip: bool) -> int:
     """Create migrations for the changed models, or say exactly how to."""
     from quickscale_core.generator.engine import migrations
 
-    where = "" if root == Path.cwd().resolve() else f"cd {os.path.relpath(root)} && "
-    command = f"{where}python manage.py makemigrations {app}"
+    command = f"{_cd_prefix(root)}python manage.py makemigrations {app}"
     if skip:
         click.echo(f"Models changed. Next: {command}")
         return 0
@@ -121,12 +120,7 @@ def _migrate(root: Path, app: str, skip: bool) -> int:
         click.echo(f"Models changed, but the project's environment was not found. Next: {command}")
         return 0
     if not outcome.ok:
-        lines = outcome.output.splitlines() or ["(no output)"]
-        click.echo(
-            f"error: makemigrations failed: {lines[-1]} — fix that, then run: {command}",
-            err=True,
-        )
-        return 1
+        return _failed("makemigrations", outcome.output, command)
     click.echo(outcome.output)
     return 0
 
@@ -135,7 +129,7 @@ def _migrate_components(root: Path, components: list[str], skip: bool) -> int:
     """Create the tables of newly embedded themes and modules, or say exactly how to."""
     from quickscale_core.generator.engine import migrate_project
 
-    where = "" if root == Path.cwd().resolve() else f"cd {os.path.relpath(root)} && "
+    where = _cd_prefix(root)
     if skip:
         click.echo(f"Embedded {', '.join(components)}. Next: {where}python manage.py migrate")
         return 0
@@ -147,11 +141,20 @@ def _migrate_components(root: Path, components: list[str], skip: bool) -> int:
         )
         return 0
     if not outcome.ok:
-        lines = outcome.output.splitlines() or ["(no output)"]
-        click.echo(
-            f"error: migrate failed: {lines[-1]} — fix that, then run: {where}{outcome.command}",
-            err=True,
-        )
-        return 1
+        return _failed("migrate", outcome.output, f"{where}{outcome.command}")
     click.echo(f"Migrated: {', '.join(components)} are ready.")
     return 0
+
+
+def _cd_prefix(root: Path) -> str:
+    """``cd <project> && `` unless the project is the current directory, so a printed
+    command can be pasted as it is."""
+    return "" if root == Path.cwd().resolve() else f"cd {os.path.relpath(root)} && "
+
+
+def _failed(step: str, output: str, command: str) -> int:
+    """Report a failed manage.py ``step`` by its last line of output (where Django puts
+    the error) and the command to rerun once fixed; exit code 1."""
+    lines = output.splitlines() or ["(no output)"]
+    click.echo(f"error: {step} failed: {lines[-1]} — fix that, then run: {command}", err=True)
+    return 1
