@@ -23,10 +23,7 @@ def run_guarded(cli: click.Group, argv: list[str]) -> NoReturn:
         result = cli.main(args=argv, prog_name="quickscale", standalone_mode=False)
     except QuickScaleError as error:
         fail(error)
-    except click.exceptions.Abort:
-        click.echo("error: interrupted — nothing was changed", err=True)
-        sys.exit(int(ExitCode.INTERRUPTED))
-    except KeyboardInterrupt:
+    except (click.exceptions.Abort, KeyboardInterrupt):  # click's Ctrl-C at a prompt, or ours
         click.echo("error: interrupted — nothing was changed", err=True)
         sys.exit(int(ExitCode.INTERRUPTED))
     except click.exceptions.Exit as done:
