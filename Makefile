@@ -5,10 +5,14 @@ BIN := $(VENV)/bin
 
 .PHONY: demo test venv lint typecheck bench clean
 
-$(BIN)/quickscale: requirements-dev.txt quickscale_core/pyproject.toml quickscale_cli/pyproject.toml
+# Every first-party package, editable: the same environment CI and generated-project
+# tests run in (a generated project's apps import the themes and modules).
+PACKAGES := quickscale_core quickscale_cli $(wildcard quickscale_themes/*) $(wildcard quickscale_modules/*)
+
+$(BIN)/quickscale: requirements-dev.txt $(addsuffix /pyproject.toml,$(PACKAGES))
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt -e ./quickscale_core -e ./quickscale_cli
+	$(BIN)/pip install --quiet -r requirements-dev.txt $(addprefix -e ./,$(PACKAGES))
 	@touch $@
 
 venv: $(BIN)/quickscale

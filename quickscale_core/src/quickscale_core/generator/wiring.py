@@ -12,6 +12,7 @@ variables, is read from the module's Django-free ``providers.py``.
 from __future__ import annotations
 
 import importlib.util
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,6 +154,8 @@ def _load_providers(search: Sequence[Path]) -> ModuleType | None:
             if spec is None or spec.loader is None:
                 continue
             module = importlib.util.module_from_spec(spec)
+            # Registered before it runs: dataclasses look their module up in sys.modules.
+            sys.modules[spec.name] = module
             spec.loader.exec_module(module)
             return module
     return None
