@@ -4,7 +4,6 @@ the module is not installed in the CLI's Python (the usual case for a client).""
 import sys
 
 import pytest
-
 from quickscale_core.generator.wiring import module_choices
 from quickscale_core.testing import monorepo_root
 
