@@ -85,6 +85,15 @@ class Lab:
         assert made.returncode == 0, made.stderr
         return self.root / name
 
+    def embed(self, client: Path, source: Path, component: str) -> str:
+        """Embed ``component`` (``modules/widgets``) by hand, as docs/distribution.md
+        shows (``git subtree add --squash`` of its published branch); returns the prefix."""
+        prefix = f"quickscale_{component}"
+        self.git(
+            client, "subtree", "add", "-q", f"--prefix={prefix}", "--squash", str(source), component
+        )
+        return prefix
+
     def state(self, repo: Path) -> tuple[str, str, str]:
         """HEAD, every ref and the porcelain status: equal before/after = nothing changed."""
         return (

@@ -82,17 +82,7 @@ def test_updating_several_modules_reports_what_was_done_before_a_conflict(lab: L
     assert lab.qs("publish", cwd=source).returncode == 0
     client = lab.client(source)
     for name in ("alpha", "beta"):
-        prefix = f"quickscale_modules/{name}"
-        lab.git(
-            client,
-            "subtree",
-            "add",
-            "-q",
-            f"--prefix={prefix}",
-            "--squash",
-            str(source),
-            f"modules/{name}",
-        )
+        lab.embed(client, source, f"modules/{name}")
     beta_init = "quickscale_modules/beta/src/quickscale_modules/beta/__init__.py"
     append(client / beta_init, "LOCAL = 1")
     lab.commit_all(client, "acme: beta tweak")

@@ -104,17 +104,7 @@ def test_sync_push_of_a_module_fix_lands_under_the_module_prefix(lab: Lab) -> No
     source = lab.source(extra=("modules/widgets",))
     assert lab.qs("publish", "-c", "modules/widgets", cwd=source).returncode == 0
     client = lab.client(source)
-    prefix = "quickscale_modules/widgets"
-    lab.git(
-        client,
-        "subtree",
-        "add",
-        "-q",
-        f"--prefix={prefix}",
-        "--squash",
-        str(source),
-        "modules/widgets",
-    )
+    prefix = lab.embed(client, source, "modules/widgets")
     target = f"{prefix}/src/quickscale_modules/widgets/__init__.py"
     append(client / target, "FIXED = True")
     lab.commit_all(client, "acme: widgets fix")

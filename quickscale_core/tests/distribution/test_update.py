@@ -134,10 +134,7 @@ def test_update_over_a_url_source(lab: Lab) -> None:
 def _embed(lab: Lab, client: Path, source: Path, component: str) -> None:
     """Embed a module by hand, exactly as docs/distribution.md shows."""
     assert lab.qs("publish", "-c", component, cwd=source).returncode == 0
-    prefix = "quickscale_" + component
-    lab.git(
-        client, "subtree", "add", "-q", f"--prefix={prefix}", "--squash", str(source), component
-    )
+    lab.embed(client, source, component)
 
 
 def test_core_update_refused_when_it_breaks_a_modules_core_compatibility(lab: Lab) -> None:
