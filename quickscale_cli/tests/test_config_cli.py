@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
+from cli_support import minimal_project, run
 from quickscale_core.errors import ExitCode
 
 COMMENTED_V1 = """\
@@ -27,18 +27,7 @@ frontend:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "acme"
-    (root / "acme").mkdir(parents=True)
-    (root / "acme" / "backend_extensions.py").write_text("")
-    (root / "custom_frontend" / "variants" / "default").mkdir(parents=True)
-    (root / "quickscale.yml").write_text(COMMENTED_V1)
-    return root
-
-
-def run(quickscale_bin: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [quickscale_bin, *args], cwd=cwd, capture_output=True, text=True, timeout=60
-    )
+    return minimal_project(tmp_path / "acme", COMMENTED_V1)
 
 
 def test_upgrade_keeps_comments_and_validates_as_v2(quickscale_bin, project):

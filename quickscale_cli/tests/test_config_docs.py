@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from cli_support import minimal_project
 from click.testing import CliRunner
 from quickscale_cli.main import cli
 from quickscale_core.config import validate_text
@@ -26,13 +27,11 @@ def test_documented_examples_are_valid(text: str):
 
 
 def test_documented_validate_output_is_what_validate_prints(tmp_path, monkeypatch):
-    (tmp_path / "acme").mkdir()
-    (tmp_path / "acme" / "backend_extensions.py").write_text("")
-    (tmp_path / "custom_frontend" / "variants" / "default").mkdir(parents=True)
-    (tmp_path / "quickscale.yml").write_text(
+    minimal_project(
+        tmp_path,
         "schema_version: 1\nproject:\n  nmae: acme\n  version: 0.1.0\n# Theme\n"
         "theme: startr\nbackend_extensions: acme.backend_extensions\n\n# Frontend\n"
-        "frontend:\n  source: ../shared\n  variant: default\n"
+        "frontend:\n  source: ../shared\n  variant: default\n",
     )
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["validate"])

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
+from cli_support import minimal_project, run
 from quickscale_core.errors import ExitCode
 
 V1 = """\
@@ -25,18 +25,7 @@ frontend:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "acme"
-    (root / "acme").mkdir(parents=True)
-    (root / "acme" / "backend_extensions.py").write_text("")
-    (root / "custom_frontend" / "variants" / "default").mkdir(parents=True)
-    (root / "quickscale.yml").write_text(V1)
-    return root
-
-
-def run(quickscale_bin: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [quickscale_bin, *args], cwd=cwd, capture_output=True, text=True, timeout=60
-    )
+    return minimal_project(tmp_path / "acme", V1)
 
 
 def test_valid_file_exits_0_with_a_summary(quickscale_bin, project):
