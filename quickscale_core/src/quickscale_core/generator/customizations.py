@@ -21,25 +21,7 @@ from quickscale_core.config.model import (
 )
 from quickscale_core.generator.pysource import LINE_LENGTH, bracketed, import_from, literal
 
-FIELD_TYPES = (
-    "string",
-    "text",
-    "integer",
-    "big_integer",
-    "decimal",
-    "float",
-    "boolean",
-    "date",
-    "datetime",
-    "time",
-    "email",
-    "url",
-    "slug",
-    "uuid",
-    "json",
-    "foreign_key",
-)
-
+#: The Django field class of each config field type (v2 schema's ``type`` enum).
 _DJANGO_CLASS = {
     "string": "CharField",
     "text": "TextField",
@@ -58,6 +40,8 @@ _DJANGO_CLASS = {
     "json": "JSONField",
     "foreign_key": "ForeignKey",
 }
+#: Every field type the config may declare, in the schema's order.
+FIELD_TYPES = tuple(_DJANGO_CLASS)
 # Types stored as strings: "not required" means blank (empty string), never NULL, as
 # Django recommends; every other type gets blank=True, null=True.
 _STRING_TYPES = frozenset({"string", "text", "email", "url", "slug"})
