@@ -115,12 +115,12 @@ def embed(root: Path, source: Source, component: str) -> str:
     """
     commit = fetch_component(source, component, root)
     if not _dirty_paths(root):
-        _subtree_add(root, component, commit)
+        subtree_add(root, wiring.prefix(component), commit, git.identity_env(root))
         return commit
     scratch = Path(tempfile.mkdtemp(prefix="qs-embed-", dir=root / ".git"))
     try:
         git.run(["worktree", "add", "-q", "--detach", str(scratch), "HEAD"], root)
-        _subtree_add(scratch, component, commit)
+        subtree_add(scratch, wiring.prefix(component), commit, git.identity_env(scratch))
         head = git.output(["rev-parse", "HEAD"], scratch)
     finally:
         git.run(["worktree", "remove", "--force", str(scratch)], root, check=False)
@@ -130,20 +130,25 @@ def embed(root: Path, source: Source, component: str) -> str:
     return commit
 
 
-def _subtree_add(root: Path, component: str, commit: str) -> None:
+def subtree_add(root: Path, prefix: str, commit: str, identity: dict[str, str]) -> None:
+    """``git subtree add --squash`` of ``commit`` at ``prefix``, under the one commit
+    message every embed gets (init's quickscale_core and generate's themes and modules).
+
+    ``identity`` is the git.identity_env() the caller commits under (init reads it
+    once for its own commits)."""
     git.run(
         [
             "subtree",
             "add",
             "-q",
-            f"--prefix={wiring.prefix(component)}",
+            f"--prefix={prefix}",
             "--squash",
             "-m",
-            f"Embed {wiring.prefix(component)} (git subtree, squashed) from {commit[:12]}",
+            f"Embed {prefix} (git subtree, squashed) from {commit[:12]}",
             commit,
         ],
         root,
-        env=git.identity_env(root),
+        env=identity,
     )
 
 

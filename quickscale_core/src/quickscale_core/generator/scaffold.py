@@ -20,7 +20,7 @@ from quickscale_core import __version__, git
 from quickscale_core.errors import QuickScaleError, TargetExists
 from quickscale_core.generator import ownership, wiring
 from quickscale_core.generator.context import ProjectSpec
-from quickscale_core.generator.embed import embed
+from quickscale_core.generator.embed import embed, subtree_add
 from quickscale_core.generator.engine import NOT_MANAGED, render_project
 from quickscale_core.generator.render import RenderedFile
 from quickscale_core.source import Source, check_component, fetch_component, resolve_source
@@ -137,20 +137,7 @@ def create_project(
 
         say(f"Embedding quickscale_core from {resolved.describe()}")
         commit = fetch_component(resolved, "core", build)
-        git.run(
-            [
-                "subtree",
-                "add",
-                "-q",
-                f"--prefix={CORE_PREFIX}",
-                "--squash",
-                "-m",
-                f"Embed quickscale_core (git subtree, squashed) from {commit[:12]}",
-                commit,
-            ],
-            build,
-            env=identity,
-        )
+        subtree_add(build, CORE_PREFIX, commit, identity)
         for component in spec.components:
             say(f"Embedding {wiring.prefix(component)}")
             embed(build, resolved, component)
