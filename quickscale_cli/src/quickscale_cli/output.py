@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+from types import FrameType
 from typing import NoReturn
 
 import click
@@ -13,6 +15,16 @@ def fail(error: QuickScaleError) -> NoReturn:
     """Print ``error`` as one line on stderr and exit with its code."""
     click.echo(f"error: {error.one_line()}", err=True)
     sys.exit(int(error.exit_code))
+
+
+def interrupt_on_sigterm() -> None:
+    """Treat SIGTERM like Ctrl-C: the commands that write (init, generate) clean up or
+    report an interrupt in one place, and run_guarded() exits 130 for both."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
 
 
 def run_guarded(cli: click.Group, argv: list[str]) -> NoReturn:

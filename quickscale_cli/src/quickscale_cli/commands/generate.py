@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import signal
 from pathlib import Path
-from types import FrameType
 
 import click
 from quickscale_core.errors import ExitCode, QuickScaleError
@@ -16,19 +14,13 @@ from quickscale_cli.commands._generation import (
     project_root,
     summary,
 )
+from quickscale_cli.output import interrupt_on_sigterm
 
 
 class GenerateInterrupted(QuickScaleError):
     """Interrupted between atomic file writes: rerunning finishes the job."""
 
     exit_code = ExitCode.INTERRUPTED
-
-
-def _interrupt_on_sigterm() -> None:
-    def handler(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, handler)
 
 
 @click.command()
@@ -65,7 +57,7 @@ def generate(directory: Path | None, no_migrations: bool, source: str | None) ->
         plan_project,
     )
 
-    _interrupt_on_sigterm()
+    interrupt_on_sigterm()
     root = project_root(directory)
     spec = load_spec(root)
     plan = plan_project(root, spec)

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import signal
 import time
 from pathlib import Path
-from types import FrameType
 
 import click
 from quickscale_core.errors import ExitCode
 
-
-def _interrupt_on_sigterm() -> None:
-    """Treat SIGTERM like Ctrl-C so the half-built project is cleaned up either way."""
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, handler)
+from quickscale_cli.output import interrupt_on_sigterm
 
 
 @click.command()
@@ -86,7 +77,7 @@ def init(
 
         spec = replace(spec, theme=theme) if spec is not None else ProjectSpec(name, theme=theme)
 
-    _interrupt_on_sigterm()
+    interrupt_on_sigterm()
     started = time.perf_counter()
     target = create_project(
         name,
