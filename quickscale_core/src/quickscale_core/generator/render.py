@@ -3,6 +3,8 @@
 Conventions of a template tree (``templates/<tree>/``):
 - a path segment ``__project__`` becomes the project name, and ``__frontend__`` the
   directory of the project's directory frontend (``frontend.source``);
+- ``__tests__`` becomes ``tests``: the generated project's test suite is a template
+  here, and a literal ``tests/`` folder inside ``src/`` would read as our own tests;
 - a segment starting with ``dot-`` becomes a dotfile (``dot-gitignore`` -> ``.gitignore``),
   so packaging tools never treat a template as their own ignore file;
 - a file ending in ``.j2`` is rendered by Jinja2 (undefined variables are errors) and
@@ -42,6 +44,7 @@ def _target_path(relative: PurePosixPath, project_name: str, frontend: str) -> s
     parts = []
     for part in relative.parts:
         part = part.replace("__project__", project_name).replace("__frontend__", frontend)
+        part = part.replace("__tests__", "tests")
         if part.startswith("dot-"):
             part = "." + part[len("dot-") :]
         parts.append(part)
