@@ -1,16 +1,20 @@
 """Where shared code comes from: the source repository and its component branches.
 
-The brief fixes the order: ``--source`` / ``QUICKSCALE_SOURCE``, else the git checkout
-the CLI is installed from, else the public repository. A component (``core``,
-``modules/<name>``, ``themes/<name>``) is published as a ``git subtree split`` branch;
-when the source has no such branch (a development checkout), the split is computed on
-the fly from the source's HEAD.
+The order is: ``--source`` / ``QUICKSCALE_SOURCE``, else the git checkout the CLI is
+installed from, else the public repository. A component (``core``, ``modules/<name>``,
+``themes/<name>``) is published as a branch of that name (``quickscale publish``). When
+a local source's HEAD is ahead of that branch (a development checkout), the component
+commit is built from the component's tree at HEAD, with a fixed author and date and the
+source commit in a trailer: the same source commit always gives the same commit, and
+the cost does not depend on how long the source's history is.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -93,34 +97,168 @@ def component_prefix(component: str) -> str:
     raise SourceError(f"unknown component '{component}'", "use core, modules/NAME or themes/NAME")
 
 
-def split_commit(repo: Path, component: str) -> str:
-    """The commit holding ``component`` alone, as `git subtree split` produces it.
+# Lets a local fetch ask for an object by id although no ref points at it, so the
+# source repository is never written to.
+_UPLOAD_PACK = "git -c uploadpack.allowAnySHA1InWant=true upload-pack"
 
-    A published branch named after the component is used when its tree matches the
-    source's HEAD (cheap); otherwise the split is computed (slower, but never stale).
-    Nothing is written to the source repository.
+# A component commit is built from the component's tree alone, never from history, so
+# embedding costs the same for a source with one commit or a hundred thousand. Every
+# byte of it is fixed by (prefix, tree, source commit, parent): the same source commit
+# always gives the same commit id, on any machine, and no user config (signing, commit
+# encoding) can change it because the object is written with `git hash-object`.
+COMPONENT_AUTHOR = "QuickScale <quickscale@localhost>"
+COMPONENT_DATE = "1704067200 +0000"  # 2024-01-01T00:00:00Z, fixed for reproducibility
+SOURCE_TRAILER = "Source-commit"
+_SOURCE_LINE = re.compile(rf"^{SOURCE_TRAILER}: ([0-9a-f]{{40,64}})$", re.MULTILINE)
+
+
+def component_commit_object(
+    prefix: str, tree: str, source_commit: str, parent: str | None = None
+) -> bytes:
+    """The raw commit object holding ``tree`` (``prefix``/ at ``source_commit``)."""
+    lines = [f"tree {tree}"]
+    if parent:
+        lines.append(f"parent {parent}")
+    lines += [
+        f"author {COMPONENT_AUTHOR} {COMPONENT_DATE}",
+        f"committer {COMPONENT_AUTHOR} {COMPONENT_DATE}",
+        "",
+        f"{prefix} at {source_commit[:12]}",
+        "",
+        f"{SOURCE_TRAILER}: {source_commit}",
+    ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def write_component_commit(
+    repo: Path, prefix: str, tree: str, source_commit: str, parent: str | None = None
+) -> str:
+    """Write the component commit into ``repo`` (which must hold ``tree``); no ref moves."""
+    body = component_commit_object(prefix, tree, source_commit, parent)
+    return (
+        git.run_bytes(["hash-object", "-t", "commit", "-w", "--stdin"], repo, data=body)
+        .decode()
+        .strip()
+    )
+
+
+def component_commit_id(
+    prefix: str, tree: str, source_commit: str, parent: str | None = None, *, sha256: bool = False
+) -> str:
+    """The id :func:`write_component_commit` would give, computed without git."""
+    body = component_commit_object(prefix, tree, source_commit, parent)
+    digest = hashlib.sha256() if sha256 else hashlib.sha1()  # git object ids, not security
+    digest.update(b"commit %d\0" % len(body) + body)
+    return digest.hexdigest()
+
+
+def recorded_source_commit(repo: Path, commit: str) -> str | None:
+    """The ``Source-commit:`` trailer of a component commit (None for other commits)."""
+    body = git.run(["log", "-1", "--format=%B", commit], repo, check=False)
+    found = _SOURCE_LINE.findall(body.stdout) if body.returncode == 0 else []
+    return found[-1] if found else None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A component as committed at one source commit: what to embed from a local source."""
+
+    prefix: str
+    source_commit: str
+    tree: str  # the tree of ``prefix``/ at ``source_commit``
+    published: str | None  # the published branch's commit, if it holds exactly ``tree``
+
+
+def _batch_check(repo: Path, names: list[str]) -> list[tuple[str, str] | None]:
+    """(id, type) of each revision expression, or None if it does not resolve; one git call."""
+    data = "".join(f"{name}\n" for name in names).encode()
+    out = git.run_bytes(
+        ["cat-file", "--batch-check=%(objectname) %(objecttype)"], repo, data=data
+    ).decode()
+    found: list[tuple[str, str] | None] = []
+    for line in out.splitlines():
+        oid, _, kind = line.partition(" ")
+        found.append((oid, kind) if kind in {"commit", "tree", "blob", "tag"} else None)
+    return found
+
+
+def snapshot(repo: Path, component: str, rev: str = "HEAD") -> Snapshot:
+    """Where ``component`` stands at ``rev`` of the local source ``repo``, read in one call.
+
+    Nothing walks the history: a commit, the tree at the component's prefix, and the
+    published branch (``core``, ``modules/<name>``, ``themes/<name>``) if there is one.
     """
     prefix = component_prefix(component)
-    try:
-        head_tree = git.output(["rev-parse", f"HEAD:{prefix}"], repo)
-    except GitError as error:
-        raise SourceError(
-            f"the source {repo} has no committed '{prefix}/'",
-            "point --source at a QuickScale checkout with at least one commit",
-        ) from error
-    published = git.run(
-        ["rev-parse", "--verify", "-q", f"refs/heads/{component}"], repo, check=False
+    commit, tree, branch, branch_tree = _batch_check(
+        repo,
+        [
+            f"{rev}^{{commit}}",
+            f"{rev}:{prefix}",
+            f"refs/heads/{component}^{{commit}}",
+            f"refs/heads/{component}^{{tree}}",
+        ],
     )
-    if published.returncode == 0:
-        commit = published.stdout.strip()
-        if git.output(["rev-parse", f"{commit}^{{tree}}"], repo) == head_tree:
+    if commit is None or tree is None or tree[1] != "tree":
+        raise SourceError(
+            f"the source {repo} has no committed '{prefix}/' at {rev}",
+            "point --source at a QuickScale checkout with at least one commit",
+        )
+    current = branch is not None and branch_tree is not None and branch_tree[0] == tree[0]
+    return Snapshot(prefix, commit[0], tree[0], branch[0] if current and branch else None)
+
+
+def fetch_objects(source_repo: Path, oid: str, dest: Path) -> None:
+    """Copy ``oid`` and everything it reaches from a local repository; no ref is written."""
+    git.run(
+        [
+            "fetch",
+            "-q",
+            "--no-write-fetch-head",
+            f"--upload-pack={_UPLOAD_PACK}",
+            str(source_repo),
+            oid,
+        ],
+        dest,
+    )
+
+
+def has_object(repo: Path, oid: str) -> bool:
+    return git.run(["cat-file", "-e", oid], repo, check=False).returncode == 0
+
+
+def build_component_commit(
+    source_repo: Path, prefix: str, source_commit: str, tree: str, dest: Path
+) -> str:
+    """The parentless component commit for ``tree``, written into ``dest``.
+
+    Only the tree's objects are copied over (a tree holds no history), then the commit
+    is written in ``dest`` itself: the source repository is never written to.
+    """
+    if dest.resolve() != source_repo.resolve() and not has_object(dest, tree):
+        fetch_objects(source_repo, tree, dest)
+    return write_component_commit(dest, prefix, tree, source_commit)
+
+
+def find_built_commit(source_repo: Path, prefix: str, wanted: str) -> str | None:
+    """The source commit a parentless component commit ``wanted`` was built from.
+
+    A recovery path, used only when a client lost the commit it embedded (``git gc``, a
+    fresh clone): the commit is rebuilt from whichever commit of the source reproduces
+    its id. This one does read the whole history, once, in two git calls.
+    """
+    listed = git.run(["rev-list", "--all"], source_repo, check=False)
+    commits = listed.stdout.split() if listed.returncode == 0 else []
+    if not commits:
+        return None
+    trees = _batch_check(source_repo, [f"{c}:{prefix}" for c in commits])
+    sha256 = len(wanted) == 64
+    for commit, tree in zip(commits, trees, strict=True):
+        if (
+            tree is not None
+            and component_commit_id(prefix, tree[0], commit, sha256=sha256) == wanted
+        ):
             return commit
-    return git.output(["subtree", "split", "-q", f"--prefix={prefix}", "HEAD"], repo)
-
-
-# Lets a local fetch ask for the split commit by id although no ref points at it, so
-# the source repository is never written to.
-_UPLOAD_PACK = "git -c uploadpack.allowAnySHA1InWant=true upload-pack"
+    return None
 
 
 def check_component(source: Source, component: str) -> None:
@@ -146,14 +284,22 @@ def check_component(source: Source, component: str) -> None:
 
 
 def fetch_component(source: Source, component: str, dest: Path) -> str:
-    """Fetch ``component`` from ``source`` into the repository ``dest``; return its commit."""
+    """Bring ``component`` from ``source`` into the repository ``dest``; return its commit.
+
+    A local source gives its published branch when that is current, else a commit built
+    from the component's tree at HEAD (see :func:`build_component_commit`). A URL source
+    gives its published branch.
+    """
     if source.local_path is not None:
         check_component(source, component)
-        commit = split_commit(source.local_path, component)
-        git.run(
-            ["fetch", "-q", f"--upload-pack={_UPLOAD_PACK}", str(source.local_path), commit], dest
+        snap = snapshot(source.local_path, component)
+        if snap.published is not None:
+            if not has_object(dest, snap.published):
+                fetch_objects(source.local_path, snap.published, dest)
+            return snap.published
+        return build_component_commit(
+            source.local_path, snap.prefix, snap.source_commit, snap.tree, dest
         )
-        return commit
     try:
         git.run(["fetch", "-q", source.location, f"refs/heads/{component}"], dest)
     except GitError as error:

@@ -35,9 +35,14 @@ def test_update_brings_release_2_and_keeps_an_unrelated_client_edit(lab: Lab) ->
     assert 'version = "0.2.0"' in (client / "quickscale_core/pyproject.toml").read_text()
     assert lab.git(client, "rev-parse", "HEAD^1") == before
     assert lab.git(client, "status", "--porcelain") == ""
-    # The new squash records the source's split commit: the next merge base.
-    split = lab.git(source, "subtree", "split", "-q", "--prefix=quickscale_core", "HEAD")
-    assert _split_of_last_squash(lab, client) == split
+    # The new squash records the component commit built from the source's HEAD (the
+    # next update's "previous split"): core's tree there, the source commit in a trailer.
+    split = _split_of_last_squash(lab, client)
+    assert lab.git(client, "rev-parse", f"{split}^{{tree}}") == lab.git(
+        source, "rev-parse", "HEAD:quickscale_core"
+    )
+    head = lab.git(source, "rev-parse", "HEAD")
+    assert f"Source-commit: {head}" in lab.git(client, "log", "-1", "--format=%B", split)
 
 
 def test_successive_updates_keep_the_merge_base(lab: Lab) -> None:

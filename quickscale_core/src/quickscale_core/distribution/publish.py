@@ -1,8 +1,13 @@
-"""``quickscale publish``: split branches (and release tags) for every component.
+"""``quickscale publish``: component branches (and release tags) for every component.
 
-``git subtree split`` rebuilds a component's history from the monorepo's commits,
-copying their authors, dates and messages, so the same monorepo history always yields
-the same split commit ids: publishing twice is a no-op, and clients can compare ids.
+A component branch gets one commit per publish that changed the component: its tree is
+the component's tree at the published monorepo commit, its parent the branch's previous
+tip, its author and date fixed, and the monorepo commit recorded in a ``Source-commit:``
+trailer (:func:`quickscale_core.source.component_commit_object`). Publishing therefore
+costs the same for any length of monorepo history, and stays reproducible: the same
+monorepo commit and the same previous tip always give the same commit id, publishing
+twice is a no-op, and a branch published for the first time holds exactly the commit a
+local ``init`` builds from that monorepo commit.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from quickscale_core.distribution import repo as repos
 from quickscale_core.distribution.components import Component
 from quickscale_core.distribution.errors import RefusedError
 from quickscale_core.distribution.versions import is_stable, read_metadata
+from quickscale_core.source import recorded_source_commit, write_component_commit
 
 Progress = Callable[[str], None]
 
@@ -43,6 +49,35 @@ def _is_ancestor(repo: Path, old: str, new: str) -> bool:
     return probe.returncode == 0
 
 
+def _next_commit(repo: Path, component: Component, commit: str) -> tuple[str, str]:
+    """The branch commit holding ``component`` at ``commit``, and what happens to the branch
+    (created, updated, unchanged). Never walks the monorepo history, except once for a
+    branch made by ``git subtree split`` before publish built commits itself."""
+    tree = git.output(["rev-parse", f"{commit}:{component.prefix}"], repo)
+    old = _current(repo, f"refs/heads/{component.branch}")
+    if old is None:
+        return write_component_commit(repo, component.prefix, tree, commit), "created"
+    if repos.tree_of(repo, old) == tree:
+        return old, "unchanged"
+    origin = recorded_source_commit(repo, old)
+    if origin is not None:
+        forward = _is_ancestor(repo, origin, commit)
+        behind = f"was published from {origin[:12]}, which is not an ancestor of {commit[:12]}"
+    else:
+        # A branch from `git subtree split`: check it against a split of ``commit``, once;
+        # from now on the branch records its source commits.
+        split = git.output(["subtree", "split", "-q", f"--prefix={component.prefix}", commit], repo)
+        forward = _is_ancestor(repo, old, split)
+        behind = f"is not an ancestor of the new split {split[:12]}"
+    if not forward:
+        raise RefusedError(
+            f"branch {component.branch} ({old[:12]}) {behind}",
+            f"the monorepo history was rewritten; if that is intended, delete it with "
+            f"'git branch -D {component.branch}' and publish again",
+        )
+    return write_component_commit(repo, component.prefix, tree, commit, old), "updated"
+
+
 def publish(
     path: Path,
     ref: str = "HEAD",
@@ -52,11 +87,12 @@ def publish(
     name: str | None = None,
     progress: Progress | None = None,
 ) -> list[Published]:
-    """Split every selected component at ``ref`` and point its branch (and tag) at it.
+    """Publish every selected component at ``ref``: its branch (and tag) move to it.
 
-    All splits and checks happen before the first ref is written: a branch that would
-    move backwards (the monorepo history was rewritten) or a release tag that already
-    marks other content (the version was not bumped) refuses the whole run.
+    All commits are built and checked before the first ref is written: a branch last
+    published from a commit that ``ref`` does not descend from (the monorepo history was
+    rewritten) or a release tag that already marks other content (the version was not
+    bumped) refuses the whole run.
     """
     say = progress or (lambda _m: None)
     repo = repos.toplevel(path)
@@ -79,22 +115,8 @@ def publish(
                 f"branch {component.branch} is checked out",
                 "switch to the monorepo's main branch before publishing",
             )
-        say(f"Splitting {component.prefix}")
-        split = git.output(["subtree", "split", "-q", f"--prefix={component.prefix}", commit], repo)
-        old = _current(repo, f"refs/heads/{component.branch}")
-        if old is None:
-            action = "created"
-        elif old == split:
-            action = "unchanged"
-        elif _is_ancestor(repo, old, split):
-            action = "updated"
-        else:
-            raise RefusedError(
-                f"branch {component.branch} ({old[:12]}) is not an ancestor of the new split "
-                f"{split[:12]}",
-                f"the monorepo history was rewritten; if that is intended, delete it with "
-                f"'git branch -D {component.branch}' and publish again",
-            )
+        say(f"Publishing {component.prefix}")
+        split, action = _next_commit(repo, component, commit)
         version = read_metadata(repo, split).version
         result = Published(component, split, version, action)
         if tag:

@@ -1,8 +1,11 @@
 """The upstream commit of a component: which one a client should get, and fetching it.
 
-For a local source, a ref is resolved in the source itself (a split branch, a release
-tag, or any monorepo commit, which is split on the fly without writing a ref). For a URL
-source the ref is fetched first and split inside the client if it is a monorepo commit.
+For a local source, a ref is resolved in the source itself: a published branch or a
+release tag is used as it is; a monorepo commit (HEAD when the published branch is
+behind, or ``--ref <commit>``) gives a component commit built from the component's tree
+inside the client (:func:`quickscale_core.source.build_component_commit`), so no history
+is walked and nothing is written to the source. A URL source's ref is fetched into the
+client first and treated the same way.
 """
 
 from __future__ import annotations
@@ -14,9 +17,16 @@ from pathlib import Path
 from quickscale_core import git
 from quickscale_core.distribution.components import Component, has_path
 from quickscale_core.errors import GitError, SourceError
-from quickscale_core.source import SOURCE_ENV, Source, split_commit
+from quickscale_core.source import (
+    SOURCE_ENV,
+    Source,
+    build_component_commit,
+    fetch_objects,
+    find_built_commit,
+    snapshot,
+    write_component_commit,
+)
 
-_UPLOAD_PACK = "git -c uploadpack.allowAnySHA1InWant=true upload-pack"
 _VERSION = re.compile(r"^v?\d+(\.\d+)*([a-z0-9.+-]*)$")
 
 
@@ -35,14 +45,19 @@ def _ref_candidates(component: Component, ref: str) -> list[str]:
     return [ref]
 
 
-def _component_commit(repo: Path, commit: str, component: Component, ref: str) -> str:
-    """``commit`` itself if it is a component commit, else its split at the prefix."""
+def _component_commit(
+    repo: Path, commit: str, component: Component, ref: str, client: Path
+) -> Upstream:
+    """``commit`` itself if it is a component commit, else the component commit built
+    from its tree at the prefix (in the client; no history is walked)."""
     if has_path(repo, commit, component.prefix):
-        return git.output(["subtree", "split", "-q", f"--prefix={component.prefix}", commit], repo)
-    # Every monorepo commit has quickscale_core/; a split commit has the component's own
-    # files at its root (the monorepo root has a pyproject.toml too, hence this order).
+        tree = git.output(["rev-parse", f"{commit}:{component.prefix}"], repo)
+        built = build_component_commit(repo, component.prefix, commit, tree, client)
+        return Upstream(built, client)
+    # Every monorepo commit has quickscale_core/; a component commit has the component's
+    # own files at its root (the monorepo root has a pyproject.toml too, hence this order).
     if not has_path(repo, commit, "quickscale_core") and has_path(repo, commit, "pyproject.toml"):
-        return commit
+        return Upstream(commit, repo)
     raise SourceError(
         f"'{ref}' contains neither {component.prefix}/ nor a {component.id} component",
         f"pass --ref a release tag like {component.tag('X.Y.Z')}, the branch "
@@ -75,14 +90,17 @@ def locate(source: Source, component: Component, ref: str | None, client: Path) 
                     f"the source {repo} has no {component.prefix}/",
                     "check --component/--name, or point --source at a checkout that has it",
                 )
-            return Upstream(split_commit(repo, component.id), repo)
+            snap = snapshot(repo, component.id)
+            if snap.published is not None:
+                return Upstream(snap.published, repo)
+            built = build_component_commit(repo, snap.prefix, snap.source_commit, snap.tree, client)
+            return Upstream(built, client)
         for candidate in _ref_candidates(component, ref):
             probe = git.run(
                 ["rev-parse", "--verify", "-q", f"{candidate}^{{commit}}"], repo, check=False
             )
             if probe.returncode == 0:
-                commit = _component_commit(repo, probe.stdout.strip(), component, ref)
-                return Upstream(commit, repo)
+                return _component_commit(repo, probe.stdout.strip(), component, ref, client)
         raise SourceError(
             f"the source {repo} has no ref '{ref}'",
             f"list releases with 'git -C {repo} tag -l \"{component.id}-v*\"'",
@@ -97,7 +115,7 @@ def locate(source: Source, component: Component, ref: str | None, client: Path) 
         fetched = git.run(["fetch", "-q", source.location, candidate], client, check=False)
         if fetched.returncode == 0:
             commit = git.output(["rev-parse", "FETCH_HEAD^{commit}"], client)
-            return Upstream(_component_commit(client, commit, component, ref or candidate), client)
+            return _component_commit(client, commit, component, ref or candidate, client)
         lines = (fetched.stderr.strip() or "fetch failed").splitlines()
         last = lines[-1]
     if "couldn't find remote ref" in last:
@@ -112,10 +130,7 @@ def bring(upstream: Upstream, client: Path, source: Source) -> None:
     """Make ``upstream.commit`` (and its history) present in the client's object store."""
     if upstream.repo == client or has_commit(client, upstream.commit):
         return
-    git.run(
-        ["fetch", "-q", f"--upload-pack={_UPLOAD_PACK}", str(upstream.repo), upstream.commit],
-        client,
-    )
+    fetch_objects(upstream.repo, upstream.commit, client)
 
 
 def has_commit(repo: Path, commit: str) -> bool:
@@ -123,21 +138,52 @@ def has_commit(repo: Path, commit: str) -> bool:
     return probe.returncode == 0
 
 
+def _rebuild(client: Path, split: str, source_repo: Path) -> bool:
+    """Rebuild a lost parentless component commit from the source commit it records.
+
+    The squash commit that names ``split`` holds the same tree and the prefix, so once
+    the source commit is found the commit is written again, byte for byte.
+    """
+    found = git.run(
+        ["log", "-1", f"--grep=^git-subtree-split: {split}$", "--format=%T%n%b", "HEAD"],
+        client,
+        check=False,
+    )
+    lines = found.stdout.splitlines()
+    prefix = next(
+        (
+            line.split(":", 1)[1].strip().rstrip("/")
+            for line in lines
+            if line.startswith("git-subtree-dir:")
+        ),
+        None,
+    )
+    if found.returncode != 0 or not lines or prefix is None:
+        return False
+    origin = find_built_commit(source_repo, prefix, split)
+    if origin is None:
+        return False
+    return write_component_commit(client, prefix, lines[0], origin) == split
+
+
 def ensure_split_present(client: Path, split: str, source: Source) -> None:
-    """`git subtree merge --squash` reads the previous split commit; fetch it if it was
-    pruned (a squash add keeps it unreachable, so `git gc` may drop it)."""
+    """`git subtree merge --squash` reads the previous component commit; bring it back if
+    it is missing (a squash add keeps it unreachable, so `git gc` may drop it, and a fresh
+    clone of the project never had it): fetch it, or rebuild it if it was built here."""
     if has_commit(client, split):
         return
-    try:
-        if source.local_path is not None:
-            git.run(
-                ["fetch", "-q", f"--upload-pack={_UPLOAD_PACK}", str(source.local_path), split],
-                client,
-            )
-        else:
+    missing = SourceError(
+        f"the previously embedded commit {split[:12]} is missing here and in the source",
+        "pass --source pointing at the repository the component was embedded from",
+    )
+    if source.local_path is None:
+        try:
             git.run(["fetch", "-q", source.location, split], client)
+        except GitError as error:
+            raise missing from error
+        return
+    try:
+        fetch_objects(source.local_path, split, client)
     except GitError as error:
-        raise SourceError(
-            f"the previously embedded commit {split[:12]} is missing here and in the source",
-            "pass --source pointing at the repository the component was embedded from",
-        ) from error
+        if not _rebuild(client, split, source.local_path):
+            raise missing from error
