@@ -41,24 +41,25 @@ def monorepo_root() -> Path:
     return Path(__file__).resolve().parents[3]
 
 
-#: Everything a generated project may embed: core, the themes and the modules.
-ALL_COMPONENTS = (
-    "quickscale_core",
-    "quickscale_themes/starter",
-    "quickscale_themes/todo",
-    "quickscale_modules/auth",
-    "quickscale_modules/notifications",
-)
+def all_components(root: Path | None = None) -> tuple[str, ...]:
+    """Everything a generated project may embed: core, then every theme and module
+    folder of the checkout (the folders are the catalogue; nothing is listed here)."""
+    from quickscale_core.components import embedded
+
+    root = root or monorepo_root()
+    return ("quickscale_core", *(c.prefix for c in embedded(root)))
 
 
 def make_source_repo(
     dest: Path,
-    components: Iterable[str] = ALL_COMPONENTS,
+    components: Iterable[str] | None = None,
     *,
     root: Path | None = None,
 ) -> Path:
-    """Copy ``components`` of the working tree into a new git repository at ``dest``."""
+    """Copy ``components`` (default: all) of the working tree into a new git repository
+    at ``dest``."""
     root = root or monorepo_root()
+    components = all_components(root) if components is None else components
     dest.mkdir(parents=True, exist_ok=True)
     for component in components:
         shutil.copytree(root / component, dest / component, ignore=_IGNORED)

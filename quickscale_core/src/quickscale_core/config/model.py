@@ -14,20 +14,8 @@ from typing import Any
 from quickscale_core.config.diagnostics import Diagnostic
 
 DEFAULT_VERSION = "0.1.0"
-DEFAULT_THEME = "starter"
 DEFAULT_FRONTEND_SOURCE = "./custom_frontend/"
 DEFAULT_VARIANT = "default"
-
-#: The provider each module uses when its config names none.
-DEFAULT_PROVIDERS: dict[str, str | None] = {
-    "auth": "allauth",
-    "payments": "stripe",
-    "billing": "stripe",
-    "notifications": "sendgrid",
-    "backup": "local",
-    "admin": None,
-    "analytics": None,
-}
 
 #: max_length used when a field of these types gives none (Django's own defaults but 255).
 DEFAULT_MAX_LENGTH = {"string": 255, "slug": 50, "email": 254, "url": 200}
@@ -50,7 +38,10 @@ class FrontendConfig:
 
 @dataclass(frozen=True)
 class ModuleConfig:
-    """One entry of ``modules``; ``options`` holds its keys other than ``provider``."""
+    """One entry of ``modules``; ``options`` holds its keys other than ``provider``.
+
+    ``provider`` is None when the config names none: the module's manifest decides.
+    """
 
     name: str
     provider: str | None
@@ -93,13 +84,14 @@ class Customizations:
 class ProjectConfig:
     """A valid quickscale.yml. Schema-1 files have no modules or customizations (ignored).
 
+    ``theme`` is None when the file names none (the source's default theme applies).
     ``warnings`` are the diagnostics that did not make the file invalid.
     """
 
     path: Path
     schema_version: int
     project: ProjectInfo
-    theme: str
+    theme: str | None
     backend_extensions: str
     frontend: FrontendConfig
     modules: MappingProxyType[str, ModuleConfig]
@@ -125,7 +117,7 @@ def build_config(
     if version >= 2:
         for name, options in (data.get("modules") or {}).items():
             options = dict(options or {})
-            provider = options.pop("provider", DEFAULT_PROVIDERS.get(name))
+            provider = options.pop("provider", None)
             modules[name] = ModuleConfig(name, provider, MappingProxyType(options))
         custom = data.get("customizations") or {}
         customizations = Customizations(
@@ -136,7 +128,7 @@ def build_config(
         path=path,
         schema_version=version,
         project=project,
-        theme=data.get("theme", DEFAULT_THEME),
+        theme=data.get("theme"),
         backend_extensions=data.get("backend_extensions", f"{project.name}.backend_extensions"),
         frontend=frontend,
         modules=MappingProxyType(modules),

@@ -8,6 +8,7 @@ misspelt key or enum value, quotes for a version read as a number, ...).
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import re
@@ -27,6 +28,8 @@ from quickscale_core.config.loader import Document
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
+
+    from quickscale_core.catalog import Catalog
 
 SCHEMA_VERSIONS = (1, 2)
 LATEST_VERSION = SCHEMA_VERSIONS[-1]
@@ -64,12 +67,43 @@ def load_schema(version: int) -> dict[str, Any]:
     return schema
 
 
-@functools.cache
-def _validator(version: int) -> Draft202012Validator:
+def assembled_schema(version: int, components: Catalog | None = None) -> dict[str, Any]:
+    """The schema of ``version`` with its ``theme`` and ``modules`` parts built from the
+    manifests of ``components`` (None: the shipped file, made from the first-party ones).
+
+    The shipped ``v2.json`` is this function's output for the monorepo's own
+    components (a test keeps them equal), so editors see what ``validate`` checks.
+    """
+    schema = load_schema(version)
+    if components is None:
+        return schema
+    schema = copy.deepcopy(schema)
+    properties = schema["properties"]
+    default = components.default_theme()
+    properties["theme"] = {
+        "enum": components.themes,
+        "description": "Theme the project builds on (quickscale_themes/<name>)."
+        + (f" Default {default}." if default else ""),
+    }
+    if "properties" in properties.get("modules", {}):
+        properties["modules"]["properties"] = {
+            entry.component.name: entry.manifest.options_schema()
+            for entry in components.of_kind("modules")
+        }
+    return schema
+
+
+@functools.lru_cache(maxsize=8)
+def _validator_for(text: str) -> Draft202012Validator:
     # Imported here: jsonschema costs ~50 ms and only validation needs it.
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(_inline_refs(load_schema(version), load_schema(version)))
+    schema = json.loads(text)
+    return Draft202012Validator(_inline_refs(schema, schema))
+
+
+def _validator(version: int, components: Catalog | None = None) -> Draft202012Validator:
+    return _validator_for(json.dumps(assembled_schema(version, components), sort_keys=True))
 
 
 def _inline_refs(node: Any, schema: dict[str, Any]) -> Any:
@@ -88,9 +122,11 @@ def _inline_refs(node: Any, schema: dict[str, Any]) -> Any:
     return {key: _inline_refs(value, schema) for key, value in node.items()}
 
 
-def schema_diagnostics(doc: Document, version: int) -> Iterator[Diagnostic]:
+def schema_diagnostics(
+    doc: Document, version: int, components: Catalog | None = None
+) -> Iterator[Diagnostic]:
     """Every schema violation of ``doc`` against schema ``version``, located."""
-    for error in _validator(version).iter_errors(doc.data):
+    for error in _validator(version, components).iter_errors(doc.data):
         yield from _translate(error, doc)
 
 

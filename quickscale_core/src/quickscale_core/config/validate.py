@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quickscale_core.config.diagnostics import Diagnostic, has_errors, sort_diagnostics
 from quickscale_core.config.loader import Document, DocumentError, decode, parse, read_limited
@@ -16,6 +17,9 @@ from quickscale_core.config.model import ProjectConfig, build_config
 from quickscale_core.config.rules import semantic_diagnostics, version_of
 from quickscale_core.config.schema import schema_diagnostics
 from quickscale_core.errors import ConfigError, UsageError
+
+if TYPE_CHECKING:
+    from quickscale_core.catalog import Catalog
 
 CONFIG_FILENAME = "quickscale.yml"
 
@@ -48,11 +52,17 @@ class Validation:
         return not has_errors(self.diagnostics)
 
 
-def check_document(doc: Document, project_dir: Path | None) -> Validation:
-    """All diagnostics of a parsed document; filesystem rules when ``project_dir`` is set."""
+def check_document(
+    doc: Document, project_dir: Path | None, components: Catalog | None = None
+) -> Validation:
+    """All diagnostics of a parsed document; filesystem rules when ``project_dir`` is set.
+
+    ``components`` is the catalogue whose manifests give the ``theme`` and ``modules``
+    parts of the schema (None: the shipped schema, i.e. the first-party components).
+    """
     version, found = version_of(doc)
     found += doc.problems
-    for diagnostic in schema_diagnostics(doc, version):
+    for diagnostic in schema_diagnostics(doc, version, components):
         # schema_version is judged by version_of; values the loader dropped (a refused
         # tag) were reported there and must not be blamed a second time.
         if diagnostic.path != ("schema_version",) and not doc.is_suppressed(diagnostic.path):
@@ -62,7 +72,11 @@ def check_document(doc: Document, project_dir: Path | None) -> Validation:
 
 
 def validate_text(
-    text: str, *, file: str = CONFIG_FILENAME, project_dir: Path | None = None
+    text: str,
+    *,
+    file: str = CONFIG_FILENAME,
+    project_dir: Path | None = None,
+    components: Catalog | None = None,
 ) -> Validation:
     """Check config ``text`` (e.g. answers of ``init --interactive`` before writing).
 
@@ -74,7 +88,7 @@ def validate_text(
         doc = parse(text, file)
     except DocumentError as error:
         return Validation([error.diagnostic])
-    return check_document(doc, project_dir)
+    return check_document(doc, project_dir, components)
 
 
 def read_config_bytes(path: Path, name: str) -> bytes:
@@ -102,7 +116,11 @@ def read_config_bytes(path: Path, name: str) -> bytes:
 
 
 def validate_path(
-    path: Path, *, file: str | None = None, check_filesystem: bool = True
+    path: Path,
+    *,
+    file: str | None = None,
+    check_filesystem: bool = True,
+    components: Catalog | None = None,
 ) -> Validation:
     """Check the config file at ``path``; ``file`` is the name diagnostics show.
 
@@ -113,7 +131,7 @@ def validate_path(
         doc = parse(decode(read_config_bytes(path, name), name), name)
     except DocumentError as error:
         return Validation([error.diagnostic])
-    return check_document(doc, path.parent if check_filesystem else None)
+    return check_document(doc, path.parent if check_filesystem else None, components)
 
 
 def validate_file(path: Path | str, *, check_filesystem: bool = True) -> list[Diagnostic]:
@@ -126,7 +144,9 @@ def validate_file(path: Path | str, *, check_filesystem: bool = True) -> list[Di
     return validate_path(Path(path), check_filesystem=check_filesystem).diagnostics
 
 
-def load_config(path: Path | str, *, check_filesystem: bool = True) -> ProjectConfig:
+def load_config(
+    path: Path | str, *, check_filesystem: bool = True, components: Catalog | None = None
+) -> ProjectConfig:
     """Read and validate quickscale.yml at ``path`` into a typed :class:`ProjectConfig`.
 
     Raises :class:`InvalidConfigError` (a ``ConfigError``, exit 1) listing every
@@ -135,7 +155,7 @@ def load_config(path: Path | str, *, check_filesystem: bool = True) -> ProjectCo
     checks, for a caller (the generator) that is about to create those.
     """
     path = Path(path)
-    result = validate_path(path, check_filesystem=check_filesystem)
+    result = validate_path(path, check_filesystem=check_filesystem, components=components)
     if not result.ok or result.document is None or result.schema_version is None:
         raise InvalidConfigError(str(path), result.diagnostics)
     return build_config(

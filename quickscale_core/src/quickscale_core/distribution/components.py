@@ -1,62 +1,18 @@
-"""What a component is (core, a module, a theme) and where it lives.
+"""Components as distribution sees them: parsed from options, found in a commit's tree.
 
-The monorepo and every client project use the same prefixes (design decision 1): the
-published branch of a component is named like the component, and its release tags are
-``<component>-v<version>`` (``core-v0.2.0``, ``modules/auth-v0.1.0``).
+The type itself (id, prefix, branch, tag) is :mod:`quickscale_core.components`, shared
+with generation. Release tags are ``<component>-v<version>`` (``core-v0.2.0``).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from quickscale_core import git
+from quickscale_core.components import KINDS, Component, validate_name
 from quickscale_core.errors import UsageError
 
-KINDS = ("core", "modules", "themes")
-_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-
-
-@dataclass(frozen=True, order=True)
-class Component:
-    """One distributable unit of shared code."""
-
-    kind: str  # "core" | "modules" | "themes"
-    name: str = ""  # empty for core
-
-    @property
-    def id(self) -> str:
-        """Also the name of its published split branch."""
-        return "core" if self.kind == "core" else f"{self.kind}/{self.name}"
-
-    @property
-    def prefix(self) -> str:
-        """Directory of the component, the same in the monorepo and in client projects."""
-        return "quickscale_core" if self.kind == "core" else f"quickscale_{self.kind}/{self.name}"
-
-    @property
-    def branch(self) -> str:
-        return self.id
-
-    @property
-    def slug(self) -> str:
-        """The id with '/' replaced, for use inside other names."""
-        return self.id.replace("/", "-")
-
-    def tag(self, version: str) -> str:
-        return f"{self.id}-v{version}"
-
-
-def validate_name(name: str, what: str = "name") -> str:
-    """A module/theme name must be a Python identifier in lowercase (it is a package)."""
-    if not _NAME.match(name):
-        raise UsageError(
-            f"invalid {what} '{name}'",
-            "use lowercase letters, digits and '_', starting with a letter (e.g. 'invoices')",
-        )
-    return name
-
+__all__ = ["Component", "has_path", "parse", "present", "select", "validate_name"]
 
 def parse(kind: str, name: str | None) -> tuple[str, str | None]:
     """Normalise ``--component`` / ``--name`` (``modules/auth`` is accepted too)."""

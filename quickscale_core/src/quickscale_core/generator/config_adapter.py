@@ -6,29 +6,24 @@ quickscale_core.config; this adapter maps its typed ProjectConfig to the render 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from quickscale_core import config
-from quickscale_core.errors import QuickScaleError
+from quickscale_core import catalog, config
+from quickscale_core.catalog import Catalog
 from quickscale_core.generator.context import ProjectSpec
-from quickscale_core.generator.wiring import module_choices
+from quickscale_core.generator.wiring import ModuleChoice
 
 CONFIG_FILE = config.CONFIG_FILENAME
 
 
 def spec_from_project_config(
-    project: config.ProjectConfig, search: Sequence[Path] = ()
+    project: config.ProjectConfig, components: Catalog | None = None
 ) -> ProjectSpec:
-    """The render inputs of a validated config.
-
-    The theme and ``modules`` become the spec's wiring (one Extension, see
-    ProjectSpec.wiring); ``search`` lists directories that may hold the modules' data
-    files when the modules are not installed in this Python (the project, the source).
-    """
-    modules = module_choices(
-        {name: (m.provider, m.options) for name, m in project.modules.items()}, search
+    """The render inputs of a validated config; ``components`` is where the theme's and
+    modules' manifests come from (None: the source's)."""
+    modules = tuple(
+        ModuleChoice(name, m.provider, m.options) for name, m in project.modules.items()
     )
     return ProjectSpec(
         name=project.project.name,
@@ -39,29 +34,21 @@ def spec_from_project_config(
         models=project.customizations.models,
         business_rules=tuple(project.customizations.business_rules),
         modules=modules,
+        catalog=components,
     )
 
 
-def load_spec(root: Path) -> ProjectSpec:
+def load_spec(root: Path, source: str | None = None) -> ProjectSpec:
     """The ProjectSpec of the project at ``root``, from its validated quickscale.yml.
 
-    Filesystem rules are skipped (the generator creates the frontend folders itself and
-    checks the variant folder against what it renders). Raises ConfigError listing every
-    problem, or UsageError when the file cannot be read.
+    Its components are the project's embedded ones over those of ``source`` (default:
+    the usual source resolution). Filesystem rules are skipped (the generator creates
+    the frontend folders itself and checks the variant folder against what it renders).
+    Raises ConfigError listing every problem, or UsageError when the file cannot be read.
     """
-    loaded = config.load_config(root / CONFIG_FILE, check_filesystem=False)
-    return spec_from_project_config(loaded, (root, *_source_checkouts()))
-
-
-def _source_checkouts() -> tuple[Path, ...]:
-    """The local source checkout, where the modules' data files can be read from."""
-    from quickscale_core.source import resolve_source
-
-    try:
-        source = resolve_source(None)
-    except QuickScaleError:  # only a fallback location; the render reports what is missing
-        return ()
-    return (source.local_path,) if source.local_path else ()
+    components = catalog.for_project(root, source)
+    loaded = config.load_config(root / CONFIG_FILE, check_filesystem=False, components=components)
+    return spec_from_project_config(loaded, components)
 
 
 def spec_from_config(data: dict[str, Any]) -> ProjectSpec:
@@ -72,7 +59,8 @@ def spec_from_config(data: dict[str, Any]) -> ProjectSpec:
     import yaml
 
     text = yaml.safe_dump(data, sort_keys=False)
-    result = config.validate_text(text)
+    components = catalog.for_source(None)
+    result = config.validate_text(text, components=components)
     if not result.ok or result.document is None or result.schema_version is None:
         raise config.InvalidConfigError(CONFIG_FILE, result.diagnostics)
     from quickscale_core.config.model import build_config
@@ -80,4 +68,4 @@ def spec_from_config(data: dict[str, Any]) -> ProjectSpec:
     typed = build_config(
         result.document.data, result.schema_version, Path(CONFIG_FILE), tuple(result.diagnostics)
     )
-    return spec_from_project_config(typed)
+    return spec_from_project_config(typed, components)

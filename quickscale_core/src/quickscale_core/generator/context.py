@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quickscale_core import pins
+from quickscale_core.components import Component
 from quickscale_core.config import ModelSpec
 from quickscale_core.errors import ConfigError
-from quickscale_core.generator import wiring
 from quickscale_core.generator.customizations import models_context, rules_context
-from quickscale_core.generator.wiring import ModuleChoice
+from quickscale_core.generator.render import RenderedFile
+from quickscale_core.generator.wiring import ModuleChoice, Wiring, wire
 from quickscale_core.names import validate_project_name
 
-
-@dataclass(frozen=True)
-class Extension:
-    """What a module or theme adds to a generated project (wired in by later work).
-
-    Kept as plain data so wiring a module is a matter of filling these tuples: the
-    templates already lay them out in settings.py, urls.py and requirements.txt.
-    """
-
-    apps: tuple[str, ...] = ()  # INSTALLED_APPS entries, e.g. "quickscale_modules_auth"
-    url_includes: tuple[tuple[str, str], ...] = ()  # (prefix, "module.urls")
-    settings_lines: tuple[str, ...] = ()  # Python lines appended to settings.py
-    requirements: tuple[str, ...] = ()  # requirement lines, e.g. "-e ./quickscale_modules/auth"
-    settings_imports: tuple[str, ...] = ()  # import lines before settings_lines
+if TYPE_CHECKING:
+    from quickscale_core.catalog import Catalog
 
 
 def normalize_frontend_source(source: str) -> str:
@@ -50,71 +40,91 @@ class ProjectSpec:
 
     Two equal specs render byte-identical files; nothing random or time-dependent
     belongs here (the development secret key goes to the git-ignored .env instead).
+    ``theme`` None means the source's default theme. ``catalog`` is where the theme's
+    and the modules' manifests are read from (None: the source's, see
+    :func:`quickscale_core.catalog.for_source`).
     """
 
     name: str
-    theme: str = "starter"
+    theme: str | None = None
     frontend_source: str = "custom_frontend"
     frontend_variant: str = "default"
     version: str = "0.1.0"
     models: tuple[ModelSpec, ...] = ()
     business_rules: tuple[str, ...] = ()
     modules: tuple[ModuleChoice, ...] = ()
-    extensions: tuple[Extension, ...] = field(default_factory=tuple)
+    catalog: Catalog | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         validate_project_name(self.name)
-        if self.theme not in wiring.THEME_CHAIN:
-            raise ConfigError(
-                f"unknown theme '{self.theme}'",
-                f"use one of: {', '.join(wiring.THEMES)}",
-            )
+
+    def components_catalog(self) -> Catalog:
+        if self.catalog is None:
+            from quickscale_core.catalog import for_source
+
+            object.__setattr__(self, "catalog", for_source(None))
+        assert self.catalog is not None
+        return self.catalog
 
     @property
-    def components(self) -> tuple[str, ...]:
+    def theme_name(self) -> str:
+        """The theme in use: the config's, else the source's default."""
+        if self.theme:
+            return self.theme
+        default = self.components_catalog().default_theme()
+        if default is None:
+            raise ConfigError(
+                "quickscale.yml names no theme and the source marks none as default",
+                "add 'theme: NAME' to quickscale.yml (see 'quickscale themes')",
+            )
+        return default
+
+    @functools.cached_property
+    def wiring(self) -> Wiring:
+        """The embedded components and what they add (from their manifests)."""
+        return wire(self.components_catalog(), self.theme_name, self.modules)
+
+    @property
+    def components(self) -> tuple[Component, ...]:
         """The shared components embedded by git subtree (themes, then modules)."""
-        return wiring.components(self.theme, self.modules)
+        return self.wiring.components
 
     @property
     def module_names(self) -> tuple[str, ...]:
         return tuple(m.name for m in self.modules)
-
-    def wiring(self) -> Extension:
-        """What the theme and the enabled modules add to the project's files."""
-        imports, lines = wiring.module_settings(self.title, self.modules)
-        return Extension(
-            url_includes=wiring.url_includes(self.theme, self.modules),
-            settings_lines=lines,
-            requirements=wiring.requirement_lines(self.theme, self.modules),
-            settings_imports=imports,
-        )
 
     @property
     def title(self) -> str:
         return self.name.replace("_", " ").title()
 
     def template_context(self) -> dict[str, Any]:
-        extensions = (self.wiring(), *self.extensions)
-        env_vars = [(m.name, m.provider, m.env_vars) for m in self.modules if m.env_vars]
-        return {
+        wiring = self.wiring
+        context: dict[str, Any] = {
             "project_name": self.name,
             "project_title": self.title,
             "project_version": self.version,
-            "theme": self.theme,
+            "theme": self.theme_name,
             "frontend_source": normalize_frontend_source(self.frontend_source),
             "frontend_variant": self.frontend_variant,
             **models_context(self.name, self.models),
             "business_rules": rules_context(self.business_rules),
-            "theme_apps": list(wiring.theme_apps(self.theme)),
-            "modules": list(self.module_names),
-            "module_env_vars": env_vars,
-            "extra_apps": [app for ext in extensions for app in ext.apps],
-            "url_includes": [inc for ext in extensions for inc in ext.url_includes],
-            "settings_imports": [line for ext in extensions for line in ext.settings_imports],
-            "settings_lines": [line for ext in extensions for line in ext.settings_lines],
-            "extra_requirements": [req for ext in extensions for req in ext.requirements],
+            "modules": list(wiring.modules),
+            "theme_chain": [c.name for c in wiring.components if c.kind == "themes"],
+            "component_prefixes": [c.prefix for c in wiring.components],
+            "component_apps": list(wiring.apps),
+            "url_includes": list(wiring.url_includes),
+            "extra_requirements": list(wiring.requirement_lines()),
+            "module_env_vars": wiring.env_vars(),
+            "offline_env": list(wiring.offline_env()),
+            "home_links": list(wiring.home_links()),
             "pins": pins.as_dict(),
             "runtime_pins": pins.RUNTIME,
             "dev_pins": pins.DEV,
             "python_min": pins.PYTHON_MIN,
         }
+        context["settings_snippets"] = wiring.settings_snippets(context)
+        return context
+
+    def render_contributions(self, context: dict[str, Any]) -> dict[str, RenderedFile]:
+        """The project files the theme and modules contribute (their templates)."""
+        return self.wiring.project_files(context)

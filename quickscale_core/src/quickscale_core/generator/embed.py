@@ -19,11 +19,9 @@ from enum import StrEnum
 from pathlib import Path
 
 from quickscale_core import git
+from quickscale_core.components import Component, embedded
 from quickscale_core.errors import QuickScaleError
-from quickscale_core.generator import wiring
 from quickscale_core.source import Source, fetch_component
-
-KINDS = ("themes", "modules")
 
 
 class Action(StrEnum):
@@ -33,14 +31,14 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class ComponentOp:
-    """One subtree to add or remove, e.g. (embed, "modules/auth")."""
+    """One subtree to add or remove, e.g. (embed, modules/auth)."""
 
     action: Action
-    component: str
+    component: Component
 
     @property
     def prefix(self) -> str:
-        return wiring.prefix(self.component)
+        return self.component.prefix
 
     def describe(self) -> str:
         if self.action is Action.EMBED:
@@ -56,19 +54,7 @@ def is_git_project(root: Path) -> bool:
     return (root / ".git").exists()
 
 
-def present(root: Path) -> set[str]:
-    """Components embedded in the project now (directories under quickscale_<kind>/)."""
-    found = set()
-    for kind in KINDS:
-        base = root / f"quickscale_{kind}"
-        if base.is_dir():
-            found |= {
-                f"{kind}/{d.name}" for d in base.iterdir() if (d / "pyproject.toml").is_file()
-            }
-    return found
-
-
-def plan_components(root: Path, wanted: tuple[str, ...]) -> list[ComponentOp]:
+def plan_components(root: Path, wanted: tuple[Component, ...]) -> list[ComponentOp]:
     """Subtrees to embed (wanted, missing) and remove (present, no longer wanted).
 
     Only in a git repository: embedding is git subtree. Removals come first, then
@@ -76,7 +62,7 @@ def plan_components(root: Path, wanted: tuple[str, ...]) -> list[ComponentOp]:
     """
     if not is_git_project(root):
         return []
-    have = present(root)
+    have = set(embedded(root))
     ops = [ComponentOp(Action.REMOVE, c) for c in sorted(have - set(wanted))]
     ops += [ComponentOp(Action.EMBED, c) for c in wanted if c not in have]
     return ops
@@ -105,7 +91,7 @@ def require_clean_tree(root: Path) -> None:
         )
 
 
-def embed(root: Path, source: Source, component: str) -> str:
+def embed(root: Path, source: Source, component: Component) -> str:
     """``git subtree add --squash`` ``component`` from ``source``; return its commit.
 
     git subtree refuses a tree with any change, and a user's uncommitted quickscale.yml
@@ -113,14 +99,14 @@ def embed(root: Path, source: Source, component: str) -> str:
     temporary worktree of HEAD and the branch fast-forwarded to it, which leaves the
     user's file as it is.
     """
-    commit = fetch_component(source, component, root)
+    commit = fetch_component(source, component.id, root)
     if not _dirty_paths(root):
-        subtree_add(root, wiring.prefix(component), commit, git.identity_env(root))
+        subtree_add(root, component.prefix, commit, git.identity_env(root))
         return commit
     scratch = Path(tempfile.mkdtemp(prefix="qs-embed-", dir=root / ".git"))
     try:
         git.run(["worktree", "add", "-q", "--detach", str(scratch), "HEAD"], root)
-        subtree_add(scratch, wiring.prefix(component), commit, git.identity_env(scratch))
+        subtree_add(scratch, component.prefix, commit, git.identity_env(scratch))
         head = git.output(["rev-parse", "HEAD"], scratch)
     finally:
         git.run(["worktree", "remove", "--force", str(scratch)], root, check=False)
@@ -152,9 +138,9 @@ def subtree_add(root: Path, prefix: str, commit: str, identity: dict[str, str]) 
     )
 
 
-def remove(root: Path, component: str) -> None:
+def remove(root: Path, component: Component) -> None:
     """Remove an embedded component: from git (staged) and from disk, build files too."""
-    where = wiring.prefix(component)
+    where = component.prefix
     git.run(["rm", "-r", "-q", "--ignore-unmatch", "--", where], root)
     shutil.rmtree(root / where, ignore_errors=True)
     kind_dir = (root / where).parent

@@ -10,9 +10,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from quickscale_core import catalog
+from quickscale_core.components import Component
 from quickscale_core.errors import ConfigError, UsageError
 from quickscale_core.generator import embed, ownership, wiring
 from quickscale_core.generator.atomic import remove_file, remove_stale_temporaries, write_atomic
@@ -27,8 +30,13 @@ NOT_MANAGED = frozenset({CONFIG_FILE})
 
 
 def render_project(spec: ProjectSpec) -> dict[str, RenderedFile]:
-    """Every file ``init`` writes for ``spec`` (except .env and the embedded subtree)."""
-    return render_tree("project", spec.template_context())
+    """Every file ``init`` writes for ``spec`` (except .env and the embedded subtrees):
+    core's project template, then the files the theme and modules contribute, which
+    replace core's at the same path (e.g. the theme's user model)."""
+    context = spec.template_context()
+    files = render_tree("project", context)
+    files.update(spec.render_contributions(context))
+    return dict(sorted(files.items()))
 
 
 def managed_files(spec: ProjectSpec) -> dict[str, RenderedFile]:
@@ -69,7 +77,7 @@ def plan_project(root: Path, spec: ProjectSpec | None = None) -> Plan:
     plan.components = embed.plan_components(root, spec.components)
     for op in plan.components:
         if op.action is embed.Action.REMOVE:
-            plan.warnings.append(wiring.removal_warning(op.component))
+            plan.warnings.append(wiring.removal_warning(op.component, spec.components_catalog()))
     models_path = f"{spec.name}/generated_models.py"
     gone = removed_models(plan.previous.bases.get(models_path), plan.records.get(models_path))
     for name in gone:
@@ -120,25 +128,19 @@ def apply_components(plan: Plan, source: str | None = None) -> list[str]:
     resolved = resolve_source(source)
     for op in plan.components:
         if op.action is embed.Action.EMBED:
-            check_component(resolved, op.component)
+            check_component(resolved, op.component.id)
     return embed.apply_components(plan.root, plan.components, resolved)
 
 
-#: What a project's environment must import before migrating each component.
-_COMPONENT_IMPORTS = {
-    "themes/starter": "quickscale_themes.starter",
-    "themes/todo": "quickscale_themes.todo",
-    "modules/auth": "allauth, quickscale_modules.auth",
-    "modules/notifications": "anymail, quickscale_modules.notifications",
-}
-
-
-def migrate_project(root: Path, components: list[str]) -> MigrationOutcome:
+def migrate_project(root: Path, components: Sequence[Component]) -> MigrationOutcome:
     """``manage.py migrate`` after embedding ``components``, when the project's
-    environment is present and has them installed; else the exact commands to run."""
+    environment is present and can import their apps (named by their manifests); else
+    the exact commands to run."""
     command = "python manage.py migrate"
     python = project_python(root)
-    needed = ", ".join(_COMPONENT_IMPORTS[c] for c in components if c in _COMPONENT_IMPORTS)
+    embedded = catalog.from_directory(root)
+    apps = [app for c in components if (e := embedded.get(c)) for app in e.manifest.apps]
+    needed = ", ".join(dict.fromkeys(apps))
     if python is None:
         return MigrationOutcome(False, True, command, "")
     if needed:

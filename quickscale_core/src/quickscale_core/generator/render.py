@@ -52,33 +52,73 @@ def _target_path(relative: PurePosixPath, project_name: str, frontend: str) -> s
     return target[: -len(".j2")] if target.endswith(".j2") else target
 
 
-def render_tree(tree: str, context: Mapping[str, Any]) -> dict[str, RenderedFile]:
-    """Render the template tree ``tree`` with ``context``; keys are target paths."""
+def _environment(loader: Any) -> Any:
     import jinja2  # imported here: keeps the CLI's start-up free of Jinja2
 
-    root = templates_root() / tree
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(root)),
+        loader=loader,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
     )
+    # Text from the config or a manifest reaches Python code only as a literal, quoted
+    # as ruff format would quote it.
+    from quickscale_core.generator.pysource import literal
+
+    environment.filters["pyrepr"] = literal
+    return environment
+
+
+def _render_sources(
+    sources: Mapping[str, bytes], environment: Any, context: Mapping[str, Any]
+) -> dict[str, RenderedFile]:
+    """Render ``sources`` (template path -> bytes, loadable by ``environment``)."""
     project_name = str(context["project_name"])
     frontend = str(context.get("frontend_source", "custom_frontend"))
     files: dict[str, RenderedFile] = {}
-    for source in sorted(p for p in root.rglob("*") if p.is_file()):
-        relative = PurePosixPath(source.relative_to(root).as_posix())
+    for name, data in sorted(sources.items()):
+        relative = PurePosixPath(name)
         if "__pycache__" in relative.parts:
             continue
         target = _target_path(relative, project_name, frontend)
-        if source.name.endswith(".j2"):
-            text = environment.get_template(relative.as_posix()).render(**context)
-            if not text.strip() and source.stat().st_size > 0:
+        if name.endswith(".j2"):
+            text = environment.get_template(name).render(**context)
+            if not text.strip() and data.strip():
                 continue
             content = text.encode("utf-8")
         else:
-            content = source.read_bytes()
+            content = data
         files[target] = RenderedFile(
             target, content, executable=PurePosixPath(target).name in EXECUTABLE_NAMES
         )
+    return files
+
+
+def render_tree(tree: str, context: Mapping[str, Any]) -> dict[str, RenderedFile]:
+    """Render the template tree ``tree`` with ``context``; keys are target paths."""
+    import jinja2
+
+    root = templates_root() / tree
+    sources = {
+        p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()
+    }
+    files = _render_sources(sources, _environment(jinja2.FileSystemLoader(str(root))), context)
     return dict(sorted(files.items()))
+
+
+def render_templates(
+    templates: Mapping[str, bytes], context: Mapping[str, Any]
+) -> dict[str, RenderedFile]:
+    """Render in-memory templates (a component's contributed files) like a tree."""
+    import jinja2
+
+    texts = {k: v.decode("utf-8") for k, v in templates.items() if k.endswith(".j2")}
+    environment = _environment(jinja2.DictLoader(texts))
+    return _render_sources(templates, environment, context)
+
+
+def render_text(template: str, context: Mapping[str, Any]) -> str:
+    """Render one template string (a component's settings snippet)."""
+    import jinja2
+
+    return str(_environment(jinja2.BaseLoader()).from_string(template).render(**context))

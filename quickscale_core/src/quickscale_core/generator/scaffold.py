@@ -14,11 +14,13 @@ import secrets
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
-from quickscale_core import __version__, git
-from quickscale_core.errors import QuickScaleError, TargetExists
-from quickscale_core.generator import ownership, wiring
+from quickscale_core import __version__, catalog, git
+from quickscale_core.components import Component
+from quickscale_core.errors import QuickScaleError, TargetExists, UsageError
+from quickscale_core.generator import ownership
 from quickscale_core.generator.context import ProjectSpec
 from quickscale_core.generator.embed import embed, subtree_add
 from quickscale_core.generator.engine import NOT_MANAGED, render_project
@@ -103,8 +105,17 @@ def create_project(
     _check_target(target)
     git.git_executable()
     resolved: Source = resolve_source(source)
-    for component in ("core", *spec.components):
-        check_component(resolved, component)
+    check_component(resolved, "core")
+    if spec.catalog is None:
+        spec = replace(spec, catalog=catalog.for_source(resolved))
+    offered = spec.components_catalog()
+    if spec.theme and spec.theme not in offered.themes:
+        problem = catalog.unknown_component(
+            Component("themes", spec.theme), offered, "--theme names it"
+        )
+        raise UsageError(problem.message, problem.hint)
+    for component in spec.components:
+        check_component(resolved, component.id)
 
     _remove_stale_builds(parent, spec.name)
     try:
@@ -139,7 +150,7 @@ def create_project(
         commit = fetch_component(resolved, "core", build)
         subtree_add(build, CORE_PREFIX, commit, identity)
         for component in spec.components:
-            say(f"Embedding {wiring.prefix(component)}")
+            say(f"Embedding {component.prefix}")
             embed(build, resolved, component)
         os.rename(build, target)
     except OSError as error:

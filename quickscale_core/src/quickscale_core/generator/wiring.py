@@ -1,220 +1,147 @@
-"""Themes and modules as generated-project wiring: what each adds, and where it lives.
+"""Themes and modules as generated-project wiring, computed from their manifests.
 
 A theme or module travels into a project by git subtree (``quickscale_themes/<name>/``,
 ``quickscale_modules/<name>/``) and is wired in by plain lines of settings.py, urls.py
-and requirements.txt. Those lines are written here, as the theme and module READMEs
-prescribe, and handed to the templates as :class:`Extension` values. Nothing here
-imports Django or the modules themselves (the generator must work before a project has
-an environment); the one piece of module data we need, a provider's environment
-variables, is read from the module's Django-free ``providers.py``.
+and requirements.txt, plus the project files it contributes. Everything here comes from
+the components' manifests (see :mod:`quickscale_core.manifest`): core names no
+component, so a new module is a new folder.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from types import ModuleType
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
 
+from quickscale_core.catalog import Catalog, Entry
+from quickscale_core.components import Component
 from quickscale_core.errors import ConfigError
-
-#: Themes and the themes they build on (embedded first).
-THEME_CHAIN: dict[str, tuple[str, ...]] = {
-    "starter": ("starter",),
-    "todo": ("starter", "todo"),
-}
-THEMES = tuple(THEME_CHAIN)
-MODULES = ("auth", "notifications")
-
-#: Exact pins a module adds to requirements.txt: its foundation app, then everything
-#: that app pulls in beyond the project's own pins (checked by a real `pip install`).
-MODULE_PINS: dict[str, tuple[tuple[str, str], ...]] = {
-    "auth": (("django-allauth", "65.21.1"),),
-    "notifications": (
-        ("django-anymail", "15.2"),
-        ("requests", "2.34.2"),
-        ("urllib3", "2.8.0"),
-        ("idna", "3.20"),
-        ("certifi", "2026.10.19.post1"),
-        ("charset-normalizer", "3.5.3"),
-    ),
-}
-
-#: Tables a module's or theme's migrations create: dropped data when it is removed.
-TABLES: dict[str, tuple[str, ...]] = {
-    "modules/auth": ("account_emailaddress", "account_emailconfirmation"),
-    "themes/todo": ("quickscale_todo_todolist", "quickscale_todo_todoitem"),
-}
+from quickscale_core.generator.render import RenderedFile, render_templates, render_text
 
 
 @dataclass(frozen=True)
 class ModuleChoice:
-    """One enabled module as the config chose it (provider, and that provider's env vars)."""
+    """One enabled module as the config chose it: a provider (None: the default) and
+    its other options."""
 
     name: str
     provider: str | None = None
-    env_vars: tuple[str, ...] = ()
+    options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
-def prefix(component: str) -> str:
-    """``themes/todo`` -> ``quickscale_themes/todo``."""
-    kind, _, name = component.partition("/")
-    return f"quickscale_{kind}/{name}"
+@dataclass(frozen=True)
+class Wiring:
+    """The components a project embeds, in order, and what each adds to the project."""
 
+    entries: tuple[Entry, ...]
+    providers: Mapping[str, str | None]  # module name -> the provider in use
 
-def theme_components(theme: str) -> tuple[str, ...]:
-    return tuple(f"themes/{name}" for name in THEME_CHAIN[theme])
+    @property
+    def components(self) -> tuple[Component, ...]:
+        return tuple(e.component for e in self.entries)
 
+    @property
+    def modules(self) -> tuple[str, ...]:
+        return tuple(e.component.name for e in self.entries if e.component.kind == "modules")
 
-def components(theme: str, modules: Sequence[ModuleChoice]) -> tuple[str, ...]:
-    """Every shared component a project with this theme and these modules embeds."""
-    return (*theme_components(theme), *(f"modules/{m.name}" for m in modules))
+    @property
+    def apps(self) -> tuple[str, ...]:
+        return tuple(app for e in self.entries for app in e.manifest.apps)
 
+    @property
+    def url_includes(self) -> tuple[tuple[str, str], ...]:
+        return tuple((u.prefix, u.module) for e in self.entries for u in e.manifest.urls)
 
-def requirement_lines(theme: str, modules: Sequence[ModuleChoice]) -> tuple[str, ...]:
-    """Editable installs of the embedded subtrees, then the modules' exact pins."""
-    lines = [f"-e ./{prefix(c)}" for c in components(theme, modules)]
-    for module in modules:
-        lines += [f"{name}=={version}" for name, version in MODULE_PINS[module.name]]
-    return tuple(lines)
+    def requirement_lines(self) -> tuple[str, ...]:
+        """Editable installs of the embedded subtrees, then the components' exact pins."""
+        lines = [f"-e ./{c.prefix}" for c in self.components]
+        lines += [f"{name}=={version}" for e in self.entries for name, version in e.manifest.pins]
+        return tuple(lines)
 
+    def env_vars(self) -> list[tuple[str, str, tuple[str, ...]]]:
+        """(module, provider, variable names) for .env.example and compose.yaml."""
+        rows = []
+        for entry in self.entries:
+            provider = entry.manifest.provider(self.providers.get(entry.component.name))
+            if provider is not None and provider.all_env:
+                rows.append((entry.component.name, provider.name, provider.all_env))
+        return rows
 
-def theme_apps(theme: str) -> tuple[str, ...]:
-    return tuple(f"quickscale_themes.{name}" for name in THEME_CHAIN[theme])
+    def required_env(self) -> tuple[str, ...]:
+        """Variables that must be set when DEBUG is off, from the chosen providers."""
+        names: list[str] = []
+        for entry in self.entries:
+            provider = entry.manifest.provider(self.providers.get(entry.component.name))
+            if provider is not None:
+                names += [n for n in provider.env if n not in names]
+        return tuple(names)
 
+    def offline_env(self) -> tuple[tuple[str, str], ...]:
+        return tuple(pair for e in self.entries for pair in e.manifest.offline_env)
 
-def url_includes(theme: str, modules: Sequence[ModuleChoice]) -> tuple[tuple[str, str], ...]:
-    """(prefix, urls module) pairs, as the READMEs mount them."""
-    includes: list[tuple[str, str]] = [("", "quickscale_themes.starter.urls")]
-    if theme == "todo":
-        includes.append(("todo/", "quickscale_themes.todo.urls"))
-    if any(m.name == "auth" for m in modules):
-        includes.append(("accounts/", "quickscale_modules.auth.urls"))
-    return tuple(includes)
+    def home_links(self) -> tuple[Any, ...]:
+        return tuple(link for e in self.entries for link in e.manifest.home_links)
 
+    def _component_context(self, entry: Entry, context: Mapping[str, Any]) -> dict[str, Any]:
+        name = entry.component.name
+        provider = self.providers.get(name) if entry.component.kind == "modules" else None
+        return {**context, "component": entry.component.id, "provider": provider}
 
-def module_settings(
-    project_title: str, modules: Sequence[ModuleChoice]
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(import lines, statement lines) that wire the modules into settings.py."""
-    imports: list[str] = []
-    lines: list[str] = []
-    names = {m.name: m for m in modules}
-    if "notifications" in names:
-        imports.append("import os")
-        imports.append("")
-    if "auth" in names:
-        imports.append("from quickscale_modules.auth import settings as qs_auth")
-    if "notifications" in names:
-        imports.append("from quickscale_modules.notifications.settings import email_settings")
-    if "auth" in names:
-        lines += [
-            "",
-            "# auth (django-allauth): sign-up, email login and verification, rate limits.",
-            "INSTALLED_APPS += qs_auth.installed_apps()",
-            "MIDDLEWARE += qs_auth.MIDDLEWARE",
-            "AUTHENTICATION_BACKENDS = qs_auth.AUTHENTICATION_BACKENDS",
-            f'ACCOUNT_EMAIL_SUBJECT_PREFIX = "[{project_title}] "',
-            "globals().update(qs_auth.allauth_settings(debug=DEBUG))",
-        ]
-    if "notifications" in names:
-        provider = names["notifications"].provider
-        lines += [
-            "",
-            "# notifications (django-anymail): the provider's credentials come from the",
-            "# environment (see .env.example); DEBUG prints emails to the console, and",
-            "# EMAIL_PROVIDER=smtp with EMAIL_HOST/EMAIL_PORT sends them to a local SMTP server.",
-            'INSTALLED_APPS += ["anymail", "quickscale_modules.notifications"]',
-            f'globals().update(email_settings(provider="{provider}", env=os.environ, debug=DEBUG))',
-        ]
-        if provider == "sendgrid":
-            lines += [
-                "# anymail 15 no longer officially supports SendGrid (anymail.W003): it still",
-                "# works, and quickscale.yml chose it. Pick another provider to drop this line.",
-                'SILENCED_SYSTEM_CHECKS = ["anymail.W003"]',
-            ]
-    return tuple(imports), tuple(lines)
-
-
-def _load_providers(search: Sequence[Path]) -> ModuleType | None:
-    """The notifications module's providers.py: installed, embedded, or in the source."""
-    try:
-        import quickscale_modules.notifications.providers as providers
-
-        return providers
-    except ImportError:
-        pass
-    relative = "quickscale_modules/notifications/src/quickscale_modules/notifications/providers.py"
-    for root in search:
-        candidate = root / relative
-        if candidate.is_file():
-            spec = importlib.util.spec_from_file_location("_qs_notification_providers", candidate)
-            if spec is None or spec.loader is None:
+    def settings_snippets(self, context: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+        """(component id, where the snippet comes from, rendered text), in wiring order."""
+        snippets = []
+        for entry in self.entries:
+            path = entry.manifest.settings
+            if not path:
                 continue
-            module = importlib.util.module_from_spec(spec)
-            # Registered before it runs: dataclasses look their module up in sys.modules.
-            sys.modules[spec.name] = module
-            spec.loader.exec_module(module)
-            return module
-    return None
+            text = render_text(entry.text(path), self._component_context(entry, context))
+            snippets.append((entry.component.id, f"{entry.component.prefix}/{path}", text.strip()))
+        return snippets
+
+    def project_files(self, context: Mapping[str, Any]) -> dict[str, RenderedFile]:
+        """Files the components contribute; a later component's file replaces an earlier
+        one's at the same path (a theme builds on its base theme)."""
+        files: dict[str, RenderedFile] = {}
+        for entry in self.entries:
+            templates = {k: v.encode("utf-8") for k, v in entry.project_templates().items()}
+            files.update(render_templates(templates, self._component_context(entry, context)))
+        return files
 
 
-def module_choices(
-    modules: Mapping[str, tuple[str | None, Mapping[str, object]]],
-    search: Sequence[Path] = (),
-) -> tuple[ModuleChoice, ...]:
-    """Validated module choices, in a stable order; ConfigError for what cannot be wired.
-
-    ``modules`` maps each name to (provider, other options) as the config holds them;
-    ``search`` lists directories that may hold ``quickscale_modules/notifications``
-    (the project, the source checkout) when the module is not installed here.
-    """
-    choices: list[ModuleChoice] = []
-    for name in sorted(modules):
-        provider, options = modules[name]
-        if name not in MODULES:
-            raise ConfigError(
-                f"module '{name}' is not available yet (available: {', '.join(MODULES)})",
-                f"remove '{name}' from modules in quickscale.yml",
-            )
-        if name == "auth":
-            if options.get("social_providers"):
-                raise ConfigError(
-                    "modules.auth.social_providers is not wired by 'generate' yet",
-                    "remove it from quickscale.yml and enable social providers in settings.py "
-                    "as quickscale_modules/auth/README.md shows",
-                )
-            choices.append(ModuleChoice(name, provider))
+def wire(catalog: Catalog, theme: str, modules: Sequence[ModuleChoice]) -> Wiring:
+    """The wiring of ``theme`` and ``modules``; ConfigError for what cannot be wired."""
+    entries = catalog.resolve(theme, [m.name for m in modules])
+    chosen = {m.name: m for m in modules}
+    providers: dict[str, str | None] = {}
+    for entry in entries:
+        if entry.component.kind != "modules":
             continue
-        providers = _load_providers(search)
-        if providers is None:
+        manifest = entry.manifest
+        wanted = chosen[manifest.name].provider if manifest.name in chosen else None
+        if wanted and manifest.provider(wanted) is None:
+            names = ", ".join(p.name for p in manifest.providers) or "none"
             raise ConfigError(
-                "cannot read the notifications module's providers",
-                "install quickscale_modules/notifications or pass --source to a checkout",
+                f"modules.{manifest.name}.provider '{wanted}' is not one the module offers",
+                f"use one of: {names}",
             )
-        chosen = provider or str(providers.DEFAULT_PROVIDER)
-        if chosen not in providers.PROVIDER_NAMES:
-            raise ConfigError(
-                f"modules.notifications.provider '{chosen}' is not supported by the module",
-                f"use one of: {', '.join(providers.PROVIDER_NAMES)}",
-            )
-        env_vars = tuple(str(v) for v in providers.env_vars(chosen))
-        choices.append(ModuleChoice(name, chosen, env_vars))
-    return tuple(choices)
+        providers[manifest.name] = wanted or manifest.default_provider
+    return Wiring(tuple(entries), MappingProxyType(providers))
 
 
-def removal_warning(component: str) -> str:
-    """What removing ``component`` means for the database."""
-    tables = TABLES.get(component, ())
-    where = prefix(component)
+def removal_warning(component: Component, catalog: Catalog) -> str:
+    """What removing ``component`` means for the database (from its manifest)."""
+    entry = catalog.get(component)
+    tables = entry.manifest.tables if entry else ()
+    where = component.prefix
     if not tables:
         return f"{component} will be removed ({where}/ and its wiring); it has no tables"
-    app = "account" if component == "modules/auth" else "quickscale_" + component.split("/")[1]
+    assert entry is not None
+    apps = " ".join(entry.manifest.dump_apps) or component.name
+    backup = "_".join(entry.manifest.dump_apps) or component.name
     return (
         f"{component} will be removed ({where}/ and its wiring): its tables "
         f"{', '.join(tables)} stay in the database with their rows, but nothing uses them "
-        f"any more; back them up first ('python manage.py dumpdata {app} > {app}.json' "
+        f"any more; back them up first ('python manage.py dumpdata {apps} > {backup}.json' "
         "before generating), then drop them by hand if you no longer need them"
     )

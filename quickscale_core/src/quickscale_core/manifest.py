@@ -1,0 +1,205 @@
+"""A component's manifest: what a module or theme says about itself, as data.
+
+Each module and theme carries a ``[tool.quickscale]`` table in its own
+``pyproject.toml``. Core reads it (TOML, checked against ``manifest.schema.json``) and
+never imports or runs the component's Python to learn about it, so a new module is a
+new folder and nothing in core changes. Files the manifest names (its settings snippet,
+the project files it contributes) are templates inside the component.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from quickscale_core.components import Component
+from quickscale_core.errors import QuickScaleError
+
+MANIFEST_FILE = "pyproject.toml"
+
+
+class ManifestError(QuickScaleError):
+    """A component's ``[tool.quickscale]`` table is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Provider:
+    """One provider a module can use, and the environment variables it reads."""
+
+    name: str
+    env: tuple[str, ...] = ()  # required when DEBUG is off
+    optional_env: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def all_env(self) -> tuple[str, ...]:
+        return (*self.env, *self.optional_env)
+
+
+@dataclass(frozen=True)
+class UrlInclude:
+    prefix: str  # "accounts/" ("" mounts at the root)
+    module: str  # "package.urls"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link the home page offers: a Django URL name and who sees it."""
+
+    label: str
+    url: str
+    audience: str = "anyone"  # anyone | anonymous | authenticated
+
+
+@dataclass(frozen=True)
+class Counter:
+    """An admin dashboard counter: the number of rows of ``model`` (app_label.Model)."""
+
+    label: str
+    model: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What core knows about one module or theme (see docs/architecture.md)."""
+
+    component: Component
+    version: str
+    description: str
+    requires: tuple[Component, ...] = ()
+    core_compatibility: str | None = None
+    apps: tuple[str, ...] = ()
+    urls: tuple[UrlInclude, ...] = ()
+    tables: tuple[str, ...] = ()
+    dump_apps: tuple[str, ...] = ()
+    settings: str | None = None  # settings snippet template, relative to the component
+    project_files: str | None = None  # directory of contributed project-file templates
+    pins: tuple[tuple[str, str], ...] = ()
+    providers: tuple[Provider, ...] = ()
+    default_provider: str | None = None
+    options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    offline_env: tuple[tuple[str, str], ...] = ()
+    home_links: tuple[Link, ...] = ()
+    counters: tuple[Counter, ...] = ()
+    default: bool = False  # a theme: the one ``init`` uses when none is named
+
+    @property
+    def name(self) -> str:
+        return self.component.name
+
+    def provider(self, name: str | None) -> Provider | None:
+        """The provider called ``name`` (None: the default); None if it has no providers."""
+        wanted = name or self.default_provider
+        return next((p for p in self.providers if p.name == wanted), None)
+
+    def referenced_files(self) -> tuple[str, ...]:
+        """Paths inside the component that the manifest points at (files or a folder)."""
+        return tuple(p for p in (self.settings, self.project_files) if p)
+
+    def options_schema(self) -> dict[str, Any]:
+        """The JSON Schema of this module's entry under ``modules:`` in quickscale.yml."""
+        properties: dict[str, Any] = {}
+        if self.providers:
+            default = f" Default {self.default_provider}." if self.default_provider else ""
+            properties["provider"] = {
+                "enum": [p.name for p in self.providers],
+                "description": f"Which provider the module uses.{default}",
+            }
+        properties.update(json.loads(json.dumps(dict(self.options))))
+        return {
+            "type": ["object", "null"],
+            "description": self.description,
+            "additionalProperties": False,
+            "properties": properties,
+        }
+
+
+@functools.cache
+def _validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    path = Path(__file__).with_name("manifest.schema.json")
+    return Draft202012Validator(json.loads(path.read_text(encoding="utf-8")))
+
+
+def parse_manifest(text: str, where: str, component: Component | None = None) -> Manifest:
+    """The manifest in pyproject.toml ``text``; ``where`` names the file in errors.
+
+    ``component``, when known from the file's location, must match what it declares.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ManifestError(f"{where} is not valid TOML: {error}", "fix the file") from None
+    table = data.get("tool", {}).get("quickscale")
+    if not isinstance(table, dict):
+        raise ManifestError(
+            f"{where} has no [tool.quickscale] table",
+            "declare the component there (see docs/architecture.md, 'Manifests')",
+        )
+    errors = sorted(_validator().iter_errors(table), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        key = ".".join(str(p) for p in first.absolute_path) or "[tool.quickscale]"
+        raise ManifestError(
+            f"{where}: {key}: {first.message}",
+            "fix the manifest (its schema is quickscale_core/manifest.schema.json)",
+        )
+    project = data.get("project", {})
+    kind = f"{table['kind']}s"
+    declared = Component(kind, table["name"])
+    if component is not None and component != declared:
+        raise ManifestError(
+            f"{where} declares {declared.id}, but it lives at {component.prefix}/",
+            f"set kind and name in [tool.quickscale] to match {component.id}",
+        )
+    version = str(table.get("version") or project.get("version") or "")
+    if not version:
+        raise ManifestError(f"{where} declares no version", "set [project] version")
+    default_provider = table.get("default-provider")
+    if bool(default_provider) != bool(table.get("providers")) or (
+        default_provider and default_provider not in table["providers"]
+    ):
+        raise ManifestError(
+            f"{where}: default-provider must name one of [tool.quickscale.providers]",
+            "declare providers and pick one as default-provider (or neither)",
+        )
+    providers = tuple(
+        Provider(
+            name,
+            tuple(spec.get("env", ())),
+            tuple(spec.get("optional-env", ())),
+            spec.get("description", ""),
+        )
+        for name, spec in table.get("providers", {}).items()
+    )
+    return Manifest(
+        component=declared,
+        version=version,
+        description=str(table.get("description") or project.get("description") or ""),
+        requires=tuple(Component.parse(r) for r in table.get("requires", ())),
+        core_compatibility=table.get("core-compatibility"),
+        apps=tuple(table.get("apps", ())),
+        urls=tuple(UrlInclude(u["prefix"], u["module"]) for u in table.get("urls", ())),
+        tables=tuple(table.get("tables", ())),
+        dump_apps=tuple(table.get("dump-apps", ())),
+        settings=table.get("settings"),
+        project_files=table.get("project-files"),
+        pins=tuple((str(k), str(v)) for k, v in table.get("pins", {}).items()),
+        providers=providers,
+        default_provider=default_provider,
+        options=MappingProxyType(dict(table.get("options", {}))),
+        offline_env=tuple((str(k), str(v)) for k, v in table.get("offline-env", {}).items()),
+        home_links=tuple(
+            Link(x["label"], x["url"], x.get("audience", "anyone"))
+            for x in table.get("home-links", ())
+        ),
+        counters=tuple(Counter(x["label"], x["model"]) for x in table.get("counters", ())),
+        default=bool(table.get("default", False)),
+    )
