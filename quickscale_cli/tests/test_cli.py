@@ -20,9 +20,11 @@ def test_version(quickscale_bin):
 
 def test_unknown_command_and_missing_argument_are_usage_errors(quickscale_bin):
     unknown = subprocess.run([quickscale_bin, "frobnicate"], capture_output=True, text=True)
-    assert unknown.returncode == ExitCode.USAGE and "No such command" in unknown.stderr
+    assert unknown.returncode == ExitCode.USAGE and unknown.stderr == (
+        "error: no such command 'frobnicate' — run 'quickscale --help'\n"
+    )
     missing = subprocess.run([quickscale_bin, "init"], capture_output=True, text=True)
-    assert missing.returncode == ExitCode.USAGE and "Missing argument 'NAME'" in missing.stderr
+    assert missing.returncode == ExitCode.USAGE and "missing argument 'NAME'" in missing.stderr
 
 
 def test_help_does_not_import_heavy_modules(quickscale_bin):

@@ -45,8 +45,8 @@ def test_each_command_has_help(args: tuple[str, ...], expected: str) -> None:
         (("update", "--component", "plugins"), "unknown component 'plugins'"),
         (("update", "-c", "core", "--name", "x"), "core has no --name"),
         (("update", "--name", "auth"), "--name needs --component"),
-        (("sync", "push"), "Missing option '--component'"),
-        (("extract", "x.py"), "Missing option '--module'"),
+        (("sync", "push"), "error: missing option '--component'"),
+        (("extract", "x.py"), "error: missing option '--module'"),
     ],
 )
 def test_usage_errors_exit_2_before_touching_git(

@@ -113,7 +113,7 @@ def test_without_interactive_the_name_is_still_required(quickscale_bin, tmp_path
     result = subprocess.run(
         [quickscale_bin, "init"], cwd=tmp_path, capture_output=True, text=True, timeout=60
     )
-    assert result.returncode == ExitCode.USAGE and "Missing argument 'NAME'" in result.stderr
+    assert result.returncode == ExitCode.USAGE and "missing argument 'NAME'" in result.stderr
 
 
 def spawn(quickscale_bin: str, env: dict[str, str], cwd: Path) -> pexpect.spawn:

@@ -2,6 +2,17 @@
 
 Sub-commands are imported lazily so that ``quickscale --help`` and ``--version`` stay
 fast: nothing heavy (Jinja2, jsonschema, Rich) is imported until a command needs it.
+
+A new command is a module in ``commands/`` plus one line in each of ``COMMANDS`` and
+``SHORT_HELP``. It declares its exit codes once, where it is defined::
+
+    EXIT_CODES = {0: "done", 1: "refused: why", 2: USAGE}
+
+    @click.command(cls=Command, exit_codes=EXIT_CODES)   # from quickscale_cli.output
+
+and gets a row in docs/cli.md's command table that lists its options and says exactly
+``describe_exit_codes(EXIT_CODES)``; tests/test_cli_edge.py walks ``COMMANDS`` and
+fails until the declaration, --help and the docs agree (see ``output``'s docstring).
 """
 
 from __future__ import annotations

@@ -1,17 +1,14 @@
-"""Shared pieces of ``preview``, ``generate`` and ``status``: options and plan display."""
+"""Shared pieces of ``preview``, ``generate`` and ``status``: the project and the plan display."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:
     from quickscale_core.generator.plan import Plan
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 STATUS_STYLE = {
     "new": "green",
@@ -23,28 +20,6 @@ STATUS_STYLE = {
     "removed": "magenta",
     "kept": "yellow",
 }
-
-
-def directory_option(function: F) -> F:
-    """``-C/--directory``: the project (default: the nearest quickscale.yml upwards)."""
-    return click.option(
-        "--directory",
-        "-C",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help="Project directory (default: the nearest directory with a quickscale.yml).",
-    )(function)
-
-
-def format_option(function: F) -> F:
-    return click.option(
-        "--format",
-        "output_format",
-        type=click.Choice(["text", "json"]),
-        default="text",
-        show_default=True,
-        help="Output for people (text) or programs (json).",
-    )(function)
 
 
 def project_root(directory: Path | None) -> Path:

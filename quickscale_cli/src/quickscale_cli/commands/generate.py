@@ -8,13 +8,17 @@ from pathlib import Path
 import click
 from quickscale_core.errors import ExitCode, QuickScaleError
 
-from quickscale_cli.commands._generation import (
-    directory_option,
-    print_warnings,
-    project_root,
-    summary,
-)
-from quickscale_cli.output import interrupt_on_sigterm
+from quickscale_cli.commands._generation import print_warnings, project_root, summary
+from quickscale_cli.commands._options import project_directory_option
+from quickscale_cli.output import Command, interrupt_on_sigterm
+
+EXIT_CODES = {
+    0: "done, or nothing to do",
+    1: "quickscale.yml is invalid, conflicts (files named), failed migrations, or "
+    "uncommitted changes before embedding (commit or stash first)",
+    2: "no quickscale.yml here or above, or a usage error",
+    130: "interrupted (run generate again to finish)",
+}
 
 
 class GenerateInterrupted(QuickScaleError):
@@ -23,8 +27,8 @@ class GenerateInterrupted(QuickScaleError):
     exit_code = ExitCode.INTERRUPTED
 
 
-@click.command()
-@directory_option
+@click.command(cls=Command, exit_codes=EXIT_CODES)
+@project_directory_option
 @click.option(
     "--no-migrations",
     is_flag=True,
@@ -46,8 +50,7 @@ def generate(directory: Path | None, no_migrations: bool, source: str | None) ->
     generate again after any interruption finishes the job. The theme and the modules
     of quickscale.yml are embedded by git subtree (quickscale_themes/<name>/,
     quickscale_modules/<name>/) or removed when no longer listed; that needs a clean
-    git tree (commit or stash first). Exit 0 done (or nothing to do), 1 conflicts,
-    failed migrations or uncommitted changes, 130 interrupted.
+    git tree (commit or stash first).
     """
     from quickscale_core.generator.config_adapter import load_spec
     from quickscale_core.generator.engine import (

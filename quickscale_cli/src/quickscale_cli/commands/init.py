@@ -8,10 +8,18 @@ from pathlib import Path
 import click
 from quickscale_core.errors import ExitCode
 
-from quickscale_cli.output import interrupt_on_sigterm
+from quickscale_cli.output import Command, interrupt_on_sigterm
+
+EXIT_CODES = {
+    0: "created",
+    1: "failed: the directory exists and is not empty, git is missing, the source is "
+    "unusable, or the wizard was cancelled",
+    2: "a bad project name, or a usage error",
+    130: "interrupted (nothing is left behind)",
+}
 
 
-@click.command()
+@click.command(cls=Command, exit_codes=EXIT_CODES)
 @click.argument("name", required=False)
 @click.option(
     "--source",
@@ -25,6 +33,7 @@ from quickscale_cli.output import interrupt_on_sigterm
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("."),
     show_default=True,
+    metavar="DIR",
     help="Create the project inside this directory.",
 )
 @click.option(

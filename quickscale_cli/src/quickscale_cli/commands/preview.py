@@ -7,18 +7,19 @@ from pathlib import Path
 
 import click
 
-from quickscale_cli.commands._generation import (
-    directory_option,
-    format_option,
-    print_tree,
-    print_warnings,
-    project_root,
-    summary,
-)
+from quickscale_cli.commands._generation import print_tree, print_warnings, project_root, summary
+from quickscale_cli.commands._options import format_option, project_directory_option
+from quickscale_cli.output import Command
+
+EXIT_CODES = {
+    0: "the plan was shown (nothing is ever written)",
+    1: "quickscale.yml is invalid (each problem listed) or cannot be applied",
+    2: "no quickscale.yml here or above, or a usage error",
+}
 
 
-@click.command()
-@directory_option
+@click.command(cls=Command, exit_codes=EXIT_CODES)
+@project_directory_option
 @format_option
 @click.option("--no-diff", is_flag=True, help="Show the file tree only, not the diffs.")
 def preview(directory: Path | None, output_format: str, no_diff: bool) -> int:
@@ -28,7 +29,6 @@ def preview(directory: Path | None, output_format: str, no_diff: bool) -> int:
     new output combined), conflict, deleted-by-user (stays deleted), removed (no longer
     generated), kept (no longer generated but edited by you, so left in place). Themes
     and modules to embed (git subtree) or remove are listed after the tree.
-    Exit 0; nothing is written.
     """
     from quickscale_core.generator.engine import plan_project
 

@@ -7,18 +7,32 @@ from pathlib import Path
 
 import click
 
-from quickscale_cli.commands.update import directory_option, format_option
+from quickscale_cli.commands._options import directory_option, format_option
+from quickscale_cli.output import USAGE, Command
+
+EXIT_CODES = {
+    0: "published (re-running changes nothing)",
+    1: "refused: not the monorepo, a split branch checked out, or a branch or tag that would move",
+    2: USAGE,
+}
 
 
-@click.command()
+@click.command(cls=Command, exit_codes=EXIT_CODES)
 @click.option("--ref", default="HEAD", show_default=True, help="Monorepo commit to publish.")
-@click.option("--tag", is_flag=True, help="Also tag stable versions: core-v0.2.0, ...")
+@click.option(
+    "--tag", is_flag=True, help="Also tag stable versions (core-v0.2.0, modules/auth-v0.1.0)."
+)
 @click.option("--component", "-c", metavar="KIND", help="Only core, modules or themes.")
 @click.option("--name", "-n", metavar="NAME", help="Only this module or theme.")
 @format_option
 @directory_option
 def publish(
-    ref: str, tag: bool, component: str | None, name: str | None, fmt: str, directory: Path
+    ref: str,
+    tag: bool,
+    component: str | None,
+    name: str | None,
+    output_format: str,
+    directory: Path,
 ) -> None:
     """Publish `git subtree split` branches: core, modules/NAME, themes/NAME.
 
@@ -36,7 +50,7 @@ def publish(
         name=name,
         progress=lambda message: click.echo(f"  {message}…", err=True),
     )
-    if fmt == "json":
+    if output_format == "json":
         rows = [
             {
                 "component": r.component.id,

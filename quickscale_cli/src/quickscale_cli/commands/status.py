@@ -8,11 +8,20 @@ from pathlib import Path
 
 import click
 
-from quickscale_cli.commands._generation import directory_option, format_option, project_root
+from quickscale_cli.commands._generation import project_root
+from quickscale_cli.commands._options import format_option, project_directory_option
+from quickscale_cli.output import Command
+
+EXIT_CODES = {
+    0: "in sync",
+    1: "out of sync (generate would change files, conflict markers remain, or a migration "
+    "is missing), or quickscale.yml is invalid",
+    2: "no quickscale.yml here or above, or a usage error",
+}
 
 
-@click.command()
-@directory_option
+@click.command(cls=Command, exit_codes=EXIT_CODES)
+@project_directory_option
 @format_option
 @click.option(
     "--no-migrations",
@@ -22,10 +31,9 @@ from quickscale_cli.commands._generation import directory_option, format_option,
 def status(directory: Path | None, output_format: str, no_migrations: bool) -> int:
     """Show what is generated, what you changed, and whether code matches quickscale.yml.
 
-    Exit 0 when a 'quickscale generate' would change nothing and no migration is
-    missing; 1 when it would, when conflict markers are still unresolved, or when
-    'makemigrations' would create a migration. Migrations are checked with the
-    project's environment (.venv/, or this Python if it can import Django).
+    In sync means a 'quickscale generate' would change nothing, no conflict markers
+    are left and 'makemigrations' would create no migration. Migrations are checked
+    with the project's environment (.venv/, or this Python if it can import Django).
     """
     from quickscale_core.generator.engine import project_status
 

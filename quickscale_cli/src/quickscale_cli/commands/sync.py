@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from quickscale_cli.commands.update import directory_option
+from quickscale_cli.commands._options import directory_option
+from quickscale_cli.output import USAGE, Command
+
+PUSH_EXIT_CODES = {
+    0: "branch created, or nothing to send",
+    1: "refused: not a git repository, uncommitted changes, an unusable source",
+    2: USAGE,
+}
 
 
 @click.group()
@@ -14,7 +21,11 @@ def sync() -> None:
     """Exchange changes to embedded shared code with the source repository."""
 
 
-@sync.command()
+@sync.command(
+    cls=Command,
+    exit_codes=PUSH_EXIT_CODES,
+    short_help="Send your changes to a component back to the source as a branch.",
+)
 @click.option("--component", "-c", metavar="KIND", required=True, help="core, modules or themes.")
 @click.option("--name", "-n", metavar="NAME", help="The module or theme.")
 @click.option("--source", metavar="PATH|URL", help="Source repository (default as for init).")

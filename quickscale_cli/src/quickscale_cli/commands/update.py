@@ -8,30 +8,31 @@ from typing import TYPE_CHECKING
 
 import click
 
+from quickscale_cli.commands._options import directory_option, format_option
+from quickscale_cli.output import USAGE, Command
+
 if TYPE_CHECKING:
-    from quickscale_core.distribution.update import Result
+    from quickscale_core.distribution.update import Plan, Result
 
 _COMPONENT_HELP = "core, modules or themes (or modules/NAME, themes/NAME)."
 
-# Shared by the distribution commands (publish, sync, extract import them from here).
-directory_option = click.option(
-    "--directory",
-    "-C",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    help="Run in this repository instead of the current directory.",
-)
-format_option = click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+EXIT_CODES = {
+    0: "updated, or (--check) everything is up to date",
+    1: "a merge conflict (files listed, with how to finish or abort), or refused: not in "
+    "a git repository (--check too), an unusable source, an incompatible core",
+    2: USAGE,
+    3: "--check only: an update is available",
+}
 
 
-@click.command()
+@click.command(cls=Command, exit_codes=EXIT_CODES)
 @click.option("--component", "-c", metavar="KIND", help=_COMPONENT_HELP)
 @click.option("--name", "-n", metavar="NAME", help="Only this module or theme.")
 @click.option("--ref", metavar="REF", help="Release tag, version (0.2.0), branch or commit.")
 @click.option("--source", metavar="PATH|URL", help="Source repository (default as for init).")
-@click.option("--check", is_flag=True, help="Only report; exit 3 if an update is available.")
+@click.option(
+    "--check", is_flag=True, help="Only report, changing nothing; exit 3 if an update is available."
+)
 @format_option
 @directory_option
 def update(
@@ -40,14 +41,15 @@ def update(
     ref: str | None,
     source: str | None,
     check: bool,
-    fmt: str,
+    output_format: str,
     directory: Path,
 ) -> int:
     """Update embedded shared code with a squashed `git subtree merge`.
 
     Your edits to embedded code are kept (3-way merge). On a conflict the merge is left
-    for you to finish (`git add` + `git commit`) or undo (`git merge --abort`); exit 1.
-    With --check nothing changes; exit 3 means an update is available, 0 up to date.
+    for you to finish (`git add` + `git commit`) or undo (`git merge --abort`).
+    With --check nothing changes: each component is reported up to date, or with its
+    embedded and newer versions (A -> B).
     """
     from quickscale_core.distribution import components
     from quickscale_core.distribution import update as updating
@@ -59,7 +61,7 @@ def update(
         raise UsageError("--name needs --component", "add --component modules or themes")
     if check:
         plans = updating.check(directory, kind, name, source, ref)
-        if fmt == "json":
+        if output_format == "json":
             payload = {
                 "update_available": any(p.actionable for p in plans),
                 "components": [p.as_json() for p in plans],
@@ -67,9 +69,7 @@ def update(
             click.echo(json.dumps(payload, indent=2))
         else:
             for plan in plans:
-                arrow = f"{plan.embedded_version or '?'} -> {plan.available_version or '?'}"
-                note = f" ({plan.detail})" if plan.detail else ""
-                click.echo(f"{plan.component.id:<24} {arrow:<22} {plan.status}{note}")
+                click.echo(_check_line(plan))
         return int(ExitCode.UPDATE_AVAILABLE if any(p.actionable for p in plans) else ExitCode.OK)
     if kind is None:
         raise UsageError("update needs --component", "pass --component core, modules or themes")
@@ -92,6 +92,22 @@ def update(
         return int(ExitCode.FAILED)
     _report(results)
     return int(ExitCode.OK)
+
+
+def _check_line(plan: Plan) -> str:
+    """One component of ``--check``: ``A -> B`` only when B is newer than A."""
+    from quickscale_core.distribution.versions import compare
+
+    embedded, available = plan.embedded_version, plan.available_version
+    if plan.status != "up-to-date" and compare(embedded, available) > 0:
+        versions = f"{embedded} -> {available}"
+    elif plan.status == "older":
+        versions = f"{embedded} (source: {available})"
+    else:
+        versions = embedded or "?"
+    state = plan.status.replace("-", " ")
+    note = f" ({plan.detail})" if plan.detail else ""
+    return f"{plan.component.id:<24} {versions:<22} {state}{note}"
 
 
 def _report(results: list[Result]) -> None:

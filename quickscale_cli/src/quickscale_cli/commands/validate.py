@@ -10,6 +10,15 @@ from quickscale_core.config import CONFIG_FILENAME, validate_path
 from quickscale_core.config.diagnostics import Diagnostic
 from quickscale_core.errors import ExitCode
 
+from quickscale_cli.commands._options import directory_option, in_directory
+from quickscale_cli.output import Command, shown_path
+
+EXIT_CODES = {
+    0: "valid (warnings allowed)",
+    1: "invalid",
+    2: "the file cannot be read, or a usage error",
+}
+
 
 def summary(file: str, diagnostics: list[Diagnostic], schema_version: int | None) -> str:
     """``quickscale.yml: valid (schema_version 1)`` or ``quickscale.yml: 2 errors, 1 warning``."""
@@ -26,8 +35,9 @@ def summary(file: str, diagnostics: list[Diagnostic], schema_version: int | None
     return text + (f", {count(warnings, 'warning')}" if warnings else "")
 
 
-@click.command()
+@click.command(cls=Command, exit_codes=EXIT_CODES)
 @click.argument("path", required=False, default=CONFIG_FILENAME, type=click.Path(path_type=Path))
+@directory_option
 @click.option(
     "--format",
     "output_format",
@@ -38,16 +48,22 @@ def summary(file: str, diagnostics: list[Diagnostic], schema_version: int | None
     "json: a list of {file, line, column, severity, path, message, hint}.",
 )
 @click.pass_context
-def validate(ctx: click.Context, path: Path, output_format: str) -> None:
+def validate(ctx: click.Context, path: Path, directory: Path, output_format: str) -> None:
     """Check the config at PATH (default ./quickscale.yml) and report every problem.
 
-    Exit codes: 0 valid (warnings allowed), 1 invalid, 2 the file cannot be read.
+    FILE is shown relative to the current directory when the file is under it.
     """
-    result = validate_path(path, file=str(path))
+    path = in_directory(directory, path)
+    file = shown_path(path)
+    from quickscale_core.catalog import for_project
+
+    # The theme and modules are checked against the manifests of the components the
+    # project embeds and those its source offers.
+    result = validate_path(path, file=file, components=for_project(path.parent))
     if output_format == "json":
         click.echo(json.dumps([d.to_dict() for d in result.diagnostics], indent=2))
     else:
         for diagnostic in result.diagnostics:
             click.echo(diagnostic.format())
-        click.echo(summary(str(path), result.diagnostics, result.schema_version))
+        click.echo(summary(file, result.diagnostics, result.schema_version))
     ctx.exit(int(ExitCode.OK if result.ok else ExitCode.FAILED))
