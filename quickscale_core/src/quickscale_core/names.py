@@ -41,12 +41,28 @@ _PROJECT_IMPORTS = frozenset(
     }
 )
 
-_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+
+#: Longest file name most filesystems allow (ext4, XFS, Btrfs, APFS, NTFS: 255 bytes).
+NAME_MAX = 255
+#: What ``init`` adds around the name for its hidden build directory
+#: ``.NAME.quickscale-build-PID-XXXXXXXX`` (a PID has at most 7 digits on Linux).
+BUILD_DIR_OVERHEAD = len(".") + len(".quickscale-build-") + len("4194304-") + len("XXXXXXXX")
+#: Longest project name: its build directory must still be a valid file name.
+MAX_PROJECT_NAME_LENGTH = NAME_MAX - BUILD_DIR_OVERHEAD
 
 
 def shadowed_modules() -> frozenset[str]:
     """Names a project may not take: the stdlib's and those of the packages it imports."""
     return _PROJECT_IMPORTS | frozenset(sys.stdlib_module_names)
+
+
+def _shown(name: str) -> str:
+    """The name quoted for a one-line message: escaped if it holds control or other
+    unprintable characters, and cut short if it is long."""
+    clipped = name if len(name) <= 60 else name[:60]
+    text = f"'{clipped}'" if clipped.isprintable() else repr(clipped)
+    return text + ("…" if clipped != name else "")
 
 
 def validate_project_name(name: str) -> str:
@@ -55,15 +71,23 @@ def validate_project_name(name: str) -> str:
         raise InvalidProjectName("the project name is empty", "give a name such as 'acme'")
     if "/" in name or "\\" in name or name in {".", ".."} or ".." in name:
         raise InvalidProjectName(
-            f"'{name}' is a path, not a project name",
+            f"{_shown(name)} is a path, not a project name",
             "give a bare name such as 'acme' and run the command from the parent directory",
         )
-    if not _IDENTIFIER.match(name):
+    if not _IDENTIFIER.fullmatch(name):
         suggestion = re.sub(r"[^a-z0-9_]", "_", name.lower()).lstrip("0123456789") or "acme"
+        suggestion = suggestion[:MAX_PROJECT_NAME_LENGTH]
         raise InvalidProjectName(
-            f"'{name}' is not a valid project name (lowercase letters, digits and '_', "
+            f"{_shown(name)} is not a valid project name (lowercase letters, digits and '_', "
             "not starting with a digit)",
-            f"try '{suggestion}'",
+            f"try {_shown(suggestion)}",
+        )
+    if len(name) > MAX_PROJECT_NAME_LENGTH:
+        raise InvalidProjectName(
+            f"{_shown(name)} is {len(name)} characters long; a project name may have at most "
+            f"{MAX_PROJECT_NAME_LENGTH} (the directory init builds it in, "
+            f"'.NAME.quickscale-build-…', must fit the filesystem's {NAME_MAX}-byte limit)",
+            f"choose a shorter name, e.g. {_shown(name[:20])}",
         )
     if keyword.iskeyword(name) or keyword.issoftkeyword(name):
         raise InvalidProjectName(
