@@ -189,15 +189,21 @@ def snapshot(repo: Path, component: str, rev: str = "HEAD") -> Snapshot:
     published branch (``core``, ``modules/<name>``, ``themes/<name>``) if there is one.
     """
     prefix = component_prefix(component)
-    commit, tree, branch, branch_tree = _batch_check(
-        repo,
-        [
-            f"{rev}^{{commit}}",
-            f"{rev}:{prefix}",
-            f"refs/heads/{component}^{{commit}}",
-            f"refs/heads/{component}^{{tree}}",
-        ],
-    )
+    try:
+        commit, tree, branch, branch_tree = _batch_check(
+            repo,
+            [
+                f"{rev}^{{commit}}",
+                f"{rev}:{prefix}",
+                f"refs/heads/{component}^{{commit}}",
+                f"refs/heads/{component}^{{tree}}",
+            ],
+        )
+    except GitError as error:
+        raise SourceError(
+            f"the source {repo} is not a git repository",
+            f"point --source (or {SOURCE_ENV}) at a git checkout of QuickScale",
+        ) from error
     if commit is None or tree is None or tree[1] != "tree":
         raise SourceError(
             f"the source {repo} has no committed '{prefix}/' at {rev}",
@@ -214,6 +220,7 @@ def fetch_objects(source_repo: Path, oid: str, dest: Path) -> None:
             "fetch",
             "-q",
             "--no-write-fetch-head",
+            "--no-auto-maintenance",
             f"--upload-pack={_UPLOAD_PACK}",
             str(source_repo),
             oid,
@@ -291,7 +298,8 @@ def fetch_component(source: Source, component: str, dest: Path) -> str:
     gives its published branch.
     """
     if source.local_path is not None:
-        check_component(source, component)
+        # The callers ran check_component before building anything; snapshot() checks
+        # again, in the one git call it makes anyway.
         snap = snapshot(source.local_path, component)
         if snap.published is not None:
             if not has_object(dest, snap.published):
