@@ -288,15 +288,15 @@ CASES = [
     ),
     Case(
         "provider-misspelt",
-        HEAD + "modules:\n  payments:\n    provider: strpe\n",
-        [(6, 15, E, "modules.payments.provider")],
-        "did you mean 'stripe'?",
+        HEAD + "modules:\n  notifications:\n    provider: smpt\n",
+        [(6, 15, E, "modules.notifications.provider")],
+        "did you mean 'smtp'?",
     ),
     Case(
         "provider-wrong-module",
-        HEAD + "modules:\n  billing: {provider: sendgrid}\n",
-        [(5, 23, E, "modules.billing.provider")],
-        "allowed: 'stripe'",
+        HEAD + "modules:\n  auth: {provider: sendgrid}\n",
+        [(5, 20, E, "modules.auth.provider")],
+        "allowed: 'allauth'",
     ),
     Case(
         "notifications-esp",
@@ -306,19 +306,19 @@ CASES = [
     ),
     Case(
         "module-unknown-option",
-        HEAD + "modules:\n  payments: {provider: stripe, currency: eur}\n",
-        [(5, 32, E, "modules.payments.currency")],
+        HEAD + "modules:\n  auth: {provider: allauth, currency: eur}\n",
+        [(5, 29, E, "modules.auth.currency")],
         "allowed here: 'provider'",
     ),
     Case(
-        "module-no-options",
-        HEAD + "modules:\n  admin: {theme: dark}\n",
-        [(5, 11, E, "modules.admin.theme")],
-        "this section takes no options",
+        "module-no-manifest-declares-it",
+        HEAD + "modules:\n  payments: {}\n",
+        [(5, 3, E, "modules.payments")],
+        "allowed here: 'auth', 'notifications'",
     ),
     Case(
         "modules-a-list",
-        HEAD + "modules: [payments]\n",
+        HEAD + "modules: [auth]\n",
         [(4, 10, E, "modules")],
         "expected a mapping, got a list",
     ),
@@ -485,6 +485,77 @@ CASES = [
         [(8, 72, E, "customizations.models[0].fields[0].default")],
         "not one of the choices",
     ),
+    # --- values a database cannot store (defaults and choices are stored) ---------------
+    Case(
+        "default-with-nul",
+        FIELDS + '        - {name: code, type: string, default: "a\\0b"}\n',
+        [(8, 47, E, "customizations.models[0].fields[0].default")],
+        "NUL character (U+0000",
+    ),
+    Case(
+        "choice-with-nul",
+        FIELDS + '        - {name: state, type: string, choices: [draft, "li\\x00ve"]}\n',
+        [(8, 56, E, "customizations.models[0].fields[0].choices[1]")],
+        "remove the NUL character",
+    ),
+    Case(
+        "json-default-with-nul-inside",
+        FIELDS + '        - {name: data, type: json, default: {note: [ok, "a\\0"]}}\n',
+        [(8, 57, E, "customizations.models[0].fields[0].default.note[1]")],
+        "PostgreSQL refuses it",
+    ),
+    Case(
+        "default-not-finite",
+        FIELDS + "        - {name: ratio, type: float, default: .nan}\n",
+        [(8, 47, E, "customizations.models[0].fields[0].default")],
+        "default .nan is not a finite number",
+    ),
+    Case(
+        "json-default-infinite-inside",
+        FIELDS + "        - {name: data, type: json, default: [1, -.inf]}\n",
+        [(8, 49, E, "customizations.models[0].fields[0].default[1]")],
+        "give a finite number",
+    ),
+    Case(
+        "decimal-default-nan-text",
+        FIELDS + '        - {name: price, type: decimal, default: "NaN"}\n',
+        [(8, 49, E, "customizations.models[0].fields[0].default")],
+        "not a finite number",
+    ),
+    Case(
+        "integer-default-out-of-range",
+        FIELDS + "        - {name: stock, type: integer, default: 3000000000}\n",
+        [(8, 49, E, "customizations.models[0].fields[0].default")],
+        "or use type: big_integer",
+    ),
+    Case(
+        "choice-longer-than-max-length",
+        FIELDS + "        - {name: state, type: string, max_length: 4, choices: [draft, live]}\n",
+        [(8, 64, E, "customizations.models[0].fields[0].choices[0]")],
+        "more than max_length 4",
+    ),
+    Case(
+        "free-text-is-only-data",  # not stored in a database: any text is fine
+        MODELS
+        + "    - name: Product\n"
+        + '      description: "x\\"\\"\\"; import os; \\"\\"\\" \\0 \\\\"\n'
+        + '      fields: [{name: a, type: string, help_text: "Price in \\"USD\\" \\\\"}]\n'
+        + '  business_rules: ["\\"\\"\\"\\nimport os\\n\\"\\"\\"", "{{ x }} {% y %} # z"]\n',
+        [],
+        exit_code=0,
+    ),
+    Case(
+        "project-name-too-long",
+        "schema_version: 2\nproject:\n  name: " + "a" * 221 + "\n",
+        [(3, 9, E, "project.name")],
+        "may have at most 220",
+    ),
+    Case(
+        "project-name-with-trailing-newline",
+        'schema_version: 2\nproject:\n  name: "acme\\n"\n',
+        [(3, 9, E, "project.name")],
+        "is not a valid project name",
+    ),
     Case(
         "business-rules-not-list",
         HEAD + "customizations:\n  business_rules: Be nice\n",
@@ -575,8 +646,8 @@ CASES = [
     ),
     Case(
         "combination-version-and-rest",
-        "schema_version: 9\nproject:\n  name: acme\nmodules: {payments: {provider: paypal}}\n",
-        [(1, 17, E, "schema_version"), (4, 32, E, "modules.payments.provider")],
+        "schema_version: 9\nproject:\n  name: acme\nmodules: {auth: {provider: paypal}}\n",
+        [(1, 17, E, "schema_version"), (4, 28, E, "modules.auth.provider")],
     ),
     Case(
         "combination-v1-warning-and-error",

@@ -34,12 +34,7 @@ theme: starter
 backend_extensions: acme.backend_extensions
 modules:
   auth:
-  payments:
-    provider: stripe   # charge execution
-  billing:
-    provider: stripe   # subscription & entitlement logic
-  notifications: { provider: sendgrid }
-  backup: { provider: aws, schedule: daily }
+  notifications: { provider: sendgrid }   # transactional email
 frontend:
   source: ./custom_frontend/
   variant: client_a

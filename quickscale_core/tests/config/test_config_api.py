@@ -42,14 +42,12 @@ def test_valid_v1_loads_with_every_value_typed(project: Path):
 def test_valid_v2_loads_modules_models_fields_and_rules(project: Path):
     config = load_config(write(project, VALID_V2))
     assert config.schema_version == 2
+    # A module without a provider gets its manifest's default when wired, not here.
     assert {n: m.provider for n, m in config.modules.items()} == {
-        "auth": "allauth",
-        "payments": "stripe",
-        "billing": "stripe",
+        "auth": None,
         "notifications": "sendgrid",
-        "backup": "aws",
     }
-    assert dict(config.modules["backup"].options) == {"schedule": "daily"}
+    assert dict(config.modules["notifications"].options) == {}
     product, review = config.customizations.models
     assert (product.name, product.description) == ("Product", "Something we sell.")
     name, price, status, released = product.fields
@@ -66,13 +64,14 @@ def test_valid_v2_loads_modules_models_fields_and_rules(project: Path):
 def test_minimal_config_gets_documented_defaults(tmp_path: Path):
     path = write(tmp_path, "schema_version: 2\nproject:\n  name: shop\n")
     config = load_config(path)
-    assert config.project.version == "0.1.0" and config.theme == "starter"
+    # No theme: the source's default theme applies when the project is generated.
+    assert config.project.version == "0.1.0" and config.theme is None
     assert config.backend_extensions == "shop.backend_extensions"
     assert config.frontend.source == "./custom_frontend/"
 
 
 def test_v1_modules_are_warnings_and_ignored(project: Path):
-    text = VALID_V1 + "modules:\n  payments: {provider: stripe}\n"
+    text = VALID_V1 + "modules:\n  notifications: {provider: smtp}\n"
     config = load_config(write(project, text))
     assert dict(config.modules) == {}
     [warning] = config.warnings

@@ -70,8 +70,6 @@ KEYS = st.sampled_from(
         "source",
         "variant",
         "modules",
-        "payments",
-        "billing",
         "auth",
         "notifications",
         "provider",

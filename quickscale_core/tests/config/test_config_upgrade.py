@@ -66,7 +66,7 @@ def test_flow_style_and_tagged_versions_are_rewritten_at_the_exact_spot(project:
 
 def test_v1_modules_take_effect_and_are_noted(project: Path):
     path = project / "quickscale.yml"
-    path.write_text(VALID_V1 + "modules:\n  payments: {provider: stripe}\n")
+    path.write_text(VALID_V1 + "modules:\n  notifications: {provider: smtp}\n")
     result = upgrade_file(path)
     assert result.notes == ["'modules' now takes effect (it was ignored under schema_version 1)"]
     assert result.diagnostics == []
@@ -74,13 +74,13 @@ def test_v1_modules_take_effect_and_are_noted(project: Path):
 
 def test_upgrade_refuses_when_modules_would_be_invalid_in_v2(project: Path):
     path = project / "quickscale.yml"
-    text = VALID_V1 + "modules:\n  payments: {provider: paypal}\n"
+    text = VALID_V1 + "modules:\n  auth: {provider: paypal}\n"
     path.write_text(text)
     with pytest.raises(InvalidConfigError) as raised:
         upgrade_file(path)
     assert "would be invalid as schema_version 2" in raised.value.message
     assert [(d.line, d.column, d.dotted_path) for d in raised.value.diagnostics] == [
-        (16, 24, "modules.payments.provider")
+        (16, 20, "modules.auth.provider")
     ]
     assert path.read_text() == text
 

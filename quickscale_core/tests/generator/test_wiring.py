@@ -17,7 +17,7 @@ import pytest
 from gen_support import config, write_config
 from quickscale_core.generator.config_adapter import spec_from_config
 from quickscale_core.generator.engine import render_project
-from quickscale_core.generator.wiring import components
+from quickscale_core.components import Component
 
 CLI = str(Path(sys.executable).with_name("quickscale"))
 RUFF = str(Path(sys.executable).with_name("ruff"))
@@ -64,16 +64,22 @@ def test_theme_todo_and_both_modules_render_the_readme_wiring():
     settings = files["acme/settings.py"].content.decode()
     urls = files["acme/urls.py"].content.decode()
     requirements = files["requirements.txt"].content.decode().splitlines()
-    assert (
-        '    "quickscale_themes.starter",\n    "quickscale_themes.todo",\n    "acme",' in settings
-    )
+    apps = [
+        "quickscale_themes.starter",
+        "quickscale_themes.todo",
+        "quickscale_modules.auth",
+        "allauth",
+        "allauth.account",
+        "anymail",
+        "quickscale_modules.notifications",
+        "acme",
+    ]
+    assert "".join(f'    "{app}",\n' for app in apps) in settings
     for line in (
         "from quickscale_modules.auth import settings as qs_auth",
-        "INSTALLED_APPS += qs_auth.installed_apps()",
         "MIDDLEWARE += qs_auth.MIDDLEWARE",
         "AUTHENTICATION_BACKENDS = qs_auth.AUTHENTICATION_BACKENDS",
         "globals().update(qs_auth.allauth_settings(debug=DEBUG))",
-        'INSTALLED_APPS += ["anymail", "quickscale_modules.notifications"]',
         'globals().update(email_settings(provider="sendgrid", env=os.environ, debug=DEBUG))',
         'LOGIN_URL = "account_login"',
         'QUICKSCALE_BUSINESS_CLASS = "acme.backend_extensions.ExtendedBusinessLogic"',
@@ -100,7 +106,8 @@ def test_default_project_wires_the_starter_theme_only():
     files = render_project(spec_from_config(config()))
     settings = files["acme/settings.py"].content.decode()
     assert '"quickscale_themes.starter",\n    "acme",' in settings
-    assert "quickscale_themes.todo" not in settings and "quickscale_modules" not in settings
+    assert "quickscale_themes.todo" not in settings
+    assert "quickscale_modules." not in settings
     models = files["acme/models.py"].content.decode()
     assert "class User(AbstractStarterUser):" in models
     assert 'swappable = "AUTH_USER_MODEL"' in models
@@ -108,7 +115,7 @@ def test_default_project_wires_the_starter_theme_only():
         files["acme/backend_extensions.py"].content.decode()
     )
     assert "tests/test_backend_extensions.py" in files
-    assert components("starter", ()) == ("themes/starter",)
+    assert spec_from_config(config()).components == (Component("themes", "starter"),)
 
 
 def test_unknown_provider_and_unavailable_module_are_config_errors():

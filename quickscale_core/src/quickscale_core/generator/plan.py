@@ -117,7 +117,7 @@ class Plan:
             "counts": self.counts(),
             "warnings": self.warnings,
             "components": [
-                {"action": op.action.value, "component": op.component, "path": op.prefix + "/"}
+                {"action": op.action.value, "component": op.component.id, "path": op.prefix + "/"}
                 for op in self.components
             ],
             "files": [
