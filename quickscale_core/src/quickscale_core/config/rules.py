@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import keyword
+import math
 import re
 import uuid
 from collections.abc import Iterator
@@ -46,6 +47,10 @@ RESERVED_MODEL_NAMES = frozenset(
 
 #: Field names Django refuses or that clash with what every model already has.
 RESERVED_FIELD_NAMES = frozenset({"id", "pk", "objects", "meta"})
+
+#: Whole numbers each integer type can store in every supported database (PostgreSQL's
+#: integer and bigint; SQLite stores 64 bits).
+INTEGER_RANGES = {"integer": (-(2**31), 2**31 - 1), "big_integer": (-(2**63), 2**63 - 1)}
 
 
 def version_of(doc: Document) -> tuple[int, list[Diagnostic]]:
@@ -325,6 +330,8 @@ def _field_attributes(
         yield only_for("max_length", ", ".join(DEFAULT_MAX_LENGTH))
     if "choices" in spec and kind != "string":
         yield only_for("choices", "string")
+    if isinstance(spec.get("choices"), list):
+        yield from _choices(doc, base, spec)
     for attribute in ("max_digits", "decimal_places"):
         if attribute in spec and kind != "decimal":
             yield only_for(attribute, "decimal")
@@ -373,6 +380,24 @@ def _foreign_key(
         )
 
 
+def _choices(doc: Document, base: KeyPath, spec: dict[str, Any]) -> Iterator[Diagnostic]:
+    """Choices are stored in the database: they must be storable and fit max_length."""
+    limit = spec.get("max_length", DEFAULT_MAX_LENGTH["string"])
+    for index, choice in enumerate(spec["choices"]):
+        if not isinstance(choice, str):
+            continue
+        path: KeyPath = (*base, "choices", index)
+        if "\0" in choice:
+            yield _nul_error(doc, path)
+        elif type(limit) is int and len(choice) > limit:
+            yield doc.error(
+                path,
+                f"choice {_clipped(choice)} is {len(choice)} characters, more than max_length "
+                f"{limit}",
+                "shorten the choice, or raise max_length",
+            )
+
+
 def _default(doc: Document, base: KeyPath, spec: dict[str, Any], kind: str) -> Iterator[Diagnostic]:
     value = spec["default"]
     path: KeyPath = (*base, "default")
@@ -386,12 +411,80 @@ def _default(doc: Document, base: KeyPath, spec: dict[str, Any], kind: str) -> I
             f"give {expected}",
         )
         return
+    unstorable = list(_unstorable(doc, path, value, kind))
+    if unstorable:
+        yield from unstorable
+        return
     limit = spec.get("max_length", DEFAULT_MAX_LENGTH.get(kind))
     if isinstance(value, str) and type(limit) is int and len(value) > limit:
         yield doc.error(path, f"default is {len(value)} characters, more than max_length {limit}")
     choices = spec.get("choices")
     if kind == "string" and isinstance(choices, list) and value not in choices:
         yield doc.error(path, f"default {value!r} is not one of the choices", "pick one of them")
+
+
+def _unstorable(doc: Document, path: KeyPath, value: Any, kind: str) -> Iterator[Diagnostic]:
+    """Defaults of the right type that a database still cannot store as written."""
+    for where, text, is_key in _texts(path, value):
+        if "\0" in text:
+            yield _nul_error(doc, where, key=is_key)
+    for where, number in _numbers(path, value, kind):
+        if not math.isfinite(number):
+            yield doc.error(
+                where,
+                f"default {_shown(doc, where, number)} is not a finite number; SQLite, JSON "
+                "and decimal columns cannot store it",
+                "give a finite number such as 9.99",
+            )
+    low, high = INTEGER_RANGES.get(kind, (None, None))
+    if low is not None and high is not None and type(value) is int and not low <= value <= high:
+        yield doc.error(
+            path,
+            f"default {value} is outside the range of {_a(kind)} field ({low} to {high})",
+            "give a smaller number" + (", or use type: big_integer" if kind == "integer" else ""),
+        )
+
+
+def _texts(path: KeyPath, value: Any) -> Iterator[tuple[KeyPath, str, bool]]:
+    """Every string in a default (JSON defaults nest them): ``(path, text, is_a_key)``."""
+    if isinstance(value, str):
+        yield path, value, False
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts((*path, index), item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield (*path, key), str(key), True
+            yield from _texts((*path, key), item)
+
+
+def _numbers(path: KeyPath, value: Any, kind: str) -> Iterator[tuple[KeyPath, float | Decimal]]:
+    """Every float in a default, and a decimal field's number given as text."""
+    if isinstance(value, float):
+        yield path, value
+    elif kind == "decimal" and isinstance(value, str) and _parses(Decimal, value):
+        yield path, Decimal(value)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _numbers((*path, index), item, kind)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _numbers((*path, key), item, kind)
+
+
+def _nul_error(doc: Document, path: KeyPath, *, key: bool = False) -> Diagnostic:
+    return doc.error(
+        path,
+        "text with a NUL character (U+0000, written \\0 or \\x00) cannot be stored: "
+        "PostgreSQL refuses it",
+        "remove the NUL character",
+        key=key,
+    )
+
+
+def _clipped(text: str) -> str:
+    """``repr`` of ``text``, cut to 40 characters: one readable line whatever it holds."""
+    return repr(text) if len(text) <= 40 else repr(text[:40]) + "…"
 
 
 def _default_problem(kind: str, value: Any) -> str | None:

@@ -9,7 +9,6 @@ decides what ``required: false`` means for each type, and rendering stays determ
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,7 +18,14 @@ from quickscale_core.config.model import (
     DEFAULT_MAX_DIGITS,
     DEFAULT_MAX_LENGTH,
 )
-from quickscale_core.generator.pysource import LINE_LENGTH, bracketed, import_from, literal
+from quickscale_core.generator.pysource import (
+    bracketed,
+    import_from,
+    laid_out,
+    literal,
+    noqa_if_long,
+    text_assignment,
+)
 
 #: The Django field class of each config field type (v2 schema's ``type`` enum).
 _DJANGO_CLASS = {
@@ -72,6 +78,10 @@ def _nullable(field: FieldSpec) -> bool:
     return not field.required and field.type not in _STRING_TYPES
 
 
+#: Where a field's arguments start when its declaration takes one line per argument.
+_ARGUMENT_INDENT = 8
+
+
 def declaration(model: ModelSpec, field: FieldSpec) -> str:
     """The model attribute line(s), e.g. ``name = models.CharField(max_length=255)``."""
     head = f"{field.name} = models.{_DJANGO_CLASS[field.type]}("
@@ -93,9 +103,10 @@ def arguments(model: ModelSpec, field: FieldSpec) -> list[str]:
         digits, places = _digits(field)
         args += [f"max_digits={digits}", f"decimal_places={places}"]
     if field.choices:
-        args.append(f"choices={literal([(c, c) for c in field.choices])}")
+        pairs = [(choice, choice) for choice in field.choices]
+        args.append(laid_out(pairs, _ARGUMENT_INDENT, "choices=", after=1))
     if field.has_default:
-        args.append(f"default={_default_code(field)}")
+        args.append(_default_argument(field))
     elif field.type == "boolean":
         args.append("default=False")
     if field.unique:
@@ -114,12 +125,12 @@ def related_name(model: ModelSpec, field: FieldSpec) -> str:
     return f"{model.name.lower()}_{field.name}_set"
 
 
-def _default_code(field: FieldSpec) -> str:
-    """Python source of the declared default, typed for the field."""
+def _default_argument(field: FieldSpec) -> str:
+    """``default=…``: the declared default as Python source, typed for the field."""
     value = field.default
     if field.type == "decimal":
-        return f"Decimal({literal(str(value))})"
-    return literal(value)
+        return f"default=Decimal({literal(str(value))})"
+    return laid_out(value, _ARGUMENT_INDENT, "default=", after=1)
 
 
 def _listable(field: FieldSpec) -> bool:
@@ -207,21 +218,25 @@ def _has_url(model: ModelSpec) -> bool:
 def model_context(model: ModelSpec) -> dict[str, Any]:
     """Template variables of one model (its declarations, admin, form and test data)."""
     description = model.description or f"{model.name} model, declared in quickscale.yml."
-    wrapped = textwrap.wrap(description, width=LINE_LENGTH - 10) or [description]
     list_display = ("id", *[f.name for f in model.fields if _listable(f)][:6])
     search_fields = [f.name for f in model.fields if f.type in _STRING_TYPES]
     return {
         "name": model.name,
         "lower": model.name.lower(),
-        "docstring": "\n    ".join(wrapped),
+        # The description is free text: a string literal, never spliced into a docstring.
+        "doc": text_assignment("__doc__", description, indent=4),
         "declarations": [declaration(model, f) for f in model.fields],
         "fields": [
             {
                 "name": f.name,
                 "type": f.type,
                 "to": f.to or "",
-                "admin_post": _admin_post_value(f),
+                "admin_post": [
+                    {"key": key, "value": value, "noqa": noqa_if_long(8, f'"{key}": {value},')}
+                    for key, value in _admin_post_value(f)
+                ],
                 "orm_value": _orm_value(f),
+                "orm_noqa": noqa_if_long(8, f"{f.name}={_orm_value(f)},"),
             }
             for f in model.fields
         ],
@@ -273,14 +288,19 @@ def rule_function_name(rule: str) -> str:
 
 
 def rules_context(rules: tuple[str, ...]) -> list[dict[str, str]]:
-    """Unique function names for the business rule stubs, in declaration order."""
-    used: dict[str, int] = {}
+    """Unique function names for the business rule stubs, in declaration order.
+
+    Each rule's text becomes the literal a stub holds (``rule = "..."``): free text of
+    the config never lands inside a docstring or a comment.
+    """
+    used: set[str] = set()
     out = []
     for rule in rules:
-        name = rule_function_name(rule)
-        used[name] = used.get(name, 0) + 1
-        if used[name] > 1:
-            name = f"{name}_{used[name]}"
-        lines = textwrap.wrap(f"Business rule: {rule}", width=LINE_LENGTH - 10)
-        out.append({"function": name, "rule": rule, "docstring": "\n    ".join(lines)})
+        base = name = rule_function_name(rule)
+        number = 1
+        while name in used:  # "a", "a" and "a 2" give check_a, check_a_2, check_a_2_2
+            number += 1
+            name = f"{base}_{number}"
+        used.add(name)
+        out.append({"function": name, "rule": text_assignment("rule", rule, indent=4)})
     return out
