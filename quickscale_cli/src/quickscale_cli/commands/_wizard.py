@@ -16,14 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import click
+from quickscale_core.catalog import Catalog, for_source
 from quickscale_core.config import validate_text
 from quickscale_core.config.diagnostics import KeyPath
 from quickscale_core.errors import ConfigError, QuickScaleError, UsageError
 from quickscale_core.generator.context import ProjectSpec, normalize_frontend_source
 from quickscale_core.generator.engine import render_project
 from quickscale_core.generator.render import templates_root
-
-THEMES = ("starter", "todo")
 
 #: Answer -> None if fine, else the error line to show before asking again.
 Check = Callable[[str], str | None]
@@ -35,7 +34,9 @@ def shipped_variants() -> list[str]:
     return sorted(p.name for p in variants.iterdir() if p.is_dir())
 
 
-def config_problem(answers: dict[str, str], path: KeyPath) -> str | None:
+def config_problem(
+    answers: dict[str, str], path: KeyPath, components: Catalog | None = None
+) -> str | None:
     """The first validation error at ``path`` of a config made of ``answers``, if any."""
     import yaml  # imported here: only the wizard needs to write YAML
 
@@ -45,13 +46,15 @@ def config_problem(answers: dict[str, str], path: KeyPath) -> str | None:
             "name": answers.get("name", "acme"),
             "version": answers.get("version", "0.1.0"),
         },
-        "theme": answers.get("theme", "starter"),
         "frontend": {
             "source": answers.get("source", "custom_frontend"),
             "variant": answers.get("variant", "default"),
         },
     }
-    result = validate_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    if "theme" in answers:
+        data["theme"] = answers["theme"]
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    result = validate_text(text, components=components)
     for diagnostic in result.diagnostics:
         if diagnostic.is_error and diagnostic.path[: len(path)] == path:
             hint = f" — {diagnostic.hint}" if diagnostic.hint else ""
@@ -105,8 +108,12 @@ def _source_check(answer: str) -> str | None:
     return None
 
 
-def run_wizard(directory: Path, name: str | None) -> ProjectSpec | None:
-    """Ask for the project definition; the spec to create, or None if the user declines."""
+def run_wizard(directory: Path, name: str | None, source: str | None) -> ProjectSpec | None:
+    """Ask for the project definition; the spec to create, or None if the user declines.
+
+    The themes offered are those of the source (``--source``, else the usual one).
+    """
+    components = for_source(source)
     click.echo(
         "This creates a QuickScale project and its quickscale.yml. Press Enter to keep "
         "the [default]; Ctrl-C quits without creating anything.\n"
@@ -121,9 +128,9 @@ def run_wizard(directory: Path, name: str | None) -> ProjectSpec | None:
         lambda a: config_problem({**answers, "version": a}, ("project", "version")),
     )
     answers["theme"] = ask(
-        f"Theme ({', '.join(THEMES)})",
-        "starter",
-        lambda a: config_problem({**answers, "theme": a}, ("theme",)),
+        f"Theme ({', '.join(components.themes)})",
+        components.default_theme(),
+        lambda a: config_problem({**answers, "theme": a}, ("theme",), components),
     )
     answers["source"] = ask("Frontend directory", "custom_frontend", _source_check)
     variants = shipped_variants()
@@ -146,9 +153,10 @@ def run_wizard(directory: Path, name: str | None) -> ProjectSpec | None:
         theme=answers["theme"],
         frontend_source=answers["source"],
         frontend_variant=answers["variant"],
+        catalog=components,
     )
     config = render_project(spec)["quickscale.yml"].content.decode("utf-8")
-    final = validate_text(config)
+    final = validate_text(config, components=components)
     if not final.ok:  # every answer passed; a failure here is a bug in the template
         raise QuickScaleError(
             "the quickscale.yml to be written is invalid: "

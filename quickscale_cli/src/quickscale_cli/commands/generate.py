@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from quickscale_core.errors import ExitCode, QuickScaleError
 
 from quickscale_cli.commands._generation import print_warnings, project_root, summary
 from quickscale_cli.commands._options import project_directory_option
+
+if TYPE_CHECKING:
+    from quickscale_core.components import Component
+
 from quickscale_cli.output import Command, interrupt_on_sigterm
 
 EXIT_CODES = {
@@ -62,7 +67,7 @@ def generate(directory: Path | None, no_migrations: bool, source: str | None) ->
 
     interrupt_on_sigterm()
     root = project_root(directory)
-    spec = load_spec(root)
+    spec = load_spec(root, source)
     plan = plan_project(root, spec)
     print_warnings(plan)
     if plan.nothing_to_do:
@@ -120,24 +125,25 @@ def _migrate(root: Path, app: str, skip: bool) -> int:
     return 0
 
 
-def _migrate_components(root: Path, components: list[str], skip: bool) -> int:
+def _migrate_components(root: Path, components: list[Component], skip: bool) -> int:
     """Create the tables of newly embedded themes and modules, or say exactly how to."""
     from quickscale_core.generator.engine import migrate_project
 
     where = _cd_prefix(root)
+    names = ", ".join(c.id for c in components)
     if skip:
-        click.echo(f"Embedded {', '.join(components)}. Next: {where}python manage.py migrate")
+        click.echo(f"Embedded {names}. Next: {where}python manage.py migrate")
         return 0
     outcome = migrate_project(root, components)
     if not outcome.ran:
         click.echo(
-            f"Embedded {', '.join(components)}; the project's environment was not found or "
+            f"Embedded {names}; the project's environment was not found or "
             f"lacks them. Next: {where}{outcome.command}"
         )
         return 0
     if not outcome.ok:
         return _failed("migrate", outcome.output, f"{where}{outcome.command}")
-    click.echo(f"Migrated: {', '.join(components)} are ready.")
+    click.echo(f"Migrated: {names} are ready.")
     return 0
 
 

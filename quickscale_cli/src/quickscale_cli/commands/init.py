@@ -38,10 +38,10 @@ EXIT_CODES = {
 )
 @click.option(
     "--theme",
-    type=click.Choice(["starter", "todo"]),
+    metavar="NAME",
     default=None,
-    help="Theme to embed and wire (default: starter; todo builds on starter). "
-    "Written to quickscale.yml.",
+    help="Theme to embed and wire, one the source offers ('quickscale themes' lists them; "
+    "default: the source's default theme). Written to quickscale.yml.",
 )
 @click.option(
     "--interactive",
@@ -72,7 +72,7 @@ def init(
     if interactive:
         from quickscale_cli.commands._wizard import run_wizard
 
-        spec = run_wizard(directory, name)
+        spec = run_wizard(directory, name, source)
         if spec is None:
             click.echo("Cancelled: nothing was created.", err=True)
             ctx.exit(int(ExitCode.FAILED))
