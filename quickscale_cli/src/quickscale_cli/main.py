@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "extract": "quickscale_cli.commands.extract:extract",
     "validate": "quickscale_cli.commands.validate:validate",
     "config": "quickscale_cli.commands.config:config",
+    "components": "quickscale_cli.commands.components:components",
 }
 
 
@@ -63,6 +64,7 @@ class LazyGroup(click.Group):
 
 
 SHORT_HELP: dict[str, str] = {
+    "components": "List the modules and themes the source offers (and what this project uses).",
     "init": "Create a new Django project that runs, passes its tests and is deployable.",
     "preview": "Show what 'generate' would change, file by file, with diffs (writes nothing).",
     "generate": "Apply quickscale.yml to the project, merging your edits safely.",
@@ -90,6 +92,10 @@ def main(argv: list[str] | None = None) -> Any:
     """Run the CLI; typed QuickScale errors become one line on stderr and an exit code."""
     from quickscale_cli.output import run_guarded
 
+    if argv is None:
+        from quickscale_cli import launcher
+
+        launcher.enable()
     return run_guarded(cli, argv if argv is not None else sys.argv[1:])
 
 

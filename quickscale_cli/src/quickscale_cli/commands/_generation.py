@@ -23,9 +23,15 @@ STATUS_STYLE = {
 
 
 def project_root(directory: Path | None) -> Path:
+    """The project to act on; inside it, the command re-runs with the project's own
+    quickscale_core (see quickscale_cli.launcher)."""
     from quickscale_core.generator.engine import find_project_root
 
-    return find_project_root(directory if directory is not None else Path.cwd())
+    from quickscale_cli.launcher import run_project_core
+
+    root = find_project_root(directory if directory is not None else Path.cwd())
+    run_project_core(root)
+    return root
 
 
 def print_tree(plan: Plan, *, only_changes: bool = False) -> None:

@@ -80,11 +80,22 @@ def schema(version: str | None, show_path: bool, directory: Path) -> None:
     """Print the JSON Schema of quickscale.yml (for editors such as VS Code's YAML).
 
     Without --version, the schema of the version the project's quickscale.yml
-    declares, so an editor checks the file against the rules that apply to it.
+    declares, so an editor checks the file against the rules that apply to it. Its
+    theme and modules parts are assembled from the manifests of the components the
+    project embeds and its source offers (--path: the shipped file, made from the
+    first-party components).
     """
     chosen = int(version) if version is not None else _declared_version(directory)
-    location = schema_path(chosen)
-    click.echo(str(location) if show_path else location.read_text(encoding="utf-8"), nl=show_path)
+    if show_path:
+        click.echo(str(schema_path(chosen)))
+        return
+    import json
+
+    from quickscale_core.catalog import for_project
+    from quickscale_core.config.schema import assembled_schema
+
+    schema = assembled_schema(chosen, for_project(directory))
+    click.echo(json.dumps(schema, indent=2, ensure_ascii=False))
 
 
 def _declared_version(directory: Path) -> int:

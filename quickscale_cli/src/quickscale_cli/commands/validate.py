@@ -55,6 +55,9 @@ def validate(ctx: click.Context, path: Path, directory: Path, output_format: str
     """
     path = in_directory(directory, path)
     file = shown_path(path)
+    from quickscale_cli.launcher import run_project_core
+
+    run_project_core(path.parent)
     from quickscale_core.catalog import for_project
 
     # The theme and modules are checked against the manifests of the components the

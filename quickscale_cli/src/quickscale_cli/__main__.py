@@ -1,0 +1,5 @@
+"""``python -m quickscale_cli``: the same as the ``quickscale`` console script."""
+
+from quickscale_cli.main import main
+
+main()

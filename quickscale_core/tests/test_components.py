@@ -1,0 +1,199 @@
+"""Components describe themselves: manifests, the catalogue, and what is built from them."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from quickscale_core import catalog
+from quickscale_core.components import Component
+from quickscale_core.config import validate_text
+from quickscale_core.config.schema import assembled_schema, load_schema
+from quickscale_core.errors import ConfigError
+from quickscale_core.generator.config_adapter import spec_from_project_config
+from quickscale_core.generator.engine import render_project
+from quickscale_core.manifest import ManifestError, parse_manifest
+from quickscale_core.testing import make_source_repo, monorepo_root
+
+ROOT = monorepo_root()
+
+
+@pytest.fixture(scope="module")
+def first_party() -> catalog.Catalog:
+    return catalog.from_directory(ROOT, "checkout")
+
+
+def test_every_first_party_folder_is_in_the_catalogue(first_party):
+    folders = sorted(p.parent.name for p in ROOT.glob("quickscale_*/*/pyproject.toml"))
+    folders.remove("quickscale_cli") if "quickscale_cli" in folders else None
+    ids = [e.component.id for e in first_party]
+    assert ids == ["themes/starter", "themes/todo", "modules/auth", "modules/notifications"]
+    assert first_party.default_theme() == "starter"
+
+
+def test_shipped_schemas_equal_the_ones_assembled_from_the_manifests(first_party):
+    for version in (1, 2):
+        assert assembled_schema(version, first_party) == load_schema(version), (
+            f"v{version}.json is stale: regenerate it with "
+            f"'quickscale config schema --version {version}' in the monorepo"
+        )
+
+
+def test_a_catalogue_read_from_a_commit_equals_one_read_from_the_folder(tmp_path, first_party):
+    source = make_source_repo(tmp_path / "source")
+    from_git = catalog.from_git(source, "HEAD")
+    assert [e.manifest for e in from_git] == [e.manifest for e in first_party]
+    assert [dict(e.files) for e in from_git] == [dict(e.files) for e in first_party]
+
+
+def test_core_names_no_component_outside_comments():
+    pattern = (
+        r"quickscale_(modules|themes)\.[a-z]|"
+        r"quickscale_(auth|notifications|payments|billing|admin|backup|analytics|starter|todo)\b"
+    )
+    found = subprocess.run(
+        ["git", "grep", "-nE", pattern, "--", "quickscale_core/src"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    code = [line for line in found if not line.split(":", 2)[2].lstrip().startswith("#")]
+    assert code == []
+
+
+def _config(theme: str, modules: dict[str, dict[str, str]]) -> str:
+    import yaml
+
+    data = {"schema_version": 2, "project": {"name": "acme"}, "theme": theme, "modules": modules}
+    return yaml.safe_dump(data, sort_keys=False)
+
+
+def _every_choice(first_party: catalog.Catalog) -> list[tuple[str, dict[str, dict[str, str]]]]:
+    cases: list[tuple[str, dict[str, dict[str, str]]]] = [(t, {}) for t in first_party.themes]
+    for entry in first_party.of_kind("modules"):
+        providers = [p.name for p in entry.manifest.providers] or [None]
+        for provider in providers:
+            options = {"provider": provider} if provider else {}
+            cases.append((first_party.default_theme() or "", {entry.manifest.name: options}))
+    return cases
+
+
+def test_validate_accepts_and_generation_wires_every_component_and_provider(first_party):
+    from quickscale_core.config.model import build_config
+
+    cases = _every_choice(first_party)
+    assert len(cases) == 2 + 1 + 15  # 2 themes, auth, every notifications provider
+    for theme, modules in cases:
+        text = _config(theme, modules)
+        result = validate_text(text, components=first_party)
+        assert result.ok, (theme, modules, [d.format() for d in result.diagnostics])
+        assert result.document is not None
+        typed = build_config(result.document.data, 2, Path("quickscale.yml"))
+        files = render_project(spec_from_project_config(typed, first_party))
+        settings = files["acme/settings.py"].content.decode()
+        ast.parse(settings)
+        for name in modules:
+            entry = first_party.get(Component("modules", name))
+            assert entry is not None
+            assert all(f'"{app}"' in settings for app in entry.manifest.apps)
+            provider = modules[name].get("provider")
+            if provider:
+                wanted = entry.manifest.provider(provider)
+                assert wanted is not None
+                env_example = files[".env.example"].content.decode()
+                assert all(f"# {var}=" in env_example for var in wanted.all_env)
+
+
+def test_a_name_no_manifest_declares_is_a_located_error_listing_what_exists(first_party):
+    result = validate_text(_config("starter", {"payments": {}}), components=first_party)
+    [error] = [d for d in result.diagnostics if d.is_error]
+    assert (error.line, error.dotted_path) == (6, "modules.payments")
+    assert "'auth', 'notifications'" in error.hint
+    result = validate_text(_config("shiny", {}), components=first_party)
+    [error] = [d for d in result.diagnostics if d.is_error]
+    assert error.dotted_path == "theme" and "'starter', 'todo'" in error.hint
+
+
+def test_wiring_follows_requires_and_refuses_unknown_components(first_party):
+    order = [e.component.id for e in first_party.resolve("todo", ["auth"])]
+    assert order == ["themes/starter", "themes/todo", "modules/auth"]
+    with pytest.raises(ConfigError, match="available modules: auth, notifications"):
+        first_party.resolve("starter", ["payments"])
+
+
+def test_docs_list_exactly_the_components_that_exist(first_party):
+    text = (ROOT / "docs" / "config.md").read_text(encoding="utf-8")
+    section = text.split("<!-- components:start -->")[1].split("<!-- components:end -->")[0]
+    listed = sorted(line.split("`")[1] for line in section.splitlines() if line.startswith("| `"))
+    assert listed == sorted(e.component.id for e in first_party)
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ("", "no [tool.quickscale] table"),
+        ('[tool.quickscale]\nkind = "plugin"\nname = "x"\n', "kind"),
+        ('[tool.quickscale]\nkind = "module"\nname = "x"\napps = "x"\n', "apps"),
+        ('[tool.quickscale]\nkind = "module"\nname = "x"\ndefault-provider = "a"\n', "default-"),
+        ('[tool.quickscale]\nkind = "theme"\nname = "y"\n', "declares themes/y"),
+        ('[tool.quickscale]\nkind = "module"\nname = "x"\nsettings = "../x.j2"\n', "settings"),
+    ],
+)
+def test_a_malformed_manifest_is_one_clear_error(table: str, message: str):
+    text = '[project]\nname = "x"\nversion = "0.1.0"\n' + table
+    with pytest.raises(ManifestError, match=message.replace("[", r"\[")):
+        parse_manifest(text, "quickscale_modules/x/pyproject.toml", Component("modules", "x"))
+
+
+def test_core_reads_manifests_without_importing_component_code(tmp_path):
+    """The catalogue and the wiring work where the components are not importable."""
+    script = f"""
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("quickscale_modules", "quickscale_themes"):
+            raise ImportError("component code imported: " + name)
+sys.meta_path.insert(0, Block())
+from pathlib import Path
+from quickscale_core import catalog
+from quickscale_core.generator.context import ProjectSpec
+from quickscale_core.generator.engine import render_project
+from quickscale_core.generator.wiring import ModuleChoice
+c = catalog.from_directory(Path({str(ROOT)!r}))
+spec = ProjectSpec("acme", theme="todo", modules=(ModuleChoice("notifications", "postmark"),), catalog=c)
+print(len(render_project(spec)))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) > 20
+
+
+def test_notifications_manifest_matches_its_providers_table(first_party):
+    sys.path.insert(0, str(ROOT / "quickscale_modules" / "notifications" / "src"))
+    try:
+        from quickscale_modules.notifications import providers
+    finally:
+        sys.path.pop(0)
+    entry = first_party.get("modules/notifications")
+    assert entry is not None
+    declared = {p.name: p.all_env for p in entry.manifest.providers}
+    assert sorted(declared) == sorted(providers.PROVIDER_NAMES)
+    assert {name: providers.env_vars(name) for name in declared} == declared
+    assert entry.manifest.default_provider == providers.DEFAULT_PROVIDER
+
+
+def test_manifest_pins_agree_with_each_package_s_dependencies(first_party):
+    import tomllib
+
+    for entry in first_party:
+        pyproject = ROOT / entry.component.prefix / "pyproject.toml"
+        deps = tomllib.loads(pyproject.read_text())["project"]["dependencies"]
+        pinned = dict(d.split("==") for d in deps if "==" in d and "[" not in d)
+        for name, version in entry.manifest.pins:
+            if name in pinned:
+                assert pinned[name] == version, (entry.component.id, name)
+    assert json.dumps  # the manifests are plain data
