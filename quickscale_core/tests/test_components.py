@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from quickscale_core import catalog
 from quickscale_core.components import Component
 from quickscale_core.config import validate_text
 from quickscale_core.config.schema import assembled_schema, load_schema
@@ -18,6 +17,8 @@ from quickscale_core.generator.config_adapter import spec_from_project_config
 from quickscale_core.generator.engine import render_project
 from quickscale_core.manifest import ManifestError, parse_manifest
 from quickscale_core.testing import make_source_repo, monorepo_root
+
+from quickscale_core import catalog
 
 ROOT = monorepo_root()
 
@@ -164,7 +165,8 @@ from quickscale_core.generator.context import ProjectSpec
 from quickscale_core.generator.engine import render_project
 from quickscale_core.generator.wiring import ModuleChoice
 c = catalog.from_directory(Path({str(ROOT)!r}))
-spec = ProjectSpec("acme", theme="todo", modules=(ModuleChoice("notifications", "postmark"),), catalog=c)
+chosen = (ModuleChoice("notifications", "postmark"),)
+spec = ProjectSpec("acme", theme="todo", modules=chosen, catalog=c)
 print(len(render_project(spec)))
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
