@@ -149,9 +149,10 @@ def test_without_the_project_environment_generate_prints_the_next_command(
 
     python = _python_without_django(tmp_path / "no-django")
     write_config(initialized_project, config(models=[PRODUCT]))
-    result = run(
-        [str(python), "-m", "quickscale_cli.main", "generate"], initialized_project, project_env()
-    )
+    # This venv holds the CLI's modules without their distribution metadata, which the
+    # launcher's dependency check reads; the embedded core is this very code anyway.
+    env = project_env(QUICKSCALE_PROJECT_CORE="1")
+    result = run([str(python), "-m", "quickscale_cli.main", "generate"], initialized_project, env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "environment was not found. Next: python manage.py makemigrations acme" in result.stdout
     assert not list((initialized_project / "acme/migrations").glob("0002_*.py"))

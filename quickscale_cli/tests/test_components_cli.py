@@ -1,0 +1,193 @@
+"""A module is a folder: the catalogue, validate, preview and generate find it by its
+manifest; and inside a project, the project's own embedded core renders it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import RunCli
+from quickscale_core.testing import TEST_IDENTITY, make_source_repo
+
+WIDGETS_PYPROJECT = """\
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+
+[project]
+name = "quickscale-module-widgets"
+version = "0.3.0"
+description = "Widgets, a module that exists only as a folder."
+requires-python = ">=3.11"
+dependencies = []
+
+[tool.hatch.build.targets.wheel]
+packages = ["src/quickscale_modules"]
+
+[tool.quickscale]
+kind = "module"
+name = "widgets"
+apps = ["quickscale_modules.widgets"]
+settings = "generate/settings.py.j2"
+project-files = "generate/project"
+default-provider = "local"
+
+[tool.quickscale.providers.local]
+env = ["WIDGETS_TOKEN"]
+"""
+
+APPS = """\
+from django.apps import AppConfig
+
+
+class WidgetsConfig(AppConfig):
+    name = "quickscale_modules.widgets"
+    label = "quickscale_widgets"
+"""
+
+
+def git(cwd: Path, *args: str) -> str:
+    env = {**TEST_IDENTITY, "PATH": "/usr/bin:/bin"}
+    import os
+
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, env={**os.environ, **env}, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def add_widgets(source: Path) -> None:
+    """Commit a module folder to the source, and change nothing else."""
+    root = source / "quickscale_modules" / "widgets"
+    package = root / "src" / "quickscale_modules" / "widgets"
+    package.mkdir(parents=True)
+    (root / "pyproject.toml").write_text(WIDGETS_PYPROJECT)
+    (package / "__init__.py").write_text("")
+    (package / "apps.py").write_text(APPS)
+    (root / "generate" / "project" / "__tests__").mkdir(parents=True)
+    (root / "generate" / "settings.py.j2").write_text(
+        "WIDGETS_TITLE = {{ project_title | pyrepr }}  # provider {{ provider }}\n"
+    )
+    (root / "generate" / "project" / "__tests__" / "test_widgets_module.py.j2").write_text(
+        "def test_widgets_is_wired(settings):\n"
+        '    assert "quickscale_modules.widgets" in settings.INSTALLED_APPS\n'
+    )
+    git(source, "add", "-A")
+    git(source, "commit", "-q", "-m", "modules/widgets")
+
+
+@pytest.fixture(scope="module")
+def widgets_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    source = make_source_repo(tmp_path_factory.mktemp("widgets") / "source")
+    add_widgets(source)
+    return source
+
+
+def test_a_module_folder_is_listed_validated_wired_and_removed(
+    run_cli: RunCli, widgets_source: Path, tmp_path: Path
+):
+    env = {"QUICKSCALE_SOURCE": str(widgets_source)}
+    listed = run_cli("components", "--format", "json", cwd=tmp_path, env=env)
+    assert listed.returncode == 0, listed.stderr
+    rows = {row["id"]: row for row in json.loads(listed.stdout)}
+    assert rows["modules/widgets"]["version"] == "0.3.0"
+    assert rows["modules/widgets"]["providers"] == ["local"]
+
+    assert run_cli("init", "acme", cwd=tmp_path, env=env).returncode == 0
+    project = tmp_path / "acme"
+    config = project / "quickscale.yml"
+    original = config.read_text()
+    config.write_text(
+        original.replace("schema_version: 1", "schema_version: 2") + "modules:\n  widgets:\n"
+    )
+    checked = run_cli("validate", cwd=project, env=env)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    preview = run_cli("preview", "--no-diff", cwd=project, env=env)
+    assert "embed   quickscale_modules/widgets/" in preview.stdout, preview.stdout
+
+    done = run_cli("generate", "--no-migrations", cwd=project, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    settings = (project / "acme" / "settings.py").read_text()
+    assert '"quickscale_modules.widgets",' in settings
+    assert 'WIDGETS_TITLE = "Acme"  # provider local' in settings
+    assert "# WIDGETS_TOKEN=" in (project / ".env.example").read_text()
+    assert (project / "tests" / "test_widgets_module.py").is_file()
+    assert "-e ./quickscale_modules/widgets" in (project / "requirements.txt").read_text()
+    inside = run_cli("components", "--format", "json", cwd=project, env=env)
+    row = {r["id"]: r for r in json.loads(inside.stdout)}["modules/widgets"]
+    assert (row["enabled"], row["embedded_version"]) == (True, "0.3.0")
+
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "widgets")
+    config.write_text(original.replace("schema_version: 1", "schema_version: 2"))
+    removed = run_cli("generate", "--no-migrations", cwd=project, env=env)
+    assert removed.returncode == 0, removed.stdout + removed.stderr
+    assert "widgets" not in (project / "acme" / "settings.py").read_text()
+    assert not (project / "quickscale_modules" / "widgets").exists()
+    assert not (project / "tests" / "test_widgets_module.py").exists()
+
+
+def test_an_unknown_theme_lists_the_source_s_themes(run_cli: RunCli, tmp_path: Path):
+    done = run_cli("init", "acme", "--theme", "shiny", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "no theme named 'shiny'" in done.stderr and "starter, todo" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+MARK = "quickscale_core/src/quickscale_core/generator/templates/project/dot-dockerignore.j2"
+
+
+def test_the_project_s_embedded_core_renders_it_and_update_brings_new_templates(
+    run_cli: RunCli, tmp_path: Path
+):
+    source = make_source_repo(tmp_path / "source")
+    template = source / MARK
+    pristine = template.read_text()
+    template.write_text(pristine + "# template generation: old\n")
+    git(source, "commit", "-q", "-am", "core: old templates")
+    env = {"QUICKSCALE_SOURCE": str(source)}
+    assert run_cli("init", "acme", cwd=tmp_path, env=env).returncode == 0
+    project = tmp_path / "acme"
+    # The CLI's own core has no such line: only the embedded core can write it.
+    done = run_cli("generate", "--no-migrations", cwd=project, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    ignore = project / ".dockerignore"
+    assert ignore.read_text().endswith("# template generation: old\n")
+    ignore.write_text("my-local-notes/\n" + ignore.read_text())
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "my edit")
+
+    template.write_text(pristine + "# template generation: new\n")
+    pyproject = source / "quickscale_core" / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('version = "0.1.0"', 'version = "0.1.1"'))
+    git(source, "commit", "-q", "-am", "core: new templates")
+    updated = run_cli("update", "--component", "core", cwd=project, env=env)
+    assert updated.returncode == 0, updated.stdout + updated.stderr
+    regenerated = run_cli("generate", "--no-migrations", cwd=project, env=env)
+    assert regenerated.returncode == 0, regenerated.stdout + regenerated.stderr
+    text = ignore.read_text()
+    assert text.startswith("my-local-notes/\n")  # the user's edit, merged 3-way
+    assert text.endswith("# template generation: new\n") and "generation: old" not in text
+
+
+def test_an_embedded_core_the_cli_cannot_run_is_one_line_with_the_fix(
+    run_cli: RunCli, tmp_path: Path
+):
+    assert run_cli("init", "acme", cwd=tmp_path).returncode == 0
+    project = tmp_path / "acme"
+    pyproject = project / "quickscale_core" / "pyproject.toml"
+    text = pyproject.read_text()
+    pyproject.write_text(text.replace('version = "0.1.0"', 'version = "0.0.9"'))
+    old = run_cli("status", cwd=project)
+    assert old.returncode == 1
+    assert old.stderr.count("\n") == 1 and "older than the oldest this CLI" in old.stderr
+    assert "quickscale update --component core" in old.stderr
+    pyproject.write_text(
+        text.replace('"packaging>=23",', '"packaging>=23",\n    "no-such-dep>=1",')
+    )
+    missing = run_cli("validate", cwd=project)
+    assert missing.returncode == 1
+    assert "needs no-such-dep>=1" in missing.stderr and "pip install" in missing.stderr
