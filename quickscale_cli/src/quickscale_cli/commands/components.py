@@ -11,7 +11,7 @@ import click
 from quickscale_cli.commands._options import format_option
 from quickscale_cli.output import Command
 
-EXIT_CODES = {0: "listed", 1: "the source or a manifest cannot be read"}
+EXIT_CODES = {0: "listed", 1: "the source or a manifest cannot be read", 2: "usage error"}
 
 
 @click.command(cls=Command, exit_codes=EXIT_CODES)
