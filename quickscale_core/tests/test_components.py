@@ -199,3 +199,16 @@ def test_manifest_pins_agree_with_each_package_s_dependencies(first_party):
             if name in pinned:
                 assert pinned[name] == version, (entry.component.id, name)
     assert json.dumps  # the manifests are plain data
+
+
+def test_extract_writes_a_folder_with_a_manifest_the_catalogue_reads():
+    from quickscale_core.distribution import skeleton
+
+    files = skeleton.files("invoices", "acme", "acme/invoices", "0.1.0")
+    manifest = parse_manifest(
+        files["pyproject.toml"],
+        "quickscale_modules/invoices/pyproject.toml",
+        Component("modules", "invoices"),
+    )
+    assert manifest.apps == ("quickscale_modules.invoices",)
+    assert manifest.core_compatibility == ">=0.1,<1.0"

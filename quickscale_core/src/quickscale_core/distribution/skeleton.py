@@ -42,7 +42,7 @@ dependencies = ["Django==5.2.19"]
 [tool.quickscale]
 kind = "module"
 name = "{name}"
-app-label = "quickscale_{name}"
+apps = ["quickscale_modules.{name}"]
 core-compatibility = "{_compat_range(core_version)}"
 
 [tool.hatch.build.targets.wheel]
