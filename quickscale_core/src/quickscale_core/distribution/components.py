@@ -14,6 +14,7 @@ from quickscale_core.errors import UsageError
 
 __all__ = ["Component", "has_path", "parse", "present", "select", "validate_name"]
 
+
 def parse(kind: str, name: str | None) -> tuple[str, str | None]:
     """Normalise ``--component`` / ``--name`` (``modules/auth`` is accepted too)."""
     if "/" in kind:
