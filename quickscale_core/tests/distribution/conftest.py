@@ -126,7 +126,8 @@ def add_component(
     (package / "__init__.py").write_text(f'"""{name}."""\n', encoding="utf-8")
     (root / "pyproject.toml").write_text(
         f'[project]\nname = "quickscale-{kind}-{name}"\nversion = "{version}"\n\n'
-        f'[tool.quickscale]\ncore-compatibility = "{core_compatibility}"\n',
+        f'[tool.quickscale]\nkind = "{kind.removesuffix("s")}"\nname = "{name}"\n'
+        f'core-compatibility = "{core_compatibility}"\n',
         encoding="utf-8",
     )
     return root

@@ -68,14 +68,14 @@ def test_check_reports_versions_exit_codes_and_changes_nothing(lab: Lab) -> None
     client = lab.client(source)
     current = lab.qs("update", "--check", "--source", str(source), cwd=client)
     assert current.returncode == 0, current.stderr
-    assert "0.1.0 -> 0.1.0" in current.stdout and "up-to-date" in current.stdout
+    assert "0.1.0 -> 0.1.0" not in current.stdout and "up to date" in current.stdout
 
     lab.release(source, "0.2.0")
     state = lab.state(client)
     text = lab.qs("update", "--check", "--source", str(source), cwd=client)
     as_json = lab.qs("update", "--check", "--format", "json", "--source", str(source), cwd=client)
 
-    assert text.returncode == 3 and "update-available" in text.stdout
+    assert text.returncode == 3 and "update available" in text.stdout
     assert as_json.returncode == 3
     report = json.loads(as_json.stdout)
     assert report["update_available"] is True
@@ -101,7 +101,7 @@ def test_check_via_environment_source_and_unreleased_changes(lab: Lab) -> None:
         [lab.bin, "update", "--check"], cwd=client, env=env, capture_output=True, text=True
     )
     assert proc.returncode == 3, proc.stderr
-    assert "changed" in proc.stdout and "0.1.0 -> 0.1.0" in proc.stdout
+    assert "changed" in proc.stdout and "0.1.0" in proc.stdout
 
 
 def test_update_to_a_release_tag_published_by_publish(lab: Lab) -> None:
@@ -225,7 +225,7 @@ def test_the_documented_manual_pull_and_the_wrapper_agree(lab: Lab) -> None:
         client, "rev-parse", "HEAD:quickscale_core"
     )
     check = lab.qs("update", "--check", "--source", str(source), cwd=twin)
-    assert check.returncode == 0 and "0.2.0 -> 0.2.0" in check.stdout
+    assert check.returncode == 0 and "up to date" in check.stdout
 
 
 def test_update_after_gc_pruned_the_embedded_split_commit(lab: Lab) -> None:
