@@ -280,12 +280,12 @@ def _from_commit(repo: Path, commit: str) -> Catalog:
 def for_project(root: Path, source: str | None = None) -> Catalog:
     """A project's embedded components over those its source offers.
 
-    When the source cannot be read (missing, not a repository), the project's own
+    When the source cannot be reached (missing, not a repository), the project's own
     components still make a catalogue: generation works offline with what is embedded.
     """
     embedded = from_directory(root, "project")
     try:
         offered = for_source(source)
-    except QuickScaleError:
+    except SourceError:  # unreachable; a malformed manifest is still reported
         offered = Catalog()
     return embedded.over(offered)

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from quickscale_cli.commands._options import format_option
+from quickscale_cli.commands._options import format_option, project_directory_option
 from quickscale_cli.output import Command
 
 EXIT_CODES = {0: "listed", 1: "the source or a manifest cannot be read", 2: "usage error"}
@@ -21,27 +21,15 @@ EXIT_CODES = {0: "listed", 1: "the source or a manifest cannot be read", 2: "usa
     default=None,
     help="List only modules or only themes (default: both).",
 )
-@click.option(
-    "--source",
-    metavar="PATH|URL",
-    help="Repository whose components to list (default: $QUICKSCALE_SOURCE, else the "
-    "checkout quickscale is installed from).",
-)
-@click.option(
-    "--directory",
-    "-C",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    metavar="DIR",
-    help="Project directory (default: the nearest directory with a quickscale.yml, if "
-    "any); inside a project, also show what it enables and embeds.",
-)
+@click.option("--source", metavar="PATH|URL", help="Source repository (default as for init).")
+@project_directory_option
 @format_option
 def components(
     kind: str | None, source: str | None, directory: Path | None, output_format: str
 ) -> None:
     """List the modules and themes: name, version, description and providers, and,
-    inside a project, whether each is enabled and which version is embedded.
+    inside a project (found from DIR upwards, if there is one), whether each is enabled
+    and which version is embedded.
 
     Everything comes from the components' manifests ([tool.quickscale] in each one's
     pyproject.toml); a new module folder in the source shows up here at once.

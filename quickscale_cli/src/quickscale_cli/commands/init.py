@@ -40,7 +40,7 @@ EXIT_CODES = {
     "--theme",
     metavar="NAME",
     default=None,
-    help="Theme to embed and wire, one the source offers ('quickscale themes' lists them; "
+    help="Theme to embed and wire, one the source offers ('quickscale components' lists them; "
     "default: the source's default theme). Written to quickscale.yml.",
 )
 @click.option(

@@ -90,10 +90,6 @@ class ProjectSpec:
         return self.wiring.components
 
     @property
-    def module_names(self) -> tuple[str, ...]:
-        return tuple(m.name for m in self.modules)
-
-    @property
     def title(self) -> str:
         return self.name.replace("_", " ").title()
 
@@ -110,7 +106,6 @@ class ProjectSpec:
             "business_rules": rules_context(self.business_rules),
             "modules": list(wiring.modules),
             "theme_chain": [c.name for c in wiring.components if c.kind == "themes"],
-            "component_prefixes": [c.prefix for c in wiring.components],
             "component_apps": list(wiring.apps),
             "url_includes": list(wiring.url_includes),
             "extra_requirements": list(wiring.requirement_lines()),

@@ -68,15 +68,6 @@ class Wiring:
                 rows.append((entry.component.name, provider.name, provider.all_env))
         return rows
 
-    def required_env(self) -> tuple[str, ...]:
-        """Variables that must be set when DEBUG is off, from the chosen providers."""
-        names: list[str] = []
-        for entry in self.entries:
-            provider = entry.manifest.provider(self.providers.get(entry.component.name))
-            if provider is not None:
-                names += [n for n in provider.env if n not in names]
-        return tuple(names)
-
     def offline_env(self) -> tuple[tuple[str, str], ...]:
         return tuple(pair for e in self.entries for pair in e.manifest.offline_env)
 
