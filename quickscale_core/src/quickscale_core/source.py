@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from quickscale_core import git
+from quickscale_core.components import Component
 from quickscale_core.errors import GitError, SourceError
 
 PUBLIC_REPOSITORY = "https://github.com/Experto-AI/quickscale.git"
@@ -85,16 +86,6 @@ def resolve_source(explicit: str | None = None) -> Source:
             f"pass --source (or set {SOURCE_ENV}) to a QuickScale checkout or repository URL",
         )
     return Source(str(path), path)
-
-
-def component_prefix(component: str) -> str:
-    """Directory of a component inside the monorepo: core, modules/x, themes/x."""
-    if component == "core":
-        return "quickscale_core"
-    kind, _, name = component.partition("/")
-    if kind in {"modules", "themes"} and name:
-        return f"quickscale_{kind}/{name}"
-    raise SourceError(f"unknown component '{component}'", "use core, modules/NAME or themes/NAME")
 
 
 # Lets a local fetch ask for an object by id although no ref points at it, so the
@@ -188,33 +179,43 @@ def snapshot(repo: Path, component: str, rev: str = "HEAD") -> Snapshot:
     Nothing walks the history: a commit, the tree at the component's prefix, and the
     published branch (``core``, ``modules/<name>``, ``themes/<name>``) if there is one.
     """
-    prefix = component_prefix(component)
+    return snapshots(repo, [component], rev)[0]
+
+
+def snapshots(repo: Path, components: list[str], rev: str = "HEAD") -> list[Snapshot]:
+    """:func:`snapshot` of several components, still in one git call."""
+    prefixes = [Component.parse(component).prefix for component in components]
+    names = [f"{rev}^{{commit}}"]
+    for component, prefix in zip(components, prefixes, strict=True):
+        names += [
+            f"{rev}:{prefix}",
+            f"refs/heads/{component}^{{commit}}",
+            f"refs/heads/{component}^{{tree}}",
+        ]
     try:
-        commit, tree, branch, branch_tree = _batch_check(
-            repo,
-            [
-                f"{rev}^{{commit}}",
-                f"{rev}:{prefix}",
-                f"refs/heads/{component}^{{commit}}",
-                f"refs/heads/{component}^{{tree}}",
-            ],
-        )
+        found = _batch_check(repo, names)
     except GitError as error:
         raise SourceError(
             f"the source {repo} is not a git repository",
             f"point --source (or {SOURCE_ENV}) at a git checkout of QuickScale",
         ) from error
-    if commit is None or tree is None or tree[1] != "tree":
-        raise SourceError(
-            f"the source {repo} has no committed '{prefix}/' at {rev}",
-            "point --source at a QuickScale checkout with at least one commit",
-        )
-    current = branch is not None and branch_tree is not None and branch_tree[0] == tree[0]
-    return Snapshot(prefix, commit[0], tree[0], branch[0] if current and branch else None)
+    commit = found[0]
+    result = []
+    for index, prefix in enumerate(prefixes):
+        tree, branch, branch_tree = found[1 + 3 * index : 4 + 3 * index]
+        if commit is None or tree is None or tree[1] != "tree":
+            raise SourceError(
+                f"the source {repo} has no committed '{prefix}/' at {rev}",
+                "point --source at a QuickScale checkout with at least one commit",
+            )
+        current = branch is not None and branch_tree is not None and branch_tree[0] == tree[0]
+        published = branch[0] if current and branch else None
+        result.append(Snapshot(prefix, commit[0], tree[0], published))
+    return result
 
 
-def fetch_objects(source_repo: Path, oid: str, dest: Path) -> None:
-    """Copy ``oid`` and everything it reaches from a local repository; no ref is written."""
+def fetch_objects(source_repo: Path, oids: list[str], dest: Path) -> None:
+    """Copy ``oids`` and everything they reach from a local repository; no ref is written."""
     git.run(
         [
             "fetch",
@@ -223,10 +224,16 @@ def fetch_objects(source_repo: Path, oid: str, dest: Path) -> None:
             "--no-auto-maintenance",
             f"--upload-pack={_UPLOAD_PACK}",
             str(source_repo),
-            oid,
+            *oids,
         ],
         dest,
     )
+
+
+def missing_objects(repo: Path, oids: list[str]) -> list[str]:
+    """Those of ``oids`` that ``repo`` does not hold, in one git call."""
+    found = _batch_check(repo, oids)
+    return [oid for oid, there in zip(oids, found, strict=True) if there is None]
 
 
 def has_object(repo: Path, oid: str) -> bool:
@@ -242,7 +249,7 @@ def build_component_commit(
     is written in ``dest`` itself: the source repository is never written to.
     """
     if dest.resolve() != source_repo.resolve() and not has_object(dest, tree):
-        fetch_objects(source_repo, tree, dest)
+        fetch_objects(source_repo, [tree], dest)
     return write_component_commit(dest, prefix, tree, source_commit)
 
 
@@ -269,11 +276,16 @@ def find_built_commit(source_repo: Path, prefix: str, wanted: str) -> str | None
 
 
 def check_component(source: Source, component: str) -> None:
-    """Fail early, before anything is built, when a local source cannot provide ``component``.
+    """Fail early, before anything is built, when a local source cannot provide ``component``."""
+    check_components(source, [component])
+
+
+def check_components(source: Source, components: list[str]) -> None:
+    """:func:`check_component` for several components, in two git calls at most.
 
     Remote sources are checked when fetched (that needs the network anyway).
     """
-    if source.local_path is None:
+    if source.local_path is None or not components:
         return
     repo = source.local_path
     inside = git.run(["rev-parse", "--show-toplevel"], repo, check=False)
@@ -282,32 +294,47 @@ def check_component(source: Source, component: str) -> None:
             f"the source {repo} is not a git repository",
             f"point --source (or {SOURCE_ENV}) at a git checkout of QuickScale",
         )
-    prefix = component_prefix(component)
-    if git.run(["rev-parse", "--verify", "-q", f"HEAD:{prefix}"], repo, check=False).returncode:
-        raise SourceError(
-            f"the source {repo} has no committed '{prefix}/'",
-            f"point --source (or {SOURCE_ENV}) at a QuickScale checkout with '{prefix}/' committed",
-        )
+    prefixes = [Component.parse(component).prefix for component in components]
+    found = _batch_check(repo, [f"HEAD:{prefix}" for prefix in prefixes])
+    for prefix, there in zip(prefixes, found, strict=True):
+        if there is None or there[1] != "tree":
+            raise SourceError(
+                f"the source {repo} has no committed '{prefix}/'",
+                f"point --source (or {SOURCE_ENV}) at a QuickScale checkout with "
+                f"'{prefix}/' committed",
+            )
 
 
 def fetch_component(source: Source, component: str, dest: Path) -> str:
-    """Bring ``component`` from ``source`` into the repository ``dest``; return its commit.
+    """Bring ``component`` from ``source`` into the repository ``dest``; return its commit."""
+    return fetch_components(source, [component], dest)[0]
 
-    A local source gives its published branch when that is current, else a commit built
-    from the component's tree at HEAD (see :func:`build_component_commit`). A URL source
-    gives its published branch.
+
+def fetch_components(source: Source, components: list[str], dest: Path) -> list[str]:
+    """Bring ``components`` from ``source`` into the repository ``dest``; return their commits.
+
+    A local source gives each one's published branch when that is current, else a commit
+    built from the component's tree at HEAD (see :func:`build_component_commit`); all
+    the objects come over in one fetch. A URL source gives its published branches.
     """
-    if source.local_path is not None:
-        # The callers ran check_component before building anything; snapshot() checks
-        # again, in the one git call it makes anyway.
-        snap = snapshot(source.local_path, component)
-        if snap.published is not None:
-            if not has_object(dest, snap.published):
-                fetch_objects(source.local_path, snap.published, dest)
-            return snap.published
-        return build_component_commit(
-            source.local_path, snap.prefix, snap.source_commit, snap.tree, dest
-        )
+    if source.local_path is None:
+        return [_fetch_remote(source, component, dest) for component in components]
+    repo = source.local_path
+    # The callers ran check_component before building anything; snapshots() checks
+    # again, in the one git call it makes anyway.
+    snaps = snapshots(repo, components)
+    wanted = [snap.published or snap.tree for snap in snaps]
+    if dest.resolve() != repo.resolve():
+        missing = missing_objects(dest, wanted)
+        if missing:
+            fetch_objects(repo, missing, dest)
+    return [
+        snap.published or write_component_commit(dest, snap.prefix, snap.tree, snap.source_commit)
+        for snap in snaps
+    ]
+
+
+def _fetch_remote(source: Source, component: str, dest: Path) -> str:
     try:
         git.run(["fetch", "-q", source.location, f"refs/heads/{component}"], dest)
     except GitError as error:

@@ -130,7 +130,7 @@ def bring(upstream: Upstream, client: Path, source: Source) -> None:
     """Make ``upstream.commit`` (and its history) present in the client's object store."""
     if upstream.repo == client or has_commit(client, upstream.commit):
         return
-    fetch_objects(upstream.repo, upstream.commit, client)
+    fetch_objects(upstream.repo, [upstream.commit], client)
 
 
 def has_commit(repo: Path, commit: str) -> bool:
@@ -183,7 +183,7 @@ def ensure_split_present(client: Path, split: str, source: Source) -> None:
             raise missing from error
         return
     try:
-        fetch_objects(source.local_path, split, client)
+        fetch_objects(source.local_path, [split], client)
     except GitError as error:
         if not _rebuild(client, split, source.local_path):
             raise missing from error

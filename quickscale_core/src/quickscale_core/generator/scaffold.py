@@ -22,10 +22,10 @@ from quickscale_core.components import Component
 from quickscale_core.errors import QuickScaleError, TargetExists, UsageError
 from quickscale_core.generator import ownership
 from quickscale_core.generator.context import ProjectSpec
-from quickscale_core.generator.embed import embed, subtree_add
+from quickscale_core.generator.embed import subtree_add
 from quickscale_core.generator.engine import NOT_MANAGED, render_project
 from quickscale_core.generator.render import RenderedFile
-from quickscale_core.source import Source, check_component, fetch_component, resolve_source
+from quickscale_core.source import Source, check_components, fetch_components, resolve_source
 
 CORE_PREFIX = "quickscale_core"
 _BUILD_MARK = ".quickscale-build-"
@@ -105,7 +105,7 @@ def create_project(
     _check_target(target)
     git.git_executable()
     resolved: Source = resolve_source(source)
-    check_component(resolved, "core")
+    check_components(resolved, ["core"])
     if spec.catalog is None:
         spec = replace(spec, catalog=catalog.for_source(resolved))
     offered = spec.components_catalog()
@@ -114,8 +114,8 @@ def create_project(
             Component("themes", spec.theme), offered, "--theme names it"
         )
         raise UsageError(problem.message, problem.hint)
-    for component in spec.components:
-        check_component(resolved, component.id)
+    shared = [Component("core"), *spec.components]
+    check_components(resolved, [c.id for c in shared[1:]])
 
     _remove_stale_builds(parent, spec.name)
     try:
@@ -146,12 +146,10 @@ def create_project(
             env=identity,
         )
 
-        say(f"Embedding quickscale_core from {resolved.describe()}")
-        commit = fetch_component(resolved, "core", build)
-        subtree_add(build, CORE_PREFIX, commit, identity)
-        for component in spec.components:
-            say(f"Embedding {component.prefix}")
-            embed(build, resolved, component)
+        say(f"Embedding {', '.join(c.prefix for c in shared)} from {resolved.describe()}")
+        commits = fetch_components(resolved, [c.id for c in shared], build)
+        for component, commit in zip(shared, commits, strict=True):
+            subtree_add(build, component.prefix, commit, identity, clean_index=True)
         os.rename(build, target)
     except OSError as error:
         shutil.rmtree(build, ignore_errors=True)
