@@ -312,9 +312,9 @@ CASES = [
     ),
     Case(
         "module-no-manifest-declares-it",
-        HEAD + "modules:\n  payments: {}\n",
-        [(5, 3, E, "modules.payments")],
-        "allowed here: 'auth', 'notifications'",
+        HEAD + "modules:\n  billing: {}\n",
+        [(5, 3, E, "modules.billing")],
+        "allowed here: 'auth', 'notifications', 'payments'",
     ),
     Case(
         "modules-a-list",

@@ -32,7 +32,13 @@ def test_every_first_party_folder_is_in_the_catalogue(first_party):
     folders = sorted(p.parent.name for p in ROOT.glob("quickscale_*/*/pyproject.toml"))
     folders.remove("quickscale_cli") if "quickscale_cli" in folders else None
     ids = [e.component.id for e in first_party]
-    assert ids == ["themes/starter", "themes/todo", "modules/auth", "modules/notifications"]
+    assert ids == [
+        "themes/starter",
+        "themes/todo",
+        "modules/auth",
+        "modules/notifications",
+        "modules/payments",
+    ]
     assert first_party.default_theme() == "starter"
 
 
@@ -87,7 +93,7 @@ def test_validate_accepts_and_generation_wires_every_component_and_provider(firs
     from quickscale_core.config.model import build_config
 
     cases = _every_choice(first_party)
-    assert len(cases) == 2 + 1 + 15  # 2 themes, auth, every notifications provider
+    assert len(cases) == 2 + 1 + 15 + 1  # 2 themes, auth, notifications' providers, payments
     for theme, modules in cases:
         text = _config(theme, modules)
         result = validate_text(text, components=first_party)
@@ -110,10 +116,10 @@ def test_validate_accepts_and_generation_wires_every_component_and_provider(firs
 
 
 def test_a_name_no_manifest_declares_is_a_located_error_listing_what_exists(first_party):
-    result = validate_text(_config("starter", {"payments": {}}), components=first_party)
+    result = validate_text(_config("starter", {"billing": {}}), components=first_party)
     [error] = [d for d in result.diagnostics if d.is_error]
-    assert (error.line, error.dotted_path) == (6, "modules.payments")
-    assert "'auth', 'notifications'" in error.hint
+    assert (error.line, error.dotted_path) == (6, "modules.billing")
+    assert "'auth', 'notifications', 'payments'" in error.hint
     result = validate_text(_config("shiny", {}), components=first_party)
     [error] = [d for d in result.diagnostics if d.is_error]
     assert error.dotted_path == "theme" and "'starter', 'todo'" in error.hint
@@ -122,8 +128,8 @@ def test_a_name_no_manifest_declares_is_a_located_error_listing_what_exists(firs
 def test_wiring_follows_requires_and_refuses_unknown_components(first_party):
     order = [e.component.id for e in first_party.resolve("todo", ["auth"])]
     assert order == ["themes/starter", "themes/todo", "modules/auth"]
-    with pytest.raises(ConfigError, match="available modules: auth, notifications"):
-        first_party.resolve("starter", ["payments"])
+    with pytest.raises(ConfigError, match="available modules: auth, notifications, payments"):
+        first_party.resolve("starter", ["billing"])
 
 
 def test_docs_list_exactly_the_components_that_exist(first_party):
@@ -212,3 +218,16 @@ def test_extract_writes_a_folder_with_a_manifest_the_catalogue_reads():
     )
     assert manifest.apps == ("quickscale_modules.invoices",)
     assert manifest.core_compatibility == ">=0.1,<1.0"
+
+
+def test_a_module_mounts_urls_of_a_file_it_contributes_to_the_project_package(first_party):
+    """A manifest's url module "__project__.x" is the project's own x (payments' shop)."""
+    from quickscale_core.generator.context import ProjectSpec
+    from quickscale_core.generator.wiring import ModuleChoice
+
+    spec = ProjectSpec("acme", modules=(ModuleChoice("payments"),), catalog=first_party)
+    files = render_project(spec)
+    urls = files["acme/urls.py"].content.decode()
+    assert 'path("shop/", include("acme.payments_example"))' in urls
+    assert "__project__" not in urls
+    assert "acme/payments_example.py" in files

@@ -107,7 +107,14 @@ class ProjectSpec:
             "modules": list(wiring.modules),
             "theme_chain": [c.name for c in wiring.components if c.kind == "themes"],
             "component_apps": list(wiring.apps),
-            "url_includes": list(wiring.url_includes),
+            # A module path "__project__.x" is x in the project's own package (a file
+            # the component contributes there), as in project-file paths.
+            "url_includes": [
+                (prefix, self.name + module[len("__project__") :])
+                if module.startswith("__project__.")
+                else (prefix, module)
+                for prefix, module in wiring.url_includes
+            ],
             "extra_requirements": list(wiring.requirement_lines()),
             "module_env_vars": wiring.env_vars(),
             "offline_env": list(wiring.offline_env()),
