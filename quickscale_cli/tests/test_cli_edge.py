@@ -308,17 +308,17 @@ def test_nothing_is_cut_off_at_80_columns(args):
 
 def _check_line(status: str, embedded: str | None, available: str | None, detail: str = "") -> str:
     from quickscale_cli.commands.update import _check_line as line
-    from quickscale_core.distribution.components import Component
-    from quickscale_core.distribution.update import Plan
+    from quickscale_core.changes import ComponentChange, ComponentStatus
+    from quickscale_core.components import Component
 
-    plan = Plan(
-        component=Component("core"),
+    plan = ComponentChange(
+        Component("core"),
+        ComponentStatus(status),
+        detail,
         embedded_version=embedded,
         available_version=available,
         embedded_commit="a" * 40,
         available_commit="b" * 40,
-        status=status,
-        detail=detail,
     )
     return " ".join(line(plan).split())
 

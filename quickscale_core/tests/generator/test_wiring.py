@@ -85,7 +85,7 @@ def test_theme_todo_and_both_modules_render_the_readme_wiring():
         'QUICKSCALE_BUSINESS_CLASS = "acme.backend_extensions.ExtendedBusinessLogic"',
     ):
         assert line in settings, line
-    assert 'path("", include("quickscale_themes.starter.urls"))' in urls
+    assert "quickscale_themes.starter.urls" not in urls  # the home page is the project's
     assert 'path("todo/", include("quickscale_themes.todo.urls"))' in urls
     assert 'path("accounts/", include("quickscale_modules.auth.urls"))' in urls
     for line in (
@@ -170,7 +170,7 @@ def test_preview_shows_the_embedding_and_changes_nothing(
     assert "embed   quickscale_modules/auth/ (git subtree add --squash" in done.stdout
     assert "embed   quickscale_modules/notifications/" in done.stdout
     as_json = run([CLI, "preview", "--format", "json"], project, project_env())
-    assert '"action": "embed"' in as_json.stdout
+    assert '"status": "embed"' in as_json.stdout
     assert qs.tree_digest(project) == before
     assert git(project, "rev-parse", "HEAD") == head
 

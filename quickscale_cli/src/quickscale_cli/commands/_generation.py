@@ -67,7 +67,7 @@ def summary(plan: Plan) -> str:
     counts = plan.counts()
     parts = [f"{count} {status}" for status, count in counts.items()]
     for action in ("embed", "remove"):
-        number = sum(1 for op in plan.components if op.action.value == action)
+        number = sum(1 for op in plan.components if op.status.value == action)
         if number:
             parts.append(f"{number} component(s) to {action}")
     return ", ".join(parts)

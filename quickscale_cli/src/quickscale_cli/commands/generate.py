@@ -91,7 +91,7 @@ def generate(directory: Path | None, no_migrations: bool, source: str | None) ->
     # A run killed before its records were written may also have missed its migrations.
     if models_changed(plan, spec) or (catch_up and spec.models):
         exit_code = _migrate(root, spec.name, no_migrations)
-    embedded = [op.component for op in plan.components if op.action.value == "embed"]
+    embedded = [op.component for op in plan.components if op.status.value == "embed"]
     if embedded and exit_code == 0:
         exit_code = _migrate_components(root, embedded, no_migrations)
     if plan.conflicts:

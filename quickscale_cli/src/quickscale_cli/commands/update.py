@@ -12,7 +12,8 @@ from quickscale_cli.commands._options import directory_option, format_option
 from quickscale_cli.output import USAGE, Command
 
 if TYPE_CHECKING:
-    from quickscale_core.distribution.update import Plan, Result
+    from quickscale_core.changes import ComponentChange
+    from quickscale_core.distribution.update import Result
 
 _COMPONENT_HELP = "core, modules or themes (or modules/NAME, themes/NAME)."
 
@@ -94,7 +95,7 @@ def update(
     return int(ExitCode.OK)
 
 
-def _check_line(plan: Plan) -> str:
+def _check_line(plan: ComponentChange) -> str:
     """One component of ``--check``: ``A -> B`` only when B is newer than A."""
     from quickscale_core.distribution.versions import compare
 

@@ -9,10 +9,11 @@ merged, not overwritten. ``check`` computes the same plan and changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from quickscale_core import git
+from quickscale_core.changes import ComponentChange, ComponentStatus
 from quickscale_core.distribution import components as comps
 from quickscale_core.distribution import repo as repos
 from quickscale_core.distribution.components import Component
@@ -30,36 +31,6 @@ from quickscale_core.source import Source, resolve_source
 ABORT_COMMAND = "git merge --abort"
 
 Progress = Callable[[str], None]
-
-
-@dataclass
-class Plan:
-    """What updating one component would do (``update --check`` prints these)."""
-
-    component: Component
-    embedded_version: str | None
-    available_version: str | None
-    embedded_commit: str
-    available_commit: str
-    status: str  # up-to-date | update-available | changed | older | incompatible | unmanaged
-    detail: str = ""
-    upstream: Upstream | None = field(default=None, repr=False)
-    problem: tuple[str, str] | None = None  # (message, fix) when incompatible
-
-    @property
-    def actionable(self) -> bool:
-        """Whether ``update`` would bring something (exit code 3 for ``--check``)."""
-        return self.status in {"update-available", "changed"}
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "component": self.component.id,
-            "prefix": self.component.prefix,
-            "embedded": {"version": self.embedded_version, "commit": self.embedded_commit},
-            "available": {"version": self.available_version, "commit": self.available_commit},
-            "status": self.status,
-            "detail": self.detail,
-        }
 
 
 @dataclass
@@ -119,7 +90,9 @@ def _compat_problem(
     return None
 
 
-def plan_one(client: Path, component: Component, source: Source, ref: str | None) -> Plan:
+def plan_one(
+    client: Path, component: Component, source: Source, ref: str | None
+) -> ComponentChange:
     squash = repos.latest_squash(client, component)
     upstream = locate(source, component, ref, client)
     embedded = read_metadata(client, squash.squash).version
@@ -130,31 +103,33 @@ def plan_one(client: Path, component: Component, source: Source, ref: str | None
     order = compare(embedded, available)
     problem = None
     if same_tree or upstream.commit == squash.split:
-        status, detail = "up-to-date", ""
+        status, detail = ComponentStatus.UP_TO_DATE, ""
     elif problem := _compat_problem(client, component, upstream):
-        status, detail = "incompatible", f"{problem[0]} — {problem[1]}"
+        status, detail = ComponentStatus.INCOMPATIBLE, f"{problem[0]} — {problem[1]}"
     elif order < 0:
-        status, detail = "older", "the source has an older version than the one embedded"
+        status = ComponentStatus.OLDER
+        detail = "the source has an older version than the one embedded"
     elif order > 0:
-        status, detail = "update-available", ""
+        status, detail = ComponentStatus.UPDATE_AVAILABLE, ""
     else:
-        status, detail = "changed", "same version, different content (unreleased changes)"
-    return Plan(
+        status = ComponentStatus.CHANGED
+        detail = "same version, different content (unreleased changes)"
+    return ComponentChange(
         component,
-        embedded,
-        available,
-        squash.split,
-        upstream.commit,
         status,
         detail,
-        upstream,
-        problem,
+        embedded_version=embedded,
+        available_version=available,
+        embedded_commit=squash.split,
+        available_commit=upstream.commit,
+        upstream=upstream,
+        problem=problem,
     )
 
 
 def check(
     path: Path, kind: str | None, name: str | None, source_arg: str | None, ref: str | None
-) -> list[Plan]:
+) -> list[ComponentChange]:
     """Compare every selected embedded component with the source; write nothing."""
     client = repos.toplevel(path)
     source = resolve_source(source_arg)
@@ -167,7 +142,7 @@ def check(
             # generated, or vendored by hand) instead of failing the whole report.
             if kind is not None or component.kind == "core":
                 raise
-            plans.append(Plan(component, None, None, "", "", "unmanaged", error.message))
+            plans.append(ComponentChange(component, ComponentStatus.UNMANAGED, error.message))
     return plans
 
 
@@ -182,11 +157,11 @@ def _conflicts(client: Path) -> list[str]:
     return [line for line in out.splitlines() if line]
 
 
-def apply_one(client: Path, plan: Plan, source: Source, progress: Progress) -> Result:
+def apply_one(client: Path, plan: ComponentChange, source: Source, progress: Progress) -> Result:
     """Squash-merge one component; on conflict leave the merge for the user to finish."""
     component = plan.component
     head = git.output(["rev-parse", "HEAD"], client)
-    if plan.status == "up-to-date":
+    if plan.status is ComponentStatus.UP_TO_DATE:
         return Result(component, plan.embedded_version, plan.available_version, head, [], False)
     if plan.problem is not None:
         raise IncompatibleError(*plan.problem)
@@ -268,9 +243,9 @@ def update(
             raise IncompatibleError(*plan.problem)
     results: list[Result] = []
     for plan in plans:
-        if plan.status == "older" and ref is None:
+        if plan.status is ComponentStatus.OLDER and ref is None:
             # Never downgrade silently: only an explicit --ref may go back.
-            plan.status = "up-to-date"
+            plan.status = ComponentStatus.UP_TO_DATE
         try:
             results.append(apply_one(client, plan, source, say))
         except UpdateConflict as conflict:

@@ -13,36 +13,13 @@ worse than none, so :func:`require_clean_tree` is checked before anything change
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from quickscale_core import git
+from quickscale_core.changes import ComponentChange, ComponentStatus
 from quickscale_core.components import Component, embedded
 from quickscale_core.errors import QuickScaleError
 from quickscale_core.source import Source, fetch_component
-
-
-class Action(StrEnum):
-    EMBED = "embed"
-    REMOVE = "remove"
-
-
-@dataclass(frozen=True)
-class ComponentOp:
-    """One subtree to add or remove, e.g. (embed, modules/auth)."""
-
-    action: Action
-    component: Component
-
-    @property
-    def prefix(self) -> str:
-        return self.component.prefix
-
-    def describe(self) -> str:
-        if self.action is Action.EMBED:
-            return f"embed   {self.prefix}/ (git subtree add --squash, {self.component})"
-        return f"remove  {self.prefix}/ (git rm -r; its wiring goes with it)"
 
 
 class DirtyTreeError(QuickScaleError):
@@ -53,7 +30,7 @@ def is_git_project(root: Path) -> bool:
     return (root / ".git").exists()
 
 
-def plan_components(root: Path, wanted: tuple[Component, ...]) -> list[ComponentOp]:
+def plan_components(root: Path, wanted: tuple[Component, ...]) -> list[ComponentChange]:
     """Subtrees to embed (wanted, missing) and remove (present, no longer wanted).
 
     Only in a git repository: embedding is git subtree. Removals come first, then
@@ -62,8 +39,8 @@ def plan_components(root: Path, wanted: tuple[Component, ...]) -> list[Component
     if not is_git_project(root):
         return []
     have = set(embedded(root))
-    ops = [ComponentOp(Action.REMOVE, c) for c in sorted(have - set(wanted))]
-    ops += [ComponentOp(Action.EMBED, c) for c in wanted if c not in have]
+    ops = [ComponentChange(c, ComponentStatus.REMOVE) for c in sorted(have - set(wanted))]
+    ops += [ComponentChange(c, ComponentStatus.EMBED) for c in wanted if c not in have]
     return ops
 
 
@@ -163,11 +140,11 @@ def remove(root: Path, component: Component) -> None:
         kind_dir.rmdir()
 
 
-def apply_components(root: Path, ops: list[ComponentOp], source: Source) -> list[str]:
+def apply_components(root: Path, ops: list[ComponentChange], source: Source) -> list[str]:
     """Carry out ``ops`` (the tree must be clean); return one line per change made."""
     done = []
     for op in ops:
-        if op.action is Action.EMBED:
+        if op.status is ComponentStatus.EMBED:
             commit = embed(root, source, op.component)
             done.append(f"embedded {op.prefix}/ from {commit[:12]}")
         else:

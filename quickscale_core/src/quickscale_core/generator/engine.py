@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quickscale_core import catalog
+from quickscale_core.changes import ComponentStatus
 from quickscale_core.components import Component
 from quickscale_core.errors import ConfigError, UsageError
 from quickscale_core.generator import embed, ownership, wiring
@@ -76,7 +77,7 @@ def plan_project(root: Path, spec: ProjectSpec | None = None) -> Plan:
     plan = compute_plan(root, files)
     plan.components = embed.plan_components(root, spec.components)
     for op in plan.components:
-        if op.action is embed.Action.REMOVE:
+        if op.status is ComponentStatus.REMOVE:
             plan.warnings.append(wiring.removal_warning(op.component, spec.components_catalog()))
     models_path = f"{spec.name}/generated_models.py"
     gone = removed_models(plan.previous.bases.get(models_path), plan.records.get(models_path))
@@ -127,7 +128,7 @@ def apply_components(plan: Plan, source: str | None = None) -> list[str]:
     embed.require_clean_tree(plan.root)
     resolved = resolve_source(source)
     for op in plan.components:
-        if op.action is embed.Action.EMBED:
+        if op.status is ComponentStatus.EMBED:
             check_component(resolved, op.component.id)
     return embed.apply_components(plan.root, plan.components, resolved)
 
@@ -260,7 +261,7 @@ def project_status(root: Path, *, check_migrations: bool = True) -> StatusReport
     plan = plan_project(root, spec)
     pending = [(op.path, op.status.value) for op in plan.changes]
     pending += [(p, "records") for p in ([] if plan.records_current else [ownership.MANIFEST])]
-    pending += [(f"{op.prefix}/", op.action.value) for op in plan.components]
+    pending += [(f"{op.prefix}/", op.status.value) for op in plan.components]
     state, command = _migration_state(root, spec.name) if check_migrations else ("unchecked", "")
     return StatusReport(
         generated=sorted(plan.previous.paths),

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from quickscale_core.changes import ComponentChange
 from quickscale_core.errors import QuickScaleError
 from quickscale_core.generator import ownership
-from quickscale_core.generator.embed import ComponentOp
 from quickscale_core.generator.merge import has_conflict_markers, merge3
 from quickscale_core.generator.render import RenderedFile
 
@@ -83,7 +83,7 @@ class Plan:
     previous: ownership.Records
     warnings: list[str] = field(default_factory=list)
     # Subtrees (themes, modules) to embed or remove before the files are written.
-    components: list[ComponentOp] = field(default_factory=list)
+    components: list[ComponentChange] = field(default_factory=list)
 
     def by_status(self, status: Status) -> list[FileOp]:
         return [op for op in self.ops if op.status is status]
@@ -116,10 +116,7 @@ class Plan:
             "nothing_to_do": self.nothing_to_do,
             "counts": self.counts(),
             "warnings": self.warnings,
-            "components": [
-                {"action": op.action.value, "component": op.component.id, "path": op.prefix + "/"}
-                for op in self.components
-            ],
+            "components": [op.as_json() for op in self.components],
             "files": [
                 {
                     "path": op.path,
