@@ -18,7 +18,8 @@ import responses
 import stripe
 from django.conf import settings
 from django.test import Client
-from stripe_fixtures import StripeStub, event, signature_header
+from quickscale_modules.payments.testing import event, signature_header
+from stripe_fixtures import StripeStub
 
 # localstripe's server on a loopback port, without its pickle file in /tmp (another
 # suite's localstripe must not load or overwrite this one's objects).
