@@ -18,6 +18,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from quickscale_core import cache
 from quickscale_core.components import Component
 from quickscale_core.errors import QuickScaleError
 
@@ -120,12 +121,31 @@ class Manifest:
         }
 
 
+_SCHEMA = Path(__file__).with_name("manifest.schema.json")
+
+
+@functools.cache
+def _schema_bytes() -> bytes:
+    return _SCHEMA.read_bytes()
+
+
 @functools.cache
 def _validator() -> Any:
     from jsonschema import Draft202012Validator
 
-    path = Path(__file__).with_name("manifest.schema.json")
-    return Draft202012Validator(json.loads(path.read_text(encoding="utf-8")))
+    return Draft202012Validator(json.loads(_schema_bytes()))
+
+
+def _schema_errors(table: dict[str, Any], text: str) -> list[Any]:
+    """jsonschema's errors for ``table``, sorted; none, without importing jsonschema,
+    when this exact text already passed this exact schema (see quickscale_core.cache)."""
+    key = (text.encode("utf-8"), _schema_bytes())
+    if cache.seen("manifests", *key):
+        return []
+    errors = sorted(_validator().iter_errors(table), key=lambda e: list(e.absolute_path))
+    if not errors:
+        cache.remember("manifests", *key)
+    return errors
 
 
 def parse_manifest(text: str, where: str, component: Component | None = None) -> Manifest:
@@ -143,7 +163,7 @@ def parse_manifest(text: str, where: str, component: Component | None = None) ->
             f"{where} has no [tool.quickscale] table",
             "declare the component there (see docs/architecture.md, 'Manifests')",
         )
-    errors = sorted(_validator().iter_errors(table), key=lambda e: list(e.absolute_path))
+    errors = _schema_errors(table, text)
     if errors:
         first = errors[0]
         key = ".".join(str(p) for p in first.absolute_path) or "[tool.quickscale]"

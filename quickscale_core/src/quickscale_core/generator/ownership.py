@@ -84,21 +84,31 @@ def manifest_bytes(files: Mapping[str, bytes]) -> bytes:
     return (json.dumps(data, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
-def write(root: Path, files: Mapping[str, bytes], previous: Records) -> None:
+def write(
+    root: Path, files: Mapping[str, bytes], previous: Records, *, atomic: bool = True
+) -> None:
     """Record ``files`` as the last render: bases first, the manifest last.
 
     Only bases that changed are rewritten, and bases of paths no longer generated are
-    deleted, so an unchanged project's records are not touched at all.
+    deleted, so an unchanged project's records are not touched at all. ``atomic=False``
+    is for a directory nobody sees yet (init's build directory, renamed into place
+    when complete): there a flush per file buys nothing and costs most of init's time.
     """
+    put = write_atomic if atomic else _write_plain
     for path in sorted(files):
         if previous.bases.get(path) != files[path]:
-            write_atomic(base_path(root, path), files[path])
+            put(base_path(root, path), files[path])
     for path in sorted(set(previous.bases) - set(files)):
         remove_file(base_path(root, path), root / BASE_DIR)
     manifest = manifest_bytes(files)
     target = root / MANIFEST
     if not target.is_file() or target.read_bytes() != manifest:
-        write_atomic(target, manifest)
+        put(target, manifest)
+
+
+def _write_plain(target: Path, content: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)
 
 
 def records_match(root: Path, files: Mapping[str, bytes], previous: Records) -> bool:

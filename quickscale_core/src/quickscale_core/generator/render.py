@@ -55,11 +55,15 @@ def _target_path(relative: PurePosixPath, project_name: str, frontend: str) -> s
 def _environment(loader: Any) -> Any:
     import jinja2  # imported here: keeps the CLI's start-up free of Jinja2
 
+    from quickscale_core.cache import cache_dir
+
+    compiled = cache_dir("jinja")  # compiled templates, checked against their source
     environment = jinja2.Environment(
         loader=loader,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
     )
     # Text from the config or a manifest reaches Python code only as a literal, quoted
     # as ruff format would quote it.

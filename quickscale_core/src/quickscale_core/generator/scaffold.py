@@ -133,7 +133,7 @@ def create_project(
         write_files(build, files)
         # Ownership records, so a later `generate` knows what it wrote (and merges edits).
         managed = {p: f.content for p, f in files.items() if p not in NOT_MANAGED}
-        ownership.write(build, managed, ownership.Records())
+        ownership.write(build, managed, ownership.Records(), atomic=False)
         (build / ".env").write_text(dev_env_file(spec), encoding="utf-8")
 
         say("Creating the git repository")
