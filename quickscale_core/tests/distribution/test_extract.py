@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import sysconfig
 from pathlib import Path
 
-from conftest import Lab
+import pytest
+from conftest import Lab, append
 
 APP = {
     "acme/invoicing/__init__.py": "",
@@ -152,3 +154,51 @@ def test_extract_refuses_an_existing_module_or_branch(lab: Lab) -> None:
     assert "already has quickscale_modules/invoicing/" in exists.stderr
     assert "choose another --module name" in exists.stderr
     assert lab.git(source, "for-each-ref") == refs
+
+
+def test_an_extracted_module_merged_into_the_source_is_enabled_in_another_project(
+    lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole loop of the spec: client code -> extract branch -> reviewed and merged
+    into the source -> listed by the catalogue -> enabled in a second client from
+    quickscale.yml alone, with nothing in core edited."""
+    source, client = _client_with_app(lab)
+    done = lab.qs(
+        "extract", "acme/invoicing", "--module", "invoicing", "--source", str(source), cwd=client
+    )
+    assert done.returncode == 0, done.stderr
+    lab.git(source, "merge", "-q", "--no-ff", "--no-edit", "extract/invoicing")
+    listed = lab.qs("components", "--source", str(source), "--format", "json", cwd=lab.root)
+    assert listed.returncode == 0, listed.stderr
+    assert "modules/invoicing" in listed.stdout
+
+    monkeypatch.setenv("QUICKSCALE_SOURCE", str(source))  # validate/generate read it too
+    beta = lab.client(source, "beta")
+    config = beta / "quickscale.yml"
+    if "schema_version: 1" in config.read_text():
+        upgraded = lab.qs("config", "upgrade", cwd=beta)
+        assert upgraded.returncode == 0, upgraded.stderr
+    append(config, "modules:\n  invoicing: {}")
+    assert lab.qs("validate", cwd=beta).returncode == 0
+    lab.commit_all(beta, "beta: enable invoicing")
+    generated = lab.qs("generate", "--no-migrations", cwd=beta)
+    assert generated.returncode == 0, generated.stdout + generated.stderr
+
+    assert (beta / MODULE / "src/quickscale_modules/invoicing/services.py").is_file()
+    assert '"quickscale_modules.invoicing"' in (beta / "beta/settings.py").read_text()
+    assert "-e ./quickscale_modules/invoicing" in (beta / "requirements.txt").read_text()
+    squash = lab.git(beta, "log", "-1", "--format=%B", "--grep=git-subtree-dir: " + MODULE)
+    assert f"git-subtree-dir: {MODULE}" in squash
+    # The project starts with the module's app installed (its code from the subtree).
+    check = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=beta,
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "PYTHONPATH": f"{beta / MODULE / 'src'}",
+            "DJANGO_SETTINGS_MODULE": "beta.settings",
+        },
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
