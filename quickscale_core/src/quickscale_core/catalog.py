@@ -250,17 +250,19 @@ def from_git(repo: Path, rev: str = "HEAD") -> Catalog:
     return Catalog(entries)
 
 
-def for_source(location: str | Source | None = None) -> Catalog:
+def for_source(location: str | Source | None = None, *, refresh: bool = True) -> Catalog:
     """The catalogue of the source ``init`` and ``generate`` would embed from.
 
-    A local source is read at its HEAD (its committed state, as embedding uses); a
-    remote one cannot be read without fetching, so it yields an empty catalogue.
+    A local source is read at its HEAD (its committed state, as embedding uses). A
+    remote one (a URL) is read from its published component branches, fetched shallow
+    into a per-user cache repository; ``refresh=False`` reads that cache as it stands,
+    without the network (empty if nothing was ever fetched).
     """
     from quickscale_core.source import Source, resolve_source
 
     source = location if isinstance(location, Source) else resolve_source(location)
     if source.local_path is None:
-        return Catalog()
+        return _from_remote(source.location, refresh)
     try:
         head = git.output(["rev-parse", "HEAD"], source.local_path)
         return _from_commit(source.local_path.resolve(), head)
@@ -277,6 +279,70 @@ def _from_commit(repo: Path, commit: str) -> Catalog:
     return from_git(repo, commit)
 
 
+_REMOTE_REFS = "refs/quickscale"
+
+
+@functools.lru_cache(maxsize=4)
+def _from_remote(url: str, refresh: bool) -> Catalog:
+    """The components a remote source publishes, as the branches ``themes/<name>`` and
+    ``modules/<name>`` (``quickscale publish``), each holding one component's folder.
+
+    Only their tips are fetched (``--depth=1``), into a bare repository kept in the
+    user's cache (or a temporary one when caching is off). Their trees are then laid
+    out as in a checkout (``quickscale_themes/<name>/`` ...) with ``git mktree``, so
+    the same reader as for a local source applies.
+    """
+    import hashlib
+    import shutil
+    import tempfile
+
+    from quickscale_core.cache import cache_dir
+
+    cached = cache_dir("sources")
+    key = hashlib.sha256(url.encode("utf-8")).hexdigest()[:24]
+    repo = cached / f"{key}.git" if cached else Path(tempfile.mkdtemp(prefix="qs-source-"))
+    try:
+        if not (repo / "HEAD").is_file():
+            if not refresh:
+                return Catalog()
+            git.run(["init", "-q", "--bare", str(repo)], repo.parent)
+        if refresh:
+            specs = [f"+refs/heads/{k}/*:{_REMOTE_REFS}/{k}/*" for k in SHARED_KINDS]
+            fetched = git.run(
+                ["fetch", "-q", "--depth=1", "--no-tags", "--prune", url, *specs],
+                repo,
+                check=False,
+            )
+            if fetched.returncode != 0:
+                detail = (fetched.stderr.strip().splitlines() or ["failed"])[-1]
+                raise SourceError(
+                    f"cannot read the components of the source {url}: {detail}",
+                    "check the URL and the network, or pass --source PATH to a local checkout",
+                )
+        return from_git(repo, _checkout_layout(repo))
+    finally:
+        if cached is None:
+            shutil.rmtree(repo, ignore_errors=True)
+
+
+def _checkout_layout(repo: Path) -> str:
+    """A tree holding each fetched component branch at its checkout path; its id."""
+    listed = git.output(["for-each-ref", "--format=%(refname) %(tree)", f"{_REMOTE_REFS}/"], repo)
+    by_kind: dict[str, list[str]] = {}
+    for line in listed.splitlines():
+        ref, tree = line.split()
+        kind, _, name = ref.removeprefix(f"{_REMOTE_REFS}/").partition("/")
+        if kind in SHARED_KINDS and tree and "/" not in name:
+            by_kind.setdefault(kind, []).append(f"040000 tree {tree}\t{name}\n")
+    top = []
+    for kind, rows in sorted(by_kind.items()):
+        data = "".join(sorted(rows)).encode("utf-8")
+        tree = git.run_bytes(["mktree"], repo, data=data).decode().strip()
+        top.append(f"040000 tree {tree}\tquickscale_{kind}\n")
+    data = "".join(top).encode("utf-8")
+    return git.run_bytes(["mktree"], repo, data=data).decode().strip()
+
+
 def for_project(root: Path, source: str | None = None) -> Catalog:
     """A project's embedded components over those its source offers.
 
@@ -285,7 +351,7 @@ def for_project(root: Path, source: str | None = None) -> Catalog:
     """
     embedded = from_directory(root, "project")
     try:
-        offered = for_source(source)
+        offered = for_source(source, refresh=False)
     except SourceError:  # unreachable; a malformed manifest is still reported
         offered = Catalog()
     return embedded.over(offered)
