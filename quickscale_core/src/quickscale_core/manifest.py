@@ -20,6 +20,7 @@ from typing import Any
 
 from quickscale_core import cache
 from quickscale_core.components import Component
+from quickscale_core.csp_policy import source_problem
 from quickscale_core.errors import QuickScaleError
 
 MANIFEST_FILE = "pyproject.toml"
@@ -88,6 +89,8 @@ class Manifest:
     offline_env: tuple[tuple[str, str], ...] = ()
     home_links: tuple[Link, ...] = ()
     counters: tuple[Counter, ...] = ()
+    # Content-Security-Policy sources per directive, e.g. ("img-src", ("https://cdn.x",))
+    csp: tuple[tuple[str, tuple[str, ...]], ...] = ()
     default: bool = False  # a theme: the one ``init`` uses when none is named
 
     @property
@@ -190,6 +193,15 @@ def parse_manifest(text: str, where: str, component: Component | None = None) ->
             f"{where}: default-provider must name one of [tool.quickscale.providers]",
             "declare providers and pick one as default-provider (or neither)",
         )
+    csp = tuple((d, tuple(s)) for d, s in table.get("csp", {}).items())
+    for directive, sources in csp:
+        for source in sources:
+            problem = source_problem(directive, source)
+            if problem:
+                raise ManifestError(
+                    f"{where}: csp.{directive}: {problem}",
+                    "declare the exact origins the component loads from or posts to",
+                )
     providers = tuple(
         Provider(
             name,
@@ -221,5 +233,6 @@ def parse_manifest(text: str, where: str, component: Component | None = None) ->
             for x in table.get("home-links", ())
         ),
         counters=tuple(Counter(x["label"], x["model"]) for x in table.get("counters", ())),
+        csp=csp,
         default=bool(table.get("default", False)),
     )

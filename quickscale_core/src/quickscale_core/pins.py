@@ -19,6 +19,7 @@ RUNTIME: tuple[tuple[str, str], ...] = (
     ("psycopg-binary", "3.3.9"),
     ("typing_extensions", "4.16.0"),
     ("whitenoise", "6.12.0"),
+    ("django-csp", "4.0"),  # Content-Security-Policy (quickscale_core.settings)
     ("gunicorn", "27.0.1"),
     ("packaging", "26.4"),
     # quickscale_core's own dependencies (generator and config code)

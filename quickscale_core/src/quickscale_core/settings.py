@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 env = environ.Env()
@@ -30,11 +31,15 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",  # django-csp: its system checks catch settings of the pre-4.0 format
     "quickscale_core",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside WhiteNoise, so static files get these headers too.
+    "quickscale_core.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -115,6 +120,52 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp), the same in development and production so the
+# browser tests run under it: scripts and styles come only from the site's static files,
+# or inline with the request's nonce (nonce="{{ request.csp_nonce }}"); no eval. A
+# component adds exact origins through its manifest ([tool.quickscale.csp]), which
+# generation merges in with quickscale_core.csp_policy.extend_policy; never a wildcard.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Sent by quickscale_core.middleware.SecurityHeadersMiddleware, which also marks every
+# response to a logged-in user Cache-Control: no-store. A feature a page needs is
+# allowed here, e.g. "payment": ["self", "https://pay.example.com"].
+QUICKSCALE_PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+# same-origin: other sites cannot embed this site's responses (pages, static files).
+# Serving static files from another origin (a CDN host) needs "same-site" or "cross-origin".
+QUICKSCALE_CROSS_ORIGIN_RESOURCE_POLICY = env.str(
+    "DJANGO_CROSS_ORIGIN_RESOURCE_POLICY", default="same-origin"
+)
 
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND",

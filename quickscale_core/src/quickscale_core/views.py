@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 
 from django.db import DatabaseError, connections
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseServerError, JsonResponse
+from django.template import TemplateDoesNotExist, loader
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -28,3 +30,21 @@ def health(request: HttpRequest) -> JsonResponse:
         logger.exception("health check: database unavailable")
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def server_error(request: HttpRequest) -> HttpResponseServerError:
+    """The 500 page (``handler500``): Django's, plus the request's CSP nonce.
+
+    Like Django's handler it renders ``500.html`` without context processors or the
+    request, since something is already broken; it passes only ``csp_nonce``, so the page
+    can style itself inline (``<style nonce="{{ csp_nonce }}">``) under the strict policy
+    without reaching for static files that may be what failed.
+    """
+    try:
+        template = loader.get_template(defaults.ERROR_500_TEMPLATE_NAME)
+    except TemplateDoesNotExist:
+        return defaults.server_error(request)
+    # A lazy object (django-csp's middleware): str() makes the nonce and puts it in the header.
+    nonce = getattr(request, "csp_nonce", None)
+    context = {"csp_nonce": "" if nonce is None else str(nonce)}
+    return HttpResponseServerError(template.render(context))

@@ -203,6 +203,25 @@ def test_email_change_takes_effect_after_verifying_the_new_address(client: Clien
     ]
 
 
+def test_email_page_shows_a_pending_change_with_no_inline_style(client: Client) -> None:
+    """The site's Content-Security-Policy refuses style attributes: the pending-address
+    form is hidden with `hidden`, and its buttons still act on it."""
+    client.force_login(_verified_user())
+    client.post(reverse("account_email"), {"action_add": "", "email": "ada.new@example.com"})
+    page = client.get(reverse("account_email")).content.decode()
+    assert re.search(
+        r'<input id="new_email" type="email" value="ada.new@example.com" disabled', page
+    )
+    assert re.search(r'<form id="pending-email" method="post" action="[^"]+" hidden>', page)
+    assert "style=" not in page and "<style" not in page
+    assert '<label for="id_email">' in page
+    response = client.post(
+        reverse("account_email"), {"action_remove": "", "email": "ada.new@example.com"}
+    )
+    assert response.status_code == 302
+    assert not EmailAddress.objects.filter(email="ada.new@example.com").exists()
+
+
 def test_account_page_needs_login_and_pages_use_the_project_layout(client: Client) -> None:
     anonymous = client.get(reverse("quickscale_auth:account"))
     assert anonymous.status_code == 302

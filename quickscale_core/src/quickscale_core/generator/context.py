@@ -105,6 +105,8 @@ class ProjectSpec:
             **models_context(self.name, self.models),
             "business_rules": rules_context(self.business_rules),
             "modules": list(wiring.modules),
+            # quickscale.yml's commented list of what can be enabled (init only).
+            "offered_modules": self.components_catalog().modules,
             "theme_chain": [c.name for c in wiring.components if c.kind == "themes"],
             "component_apps": list(wiring.apps),
             # A module path "__project__.x" is x in the project's own package (a file
@@ -119,6 +121,7 @@ class ProjectSpec:
             "module_env_vars": wiring.env_vars(),
             "offline_env": list(wiring.offline_env()),
             "home_links": list(wiring.home_links()),
+            "csp_sources": wiring.csp_sources(),
             "pins": pins.as_dict(),
             "runtime_pins": pins.RUNTIME,
             "dev_pins": pins.DEV,

@@ -16,6 +16,7 @@ from typing import Any
 
 from quickscale_core.catalog import Catalog, Entry
 from quickscale_core.components import Component
+from quickscale_core.csp_policy import merged_sources
 from quickscale_core.errors import ConfigError
 from quickscale_core.generator.render import RenderedFile, render_templates, render_text
 
@@ -73,6 +74,10 @@ class Wiring:
 
     def home_links(self) -> tuple[Any, ...]:
         return tuple(link for e in self.entries for link in e.manifest.home_links)
+
+    def csp_sources(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(directive, [(source, component id)]): what the components add to the CSP."""
+        return merged_sources([(e.component.id, dict(e.manifest.csp)) for e in self.entries])
 
     def _component_context(self, entry: Entry, context: Mapping[str, Any]) -> dict[str, Any]:
         name = entry.component.name
