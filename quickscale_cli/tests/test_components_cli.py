@@ -100,9 +100,7 @@ def test_a_module_folder_is_listed_validated_wired_and_removed(
     project = tmp_path / "acme"
     config = project / "quickscale.yml"
     original = config.read_text()
-    config.write_text(
-        original.replace("schema_version: 1", "schema_version: 2") + "modules:\n  widgets:\n"
-    )
+    config.write_text(original + "modules:\n  widgets:\n")  # init writes schema 2
     checked = run_cli("validate", cwd=project, env=env)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     preview = run_cli("preview", "--no-diff", cwd=project, env=env)
@@ -122,7 +120,7 @@ def test_a_module_folder_is_listed_validated_wired_and_removed(
 
     git(project, "add", "-A")
     git(project, "commit", "-q", "-m", "widgets")
-    config.write_text(original.replace("schema_version: 1", "schema_version: 2"))
+    config.write_text(original)
     removed = run_cli("generate", "--no-migrations", cwd=project, env=env)
     assert removed.returncode == 0, removed.stdout + removed.stderr
     assert "widgets" not in (project / "acme" / "settings.py").read_text()

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from cli_support import minimal_project
 from click.testing import CliRunner
 from quickscale_cli.main import cli
@@ -16,11 +17,31 @@ BLOCKS = re.findall(r"```(\w*)\n(.*?)```", DOC.read_text(encoding="utf-8"), re.D
 EXAMPLES = [text for lang, text in BLOCKS if lang == "yaml" and "project:" in text]
 
 
-def test_the_doc_has_both_examples():
-    assert [e.split("\n")[0] for e in EXAMPLES] == ["schema_version: 1", "schema_version: 2"]
+def test_the_doc_shows_what_init_writes_then_a_file_using_every_section(run_cli, tmp_path):
+    assert [e.split("\n")[0] for e in EXAMPLES] == ["schema_version: 2", "schema_version: 2"]
+    assert run_cli("init", "acme", cwd=tmp_path).returncode == 0
+    written = (tmp_path / "acme" / "quickscale.yml").read_text()
+    assert yaml.safe_load(EXAMPLES[0]) == yaml.safe_load(written)
 
 
-@pytest.mark.parametrize("text", EXAMPLES, ids=["v1", "v2"])
+def test_the_first_module_example_is_valid_in_a_new_project_as_it_is(run_cli, tmp_path):
+    """The snippet of "Enabling a module", appended to what init wrote, takes effect: no
+    warning that modules are ignored (as schema 1 would give), no upgrade step first.
+    tests/e2e/test_readme.py runs the rest of the example (generate, install, migrate)."""
+    text = DOC.read_text(encoding="utf-8")
+    section = text[text.index("\n### Enabling a module\n") :].split("\n## ", 1)[0]
+    snippet = re.findall(r"```yaml\n(.*?)```", section, re.DOTALL)[0]
+    assert run_cli("init", "acme", cwd=tmp_path).returncode == 0
+    config = tmp_path / "acme" / "quickscale.yml"
+    config.write_text(config.read_text() + snippet)
+    checked = run_cli("validate", cwd=tmp_path / "acme")
+    assert (checked.returncode, checked.stdout) == (0, "quickscale.yml: valid (schema_version 2)\n")
+    preview = run_cli("preview", "--no-diff", cwd=tmp_path / "acme")
+    [module] = re.findall(r"^  (\w+):", snippet, re.MULTILINE)
+    assert f"embed   quickscale_modules/{module}/" in preview.stdout, preview.stdout
+
+
+@pytest.mark.parametrize("text", EXAMPLES, ids=["init", "every-section"])
 def test_documented_examples_are_valid(text: str):
     result = validate_text(text)
     assert result.ok and result.diagnostics == [], [d.format() for d in result.diagnostics]

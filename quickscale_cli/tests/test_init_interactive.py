@@ -47,7 +47,7 @@ def test_piped_defaults_create_a_valid_project(quickscale_bin, env, tmp_path):
     config = (tmp_path / "acme" / "quickscale.yml").read_text()
     assert "  name: acme\n  version: 0.1.0\n" in config and "variant: default" in config
     check = validate(quickscale_bin, tmp_path / "acme")
-    assert check.returncode == 0 and check.stdout == "quickscale.yml: valid (schema_version 1)\n"
+    assert check.returncode == 0 and check.stdout == "quickscale.yml: valid (schema_version 2)\n"
 
 
 def test_each_bad_answer_is_refused_on_the_spot_and_asked_again(quickscale_bin, env, tmp_path):

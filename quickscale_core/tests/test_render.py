@@ -25,6 +25,7 @@ EXPECTED = {
     "compose.yaml",
     ".github/workflows/ci.yml",
     "tests/test_site.py",
+    "tests/test_urls.py",
     "custom_frontend/templates/base.html",
     "custom_frontend/static/css/main.css",
     "custom_frontend/static/js/app.js",
@@ -53,15 +54,31 @@ def test_rendering_is_deterministic() -> None:
     assert other["beta/settings.py"].content != first["acme/settings.py"].content
 
 
-def test_quickscale_yml_is_schema_v1_with_the_brief_s_defaults() -> None:
-    data = yaml.safe_load(render_project(ProjectSpec("acme"))["quickscale.yml"].content)
+def test_quickscale_yml_is_the_newest_schema_with_the_brief_s_defaults() -> None:
+    from quickscale_core.catalog import from_directory
+    from quickscale_core.config import LATEST_VERSION, validate_text
+    from quickscale_core.testing import monorepo_root
+
+    catalog = from_directory(monorepo_root(), origin="source")
+    text = render_project(ProjectSpec("acme", catalog=catalog))["quickscale.yml"].content.decode()
+    data = yaml.safe_load(text)
     assert data == {
-        "schema_version": 1,
+        "schema_version": LATEST_VERSION,
         "project": {"name": "acme", "version": "0.1.0"},
         "theme": "starter",
         "backend_extensions": "acme.backend_extensions",
         "frontend": {"source": "./custom_frontend/", "variant": "default"},
     }
+    # Every module the source offers is listed, commented out, and valid once uncommented.
+    assert catalog.modules
+    for name in catalog.modules:
+        assert f"\n#   {name}:\n" in text
+    enabled = text.replace("\n# modules:\n", "\nmodules:\n").replace("\n#   ", "\n  ")
+    assert set(yaml.safe_load(enabled)["modules"]) == set(catalog.modules)
+    result = validate_text(enabled, components=catalog)
+    assert result.ok and result.schema_version == LATEST_VERSION, [
+        d.format() for d in result.diagnostics
+    ]
 
 
 def test_every_requirement_is_pinned_exactly() -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 from quickscale_core.catalog import Catalog, for_source
-from quickscale_core.config import validate_text
+from quickscale_core.config import LATEST_VERSION, validate_text
 from quickscale_core.config.diagnostics import KeyPath
 from quickscale_core.errors import ConfigError, QuickScaleError, UsageError
 from quickscale_core.generator.context import ProjectSpec, normalize_frontend_source
@@ -41,7 +41,7 @@ def config_problem(
     import yaml  # imported here: only the wizard needs to write YAML
 
     data: dict[str, Any] = {
-        "schema_version": 1,
+        "schema_version": LATEST_VERSION,
         "project": {
             "name": answers.get("name", "acme"),
             "version": answers.get("version", "0.1.0"),
