@@ -97,12 +97,12 @@ def test_sign_up_verify_log_in_reset_password_in_chromium(
 
     # Sign up.
     page.goto(f"{base}/accounts/signup/")
-    expect(page).to_have_title("Signup · Acme")
+    expect(page).to_have_title("Sign up · Acme")
     page.get_by_label("Email:", exact=True).fill(EMAIL)
     page.get_by_label("Password:", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again):", exact=True).fill(PASSWORD)
     shot("01-signup")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
     shot("02-verification-sent")
 
@@ -122,12 +122,12 @@ def test_sign_up_verify_log_in_reset_password_in_chromium(
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Email:", exact=True).fill(EMAIL)
     page.get_by_label("Password:", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Account", exact=True)).to_be_visible()
     expect(page.get_by_test_id("account-email")).to_have_text(EMAIL)
     expect(page.get_by_text("Verified", exact=True)).to_be_visible()
     shot("04-account")
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Log out").click()
 
     # Reset the password through the emailed link.
     page.goto(f"{base}/accounts/password/reset/")
@@ -147,9 +147,9 @@ def test_sign_up_verify_log_in_reset_password_in_chromium(
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Email:", exact=True).fill(EMAIL)
     page.get_by_label("Password:", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("alert")).to_contain_text("not correct")
     page.get_by_label("Password:", exact=True).fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page.get_by_test_id("account-email")).to_have_text(EMAIL)
     shot("06-logged-in-with-new-password")

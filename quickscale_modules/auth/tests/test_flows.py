@@ -231,7 +231,7 @@ def test_account_page_needs_login_and_pages_use_the_project_layout(client: Clien
     assert 'data-layout="project-base"' in login_page  # extends the project's base.html
     title = re.search(r"<title>(.*?)</title>", login_page, re.S)
     assert title is not None
-    assert " ".join(title.group(1).split()) == "Sign In · Acme"  # browsers collapse spaces
+    assert " ".join(title.group(1).split()) == "Log in · Acme"  # browsers collapse spaces
     assert '<label for="id_login">' in login_page
     assert '<label for="id_password">' in login_page
 
