@@ -1,6 +1,8 @@
-"""Django app of quickscale_core: the health endpoint, shared static files (htmx)."""
+"""Django app of quickscale_core: the health endpoint, shared static files (htmx), the
+database cache's table and the deploy check that the cache is shared."""
 
 from django.apps import AppConfig
+from django.core import checks
 
 
 class QuickScaleCoreConfig(AppConfig):
@@ -8,3 +10,8 @@ class QuickScaleCoreConfig(AppConfig):
     label = "quickscale_core"
     verbose_name = "QuickScale core"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from quickscale_core.security import check_shared_cache
+
+        checks.register(check_shared_cache, checks.Tags.caches, checks.Tags.security, deploy=True)

@@ -19,6 +19,7 @@ RUNTIME: tuple[tuple[str, str], ...] = (
     ("psycopg-binary", "3.3.9"),
     ("typing_extensions", "4.16.0"),
     ("whitenoise", "6.12.0"),
+    ("django-axes", "8.3.1"),  # admin login rate limit (quickscale_core.settings)
     ("django-csp", "4.0"),  # Content-Security-Policy (quickscale_core.settings)
     ("gunicorn", "27.0.1"),
     ("packaging", "26.4"),

@@ -8,6 +8,7 @@ and with DEBUG off the HTTPS and cookie hardening of ``manage.py check --deploy`
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",  # django-axes: rate limit of the admin login (see "Login rate limits")
     "csp",  # django-csp: its system checks catch settings of the pre-4.0 format
     "quickscale_core",
 ]
@@ -47,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 TEMPLATES = [
@@ -101,11 +104,31 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_USE_FINDERS = DEBUG
 
-# Cache shared by all workers in production, e.g. redis://redis:6379/0 (install redis).
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# The cache holds the login rate limits, so in production every worker and container
+# must share it: Django's database cache, in the table quickscale_core's migration
+# creates (plain `migrate`). CACHE_URL names another, e.g. dbcache://my_table (run
+# `manage.py createcachetable`). `manage.py check --deploy` refuses a per-process cache
+# (local memory, dummy) when DEBUG is off. max_entries: an attacker must not be able to
+# evict the counters by filling the cache.
+CACHES = {
+    "default": env.cache(
+        "CACHE_URL",
+        default="locmemcache://" if DEBUG else "dbcache://quickscale_cache?max_entries=50000",
+    )
+}
 
 # --- Security: strict unless DEBUG. Each can be relaxed by its environment variable.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies you run in front of the site (a TLS-terminating load balancer: 1);
+# 0 when clients connect directly. Only behind trusted proxies are X-Forwarded-Proto
+# (is the request https?) and X-Forwarded-For (the client address, for rate limits)
+# believed; otherwise any client could claim them. Behind a TLS proxy, 0 makes every
+# request look like plain http: the HTTPS redirect then loops (docs/security.md).
+QUICKSCALE_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+if QUICKSCALE_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT must be 0 or more")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if QUICKSCALE_TRUSTED_PROXY_COUNT else None
+)
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 # Load balancers probe over plain HTTP: the health URL must answer, not redirect.
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
@@ -120,6 +143,28 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Login rate limits, on every login form (the admin's included), counted in the
+# shared cache or database so that they hold across workers. After
+# QUICKSCALE_LOGIN_FAILURE_LIMIT failed logins for one account, or from one client
+# address, further attempts are refused, even with the right password, until
+# QUICKSCALE_LOGIN_LOCKOUT_SECONDS have passed. A login module applies them to its own
+# forms; without one, django-axes guards the admin login with them.
+QUICKSCALE_LOGIN_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
+QUICKSCALE_LOGIN_LOCKOUT_SECONDS = env.int("DJANGO_LOGIN_LOCKOUT_SECONDS", default=300)
+if QUICKSCALE_LOGIN_FAILURE_LIMIT < 1 or QUICKSCALE_LOGIN_LOCKOUT_SECONDS < 1:
+    raise ImproperlyConfigured(
+        "DJANGO_LOGIN_FAILURE_LIMIT and DJANGO_LOGIN_LOCKOUT_SECONDS must be 1 or more"
+    )
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out attempts
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = QUICKSCALE_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(seconds=QUICKSCALE_LOGIN_LOCKOUT_SECONDS)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]  # either one locks
+AXES_CLIENT_IP_CALLABLE = "quickscale_core.security.client_ip"
+AXES_VERBOSE = False  # no start-up banner on every manage.py command
 
 # Content-Security-Policy (django-csp), the same in development and production so the
 # browser tests run under it: scripts and styles come only from the site's static files,

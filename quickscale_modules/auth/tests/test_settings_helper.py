@@ -14,7 +14,9 @@ def test_defaults_are_secure() -> None:
     assert result["ACCOUNT_LOGIN_METHODS"] == {"email"}
     assert result["ACCOUNT_EMAIL_VERIFICATION"] == "mandatory"
     assert result["ACCOUNT_SIGNUP_FIELDS"] == ["email*", "password1*", "password2*"]
-    assert result["ACCOUNT_RATE_LIMITS"]["login_failed"] == "10/m/ip,5/5m/key"
+    assert result["ACCOUNT_RATE_LIMITS"]["login_failed"] == "10/60s/ip,5/300s/key"
+    assert result["ACCOUNT_RATE_LIMITS"]["login"] == "30/60s/ip"
+    assert result["ALLAUTH_TRUSTED_PROXY_COUNT"] == 0
     assert result["ACCOUNT_DEFAULT_HTTP_PROTOCOL"] == "https"
     assert not any(key.startswith("SOCIALACCOUNT") for key in result)
 
@@ -26,6 +28,23 @@ def test_debug_links_use_http_and_overrides_win() -> None:
     assert result["ACCOUNT_DEFAULT_HTTP_PROTOCOL"] == "http"
     assert result["ACCOUNT_EMAIL_VERIFICATION"] == "optional"
     assert result["ACCOUNT_EMAIL_SUBJECT_PREFIX"] == "[Acme] "
+
+
+def test_login_limits_follow_the_project_s_failure_limit_and_lockout_window() -> None:
+    result = qs_auth.allauth_settings(
+        login_failure_limit=3, login_lockout_seconds=900, trusted_proxy_count=1
+    )
+    limits = result["ACCOUNT_RATE_LIMITS"]
+    # 3 per account per 15 minutes; per address twice that, and 30 requests, per minute
+    assert limits["login_failed"] == "6/60s/ip,3/900s/key"
+    assert limits["login"] == "30/60s/ip"
+    assert limits["signup"] == qs_auth.RATE_LIMITS["signup"]  # the others are unchanged
+    assert result["ALLAUTH_TRUSTED_PROXY_COUNT"] == 1
+    # A window shorter than a minute bounds every login limit: none outlasts it.
+    short = qs_auth.login_rate_limits(5, 4)
+    assert short == {"login_failed": "10/4s/ip,5/4s/key", "login": "30/4s/ip"}
+    with pytest.raises(ImproperlyConfigured, match=">= 1"):
+        qs_auth.login_rate_limits(0, 300)
 
 
 def test_bad_verification_mode_is_a_clear_error() -> None:

@@ -1,4 +1,6 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.conf import settings
+from django.db.models.signals import post_save
 
 
 class AuthConfig(AppConfig):
@@ -8,3 +10,14 @@ class AuthConfig(AppConfig):
     label = "quickscale_auth"
     verbose_name = "QuickScale auth"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from quickscale_modules.auth import admin_login
+
+        if apps.is_installed("django.contrib.admin"):
+            admin_login.route_through_allauth()
+        post_save.connect(
+            admin_login.verify_new_superuser_email,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="quickscale_auth.verify_new_superuser_email",
+        )

@@ -28,11 +28,33 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
+#: Failed logins allowed per account, and the lockout window, unless the project's
+#: settings say otherwise (QUICKSCALE_LOGIN_FAILURE_LIMIT / _LOCKOUT_SECONDS).
+LOGIN_FAILURE_LIMIT = 5
+LOGIN_LOCKOUT_SECONDS = 300
+
+
+def login_rate_limits(failure_limit: int, lockout_seconds: int) -> dict[str, str]:
+    """allauth's login limits for ``failure_limit`` failures per ``lockout_seconds``.
+
+    Per account (allauth's "key", the email): ``failure_limit`` attempts per window;
+    per client address: twice as many failed attempts, and 30 login requests, per window
+    but at most per minute, so one office behind one address is not locked out for long.
+    No limit outlasts the window: once it has passed, the right password logs in.
+    """
+    if failure_limit < 1 or lockout_seconds < 1:
+        raise ImproperlyConfigured("auth: the login failure limit and lockout must be >= 1")
+    per_ip = min(lockout_seconds, 60)
+    return {
+        "login_failed": f"{2 * failure_limit}/{per_ip}s/ip,{failure_limit}/{lockout_seconds}s/key",
+        "login": f"30/{per_ip}s/ip",
+    }
+
+
 #: Tighter than allauth's defaults where brute force matters: 5 failed logins per
 #: email per 5 minutes, 10 per minute per IP.
 RATE_LIMITS: dict[str, str] = {
-    "login_failed": "10/m/ip,5/5m/key",
-    "login": "30/m/ip",
+    **login_rate_limits(LOGIN_FAILURE_LIMIT, LOGIN_LOCKOUT_SECONDS),
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
@@ -85,13 +107,19 @@ def allauth_settings(
     email_verification: str = "mandatory",
     social_providers: Mapping[str, Mapping[str, Any]] | None = None,
     env: Mapping[str, str] | None = None,
+    login_failure_limit: int = LOGIN_FAILURE_LIMIT,
+    login_lockout_seconds: int = LOGIN_LOCKOUT_SECONDS,
+    trusted_proxy_count: int = 0,
     **overrides: Any,
 ) -> dict[str, Any]:
     """Settings (ACCOUNT_*, LOGIN_*, optional SOCIALACCOUNT_*) to merge into globals().
 
     - Login by email only; sign-up asks for email and password twice.
     - `email_verification` is "mandatory" by default: unverified users cannot log in.
-    - Rate limits on (see RATE_LIMITS); they need a shared cache in production.
+    - Rate limits on (see RATE_LIMITS); they need a shared cache in production. The
+      login limits follow `login_failure_limit` / `login_lockout_seconds`.
+    - `trusted_proxy_count`: how many proxies of the site's own write X-Forwarded-For
+      (0: the client address is the TCP peer; a forged header changes nothing).
     - Social providers are off unless `social_providers` names some, e.g.
       `{"google": {"SCOPE": ["email"]}}`; their credentials come from
       `<NAME>_CLIENT_ID` / `<NAME>_CLIENT_SECRET` in `env`.
@@ -112,7 +140,11 @@ def allauth_settings(
         "ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION": False,
         "ACCOUNT_CHANGE_EMAIL": True,  # one address per user, changed via verification
         "ACCOUNT_EMAIL_NOTIFICATIONS": True,  # tell users when password/email changes
-        "ACCOUNT_RATE_LIMITS": dict(RATE_LIMITS),
+        "ACCOUNT_RATE_LIMITS": {
+            **RATE_LIMITS,
+            **login_rate_limits(login_failure_limit, login_lockout_seconds),
+        },
+        "ALLAUTH_TRUSTED_PROXY_COUNT": trusted_proxy_count,
         "ACCOUNT_PREVENT_ENUMERATION": True,
         "ACCOUNT_SESSION_REMEMBER": None,  # show "Remember me"
         "ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE": False,
