@@ -1,0 +1,243 @@
+"""`make demo` shows the product, and a generated project's own tests guard its wiring.
+
+The demo is built by scripts/demo itself (`--no-serve`), as `make demo` builds it, and
+then served by scripts/demo; headless Chromium goes through it as a newcomer would:
+the home page, "Log in" (the site's own page, not the admin's), sign-up, the
+verification mail read from the terminal where the demo runs, verification, logging
+in, a to-do list. The login the demo prints works too.
+
+Then the demo project's wiring is broken on purpose, one component at a time, and its
+own `pytest` fails in the smoke tests that component contributed to the project.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ARTIFACTS, clean_env, free_port, wait_for
+from quickscale_core.catalog import from_directory
+from quickscale_core.testing import monorepo_root
+
+pytestmark = pytest.mark.e2e
+
+DEMO = monorepo_root() / "scripts" / "demo"
+EMAIL = "ada@example.com"
+PASSWORD = "correct-horse-battery-9"
+SHOTS = ARTIFACTS / "demo"
+
+
+def demo_env(work: Path, source_repo: Path, **extra: str) -> dict[str, str]:
+    """What `make demo` sees, with the project in ``work`` and shared code taken from
+    this working tree (``source_repo``), as the other end-to-end tests do."""
+    return clean_env(DEMO_DIR=str(work), QUICKSCALE_SOURCE=str(source_repo), **extra)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory, source_repo: Path) -> tuple[Path, Path]:
+    """(the demo's directory, the project) as `scripts/demo --no-serve` leaves them."""
+    work = tmp_path_factory.mktemp("demo")
+    built = subprocess.run(
+        [str(DEMO), "--no-serve"],
+        env=demo_env(work, source_repo),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert "Demo ready in" in built.stdout
+    return work, work / "acme"
+
+
+class Terminal:
+    """scripts/demo serving, its output (request log, console mails) kept as a person
+    sees it in the terminal."""
+
+    def __init__(self, log: Path, process: subprocess.Popen[bytes], base: str) -> None:
+        self.log, self.process, self.base = log, process, base
+
+    def text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def wait_for(self, pattern: str, timeout: float = 20.0) -> re.Match[str]:
+        deadline = time.monotonic() + timeout
+        while not (found := re.search(pattern, self.text(), re.MULTILINE)):
+            assert time.monotonic() < deadline, f"{pattern!r} not in:\n{self.text()[-3000:]}"
+            time.sleep(0.1)
+        return found
+
+
+@pytest.fixture
+def terminal(demo: tuple[Path, Path], source_repo: Path) -> Iterator[Terminal]:
+    work, _ = demo
+    port = free_port()
+    log = work / "terminal.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(DEMO)],
+            env=demo_env(work, source_repo, PORT=str(port), PYTHONUNBUFFERED="1"),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # runserver's reloader child goes with it
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{base}/health/", timeout=120)
+        yield Terminal(log, process, base)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_the_demo_in_chromium_home_sign_up_mail_verify_log_in_todo(
+    terminal: Terminal, page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    base = terminal.base
+    printed = terminal.wait_for(
+        rf"Log in:\s+{re.escape(base)}/accounts/login/\s+as (\S+), password (\S+)"
+    )
+    assert "Django's console email backend prints each one in this terminal" in terminal.text()
+
+    # Home; "Log in" is the site's own page (allauth's, in the site's layout).
+    page.goto(f"{base}/")
+    expect(page.locator("main h1")).to_have_text("Acme")
+    shot(page, "01-home")
+    header = page.locator("header.site-header")
+    header.get_by_role("link", name="Log in", exact=True).click()
+    expect(page).to_have_url(f"{base}/accounts/login/")
+    expect(page.get_by_role("heading", name="Log in", exact=True)).to_be_visible()
+    expect(page).to_have_title("Log in · Acme")
+    expect(page.locator("header.site-header .brand")).to_be_visible()
+    assert page.locator("link[href*='quickscale_starter/css/starter.css']").count() == 1
+    shot(page, "02-login")
+
+    # Sign up from the login page's link.
+    page.locator("main").get_by_role("link", name="Sign up", exact=True).click()
+    expect(page).to_have_url(f"{base}/accounts/signup/")
+    page.get_by_label("Email", exact=False).first.fill(EMAIL)
+    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
+    page.get_by_label(re.compile(r"^Password \(again\):?$")).fill(PASSWORD)
+    shot(page, "03-signup")
+    page.get_by_role("button", name="Sign up", exact=True).click()
+    expect(page.get_by_role("heading", name=re.compile("verify", re.I))).to_be_visible()
+
+    # The mail is in the terminal: to this address, with the link to open.
+    mail = terminal.wait_for(
+        rf"^To: {re.escape(EMAIL)}$(?:.|\n)*?({re.escape(base)}/accounts/confirm-email/\S+)"
+    )
+    page.goto(mail.group(1))
+    shot(page, "04-confirm")
+    page.get_by_role("button", name=re.compile("confirm", re.I)).click()
+
+    # Log in with the new, verified account.
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email", exact=False).first.fill(EMAIL)
+    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    expect(page.get_by_role("heading", name="Account", exact=True)).to_be_visible()
+    expect(page.get_by_text(EMAIL)).to_be_visible()
+    expect(page.get_by_text("Verified", exact=True)).to_be_visible()
+
+    # A to-do list with an item, from the home page's link.
+    page.goto(f"{base}/")
+    page.get_by_role("link", name="Open your to-do lists").click()
+    page.get_by_label("New list").fill("Groceries")
+    page.get_by_role("button", name="Create list").click()
+    page.get_by_role("link", name="Groceries").click()
+    page.get_by_label("New item").fill("milk")
+    page.get_by_role("button", name="Add").click()
+    expect(page.locator(".todo-item__title", has_text="milk")).to_be_visible()
+    shot(page, "05-todo")
+    page.reload()
+    expect(page.locator(".todo-item__title")).to_have_text(["milk"])
+
+    # The login the demo printed works as it is.
+    page.get_by_role("button", name="Log out").click()
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email", exact=False).first.fill(printed.group(1).rstrip(","))
+    page.get_by_label(re.compile(r"^Password:?$")).fill(printed.group(2))
+    page.get_by_role("button", name="Log in", exact=True).click()
+    expect(page.get_by_text(printed.group(1).rstrip(","))).to_be_visible()
+    assert page.console_errors == []
+
+
+def project_pytest(project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [".venv/bin/python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rf"],
+        cwd=project,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def contributed_tests(entry: Any) -> list[str]:
+    """The test files a component adds to a project, as project paths."""
+    return [
+        "tests/" + path.removeprefix("__tests__/").removesuffix(".j2")
+        for path in entry.project_templates()
+        if path.startswith("__tests__/test_")
+    ]
+
+
+def broken(project: Path, entry: Any) -> dict[Path, str]:
+    """Unwire ``entry`` as a slip in an edit would: its URL includes gone from urls.py,
+    or, for a component without URLs, its apps gone from INSTALLED_APPS. Returns the
+    original text of each file changed."""
+    name = project.name
+    if entry.manifest.urls:
+        path = project / name / "urls.py"
+        marks = [f'include("{u.module}")' for u in entry.manifest.urls]
+    else:
+        path = project / name / "settings.py"
+        marks = [f'    "{app}",\n' for app in entry.manifest.apps]
+    original = path.read_text()
+    lines = original.splitlines(keepends=True)
+    kept = [line for line in lines if not any(mark in line for mark in marks)]
+    assert len(kept) < len(lines), f"nothing of {entry.component.id} in {path}"
+    path.write_text("".join(kept))
+    return {path: original}
+
+
+def test_the_demo_project_s_own_tests_pass_and_fail_when_a_component_is_unwired(
+    demo: tuple[Path, Path],
+) -> None:
+    _, project = demo
+    whole = project_pytest(project)
+    assert whole.returncode == 0, whole.stdout + whole.stderr
+    # Among them, core's: no two URL patterns share a name, none is shadowed.
+    assert (project / "tests" / "test_urls.py").is_file()
+
+    entries = [e for e in from_directory(project) if contributed_tests(e)]
+    assert {e.component.id for e in entries} >= {
+        "themes/todo",
+        "modules/auth",
+        "modules/notifications",
+    }
+    for entry in entries:
+        originals = broken(project, entry)
+        try:
+            result = project_pytest(project)
+        finally:
+            for path, text in originals.items():
+                path.write_text(text)
+        assert result.returncode != 0, f"unwired {entry.component.id}, yet:\n{result.stdout}"
+        failed = re.findall(r"^(?:FAILED|ERROR) (tests/\S+?)::", result.stdout, re.MULTILINE)
+        assert set(failed) & set(contributed_tests(entry)), (entry.component.id, result.stdout)
+    again = project_pytest(project)
+    assert again.returncode == 0, again.stdout
