@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -86,6 +87,16 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def production_env(**extra: str) -> dict[str, str]:
+    """A generated project's environment in production: DEBUG off, a real secret key."""
+    return clean_env(
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        **extra,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -116,21 +127,67 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Reports each Content-Security-Policy violation of every document the page loads to
+# Python (window.__qsCspViolation is a Playwright binding). An init script runs before
+# the page's own scripts, through the DevTools protocol: the policy stays in force.
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", (event) => {
+  const element = event.target instanceof Element ? event.target.outerHTML.slice(0, 160) : "";
+  window.__qsCspViolation(`${event.effectiveDirective} blocked ${event.blockedURI} at `
+    + `${event.sourceFile}:${event.lineNumber} on ${document.location.href}: ${element}`);
+});"""
+
+
 @pytest.fixture
 def page(chromium_path: str) -> Iterator[Any]:
-    """A Playwright page in headless Chromium that records console and page errors."""
+    """A Playwright page in headless Chromium that records console and page errors, and
+    every Content-Security-Policy violation (``page.csp_violations``). CSP is never
+    bypassed: test code runs through ``page.evaluate`` and init scripts."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        tab = browser.new_page()
+        tab = browser.new_page(bypass_csp=False)
         tab.set_default_timeout(15_000)
         errors: list[str] = []
         tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         tab.on("pageerror", lambda e: errors.append(str(e)))
         tab.console_errors = errors
+        violations: list[str] = []
+        tab.expose_function("__qsCspViolation", lambda text: violations.append(text))
+        tab.csp_violations = violations
+        tab.add_init_script(CSP_LISTENER)
         yield tab
         browser.close()
+
+
+def axe_findings(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+    """axe-core's violations of ``impacts`` on the page as it is now, one line per element.
+
+    axe-core comes from the pinned axe-playwright-python package (its bundled
+    axe.min.js), injected with ``page.evaluate``: nothing is fetched at test time.
+    """
+    from importlib import resources
+
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate((resources.files("axe_playwright_python") / "axe.min.js").read_text())
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{rule['id']} ({rule['impact']}): {rule['help']} at {node['target']} on {page.url}"
+        f" -- {node.get('failureSummary', '')}".replace("\n", " ")
+        for rule in results["violations"]
+        if rule["impact"] in impacts
+        for node in rule["nodes"]
+    ]
+
+
+def accessibility_findings(page: Any) -> list[str]:
+    """axe's serious and critical findings in the light and then the dark colour scheme."""
+    findings = []
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        findings += [f"[{scheme}] {finding}" for finding in axe_findings(page)]
+    page.emulate_media(color_scheme="light")
+    return findings
 
 
 def start_server(

@@ -4,7 +4,6 @@ a production server, on SQLite and PostgreSQL, and its home page in headless Chr
 from __future__ import annotations
 
 import json
-import secrets
 import subprocess
 import sys
 import urllib.request
@@ -12,7 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ARTIFACTS, clean_env, run, start_server
+from conftest import (
+    ARTIFACTS,
+    accessibility_findings,
+    clean_env,
+    production_env,
+    run,
+    start_server,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -26,15 +32,6 @@ def project(tmp_path_factory: pytest.TempPathFactory, quickscale_bin: str, sourc
     run([sys.executable, "-m", "venv", ".venv"], cwd=project)
     run([".venv/bin/pip", "install", "-q", "-r", "requirements-dev.txt"], cwd=project)
     return project
-
-
-def production_env(**extra: str) -> dict[str, str]:
-    return clean_env(
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        **extra,
-    )
 
 
 def test_project_migrates_and_its_own_tests_pass_on_sqlite(project: Path) -> None:
@@ -131,3 +128,6 @@ def test_home_page_in_headless_chromium(production_server: str, page: Any) -> No
     assert page.locator("main h1").inner_text() == "Acme"
     page.screenshot(path=str(ARTIFACTS / "e2e-home.png"), full_page=True)
     assert page.console_errors == []
+    assert page.csp_violations == []
+    findings = accessibility_findings(page)
+    assert findings == [], "\n".join(findings)
