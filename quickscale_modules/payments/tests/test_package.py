@@ -47,3 +47,11 @@ def test_every_table_the_models_create_is_declared_for_removal_warnings() -> Non
     assert all(name.startswith("quickscale_payments_") for name in ours)  # no custom names
     theirs = {m._meta.db_table for m in apps.get_app_config("djstripe").get_models()}
     assert set(manifest["tables"]) == ours | theirs
+
+
+def test_the_csp_allows_stripe_checkout_and_nothing_else() -> None:
+    manifest = tomllib.loads((PACKAGE_DIR / "pyproject.toml").read_text())["tool"]["quickscale"]
+    assert manifest["csp"] == {
+        "form-action": ["https://checkout.stripe.com"],  # the redirect to the hosted page
+        "frame-src": ["https://checkout.stripe.com"],  # embedded Checkout
+    }
