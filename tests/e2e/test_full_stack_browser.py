@@ -102,7 +102,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory, quickscale_bin: str, source_r
     run([quickscale_bin, "init", "shop", "--theme", "todo"], cwd=work, env=env)
     project = work / "shop"
     config = project / "quickscale.yml"
-    text = config.read_text().replace("schema_version: 1", "schema_version: 2")
+    text = config.read_text()  # schema_version 2, as init writes it
     config.write_text(text + V2_MODULES)
     run(["git", "commit", "-qam", "Enable auth and notifications"], cwd=project)
     run([quickscale_bin, "validate"], cwd=project, env=env)
@@ -285,7 +285,7 @@ def test_sign_up_verify_todo_and_reset_password_in_chromium(
     check_page(page, "04-login")
     page.get_by_label("Email", exact=False).first.fill(EMAIL)
     page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
+    page.get_by_role("button", name=re.compile("log in", re.I)).click()
     page.wait_for_load_state()
     page.goto(f"{server}/")
     check_page(page, "04a-home-logged-in")
@@ -338,7 +338,7 @@ def test_sign_up_verify_todo_and_reset_password_in_chromium(
     page.goto(f"{server}/accounts/login/")
     page.get_by_label("Email", exact=False).first.fill(EMAIL)
     page.get_by_label(re.compile(r"^Password:?$")).fill(NEW_PASSWORD)
-    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
+    page.get_by_role("button", name=re.compile("log in", re.I)).click()
     page.goto(f"{server}/todo/")
     expect(page.get_by_role("link", name="Groceries")).to_be_visible()
     check_page(page, "10-back-in")
