@@ -220,3 +220,70 @@ def served() -> Iterator[list[subprocess.Popen[bytes]]]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+# --- Generated projects shared by the test modules (each costs a venv and a pip install).
+
+
+def install_requirements(project: Path) -> None:
+    """A venv of the project's own, from its pinned requirements-dev.txt."""
+    run([sys.executable, "-m", "venv", ".venv"], cwd=project)
+    run([".venv/bin/pip", "install", "-q", "-r", "requirements-dev.txt"], cwd=project)
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory: pytest.TempPathFactory, quickscale_bin: str, source_repo: Path):
+    """A project made by the real CLI (the default theme, no modules), with its own venv
+    and pinned requirements."""
+    work = tmp_path_factory.mktemp("e2e")
+    run([quickscale_bin, "init", "acme", "--source", str(source_repo)], cwd=work)
+    project = work / "acme"
+    install_requirements(project)
+    return project
+
+
+WIRED_MODULES = """
+modules:
+  auth: {}
+  notifications:
+    provider: sendgrid
+"""
+
+
+@pytest.fixture(scope="session")
+def wired(tmp_path_factory: pytest.TempPathFactory, quickscale_bin: str, source_repo: Path) -> Path:
+    """init --theme todo, modules auth + notifications enabled in quickscale.yml, generate,
+    venv install. In production it needs SENDGRID_API_KEY."""
+    work = tmp_path_factory.mktemp("wiring")
+    source = ["--source", str(source_repo)]
+    run([quickscale_bin, "init", "shop", "--theme", "todo", *source], cwd=work, env=clean_env())
+    project = work / "shop"
+    config = project / "quickscale.yml"
+    config.write_text(
+        config.read_text().replace("schema_version: 1", "schema_version: 2") + WIRED_MODULES
+    )
+    done = run([quickscale_bin, "generate", "--no-migrations", *source], project, clean_env())
+    assert "Next: python manage.py migrate" in done.stdout
+    install_requirements(project)
+    return project
+
+
+@pytest.fixture
+def fresh_database(postgres_url: str) -> Iterator[str]:
+    """A database of its own on the test server (dropped afterwards), so a project of
+    another shape migrated by another test never meets this one's tables."""
+    import secrets
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    name = f"qs_e2e_{secrets.token_hex(4)}"
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(postgres_url)
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.execute(f'DROP DATABASE IF EXISTS "test_{name}" WITH (FORCE)')

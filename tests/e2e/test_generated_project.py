@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -21,17 +20,6 @@ from conftest import (
 )
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="session")
-def project(tmp_path_factory: pytest.TempPathFactory, quickscale_bin: str, source_repo: Path):
-    """A project made by the real CLI, with its own venv and pinned requirements."""
-    work = tmp_path_factory.mktemp("e2e")
-    run([quickscale_bin, "init", "acme", "--source", str(source_repo)], cwd=work)
-    project = work / "acme"
-    run([sys.executable, "-m", "venv", ".venv"], cwd=project)
-    run([".venv/bin/pip", "install", "-q", "-r", "requirements-dev.txt"], cwd=project)
-    return project
 
 
 def test_project_migrates_and_its_own_tests_pass_on_sqlite(project: Path) -> None:

@@ -8,42 +8,14 @@ from __future__ import annotations
 import re
 import secrets
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from conftest import clean_env, free_port, run
 
 pytestmark = pytest.mark.e2e
-
-MODULES = """
-modules:
-  auth: {}
-  notifications:
-    provider: sendgrid
-"""
-
-
-@pytest.fixture(scope="module")
-def wired(tmp_path_factory: pytest.TempPathFactory, quickscale_bin: str, source_repo: Path) -> Path:
-    """init --theme todo, modules enabled in quickscale.yml, generate, venv install."""
-    work = tmp_path_factory.mktemp("wiring")
-    source = ["--source", str(source_repo)]
-    run([quickscale_bin, "init", "shop", "--theme", "todo", *source], cwd=work, env=clean_env())
-    project = work / "shop"
-    config = project / "quickscale.yml"
-    config.write_text(
-        config.read_text().replace("schema_version: 1", "schema_version: 2") + MODULES
-    )
-    done = run([quickscale_bin, "generate", "--no-migrations", *source], project, clean_env())
-    assert "Next: python manage.py migrate" in done.stdout
-    run([sys.executable, "-m", "venv", ".venv"], cwd=project)
-    run([".venv/bin/pip", "install", "-q", "-r", "requirements-dev.txt"], cwd=project)
-    return project
 
 
 def _name(requirement: str) -> str:
@@ -76,24 +48,6 @@ def test_migrates_and_passes_its_own_tests_on_sqlite(wired: Path) -> None:
     result = run([".venv/bin/python", "-m", "pytest", "-q", "-W", "error"], wired, env)
     assert " passed" in result.stdout and "failed" not in result.stdout
     run([".venv/bin/python", "manage.py", "makemigrations", "--check", "--dry-run"], wired, env)
-
-
-@pytest.fixture
-def fresh_database(postgres_url: str) -> Iterator[str]:
-    """A database of its own on the test server (dropped afterwards), so a project of
-    another shape migrated by another test never meets this one's tables."""
-    import psycopg
-
-    name = f"qs_wiring_{secrets.token_hex(4)}"
-    with psycopg.connect(postgres_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(postgres_url)
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(postgres_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.execute(f'DROP DATABASE IF EXISTS "test_{name}" WITH (FORCE)')
 
 
 def test_migrates_and_passes_its_own_tests_on_postgresql(wired: Path, fresh_database: str) -> None:
