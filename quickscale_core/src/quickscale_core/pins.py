@@ -9,6 +9,9 @@ from __future__ import annotations
 
 DJANGO = "5.2.19"  # the LTS line (decision 8 of the design brief)
 PYTHON_MIN = "3.11"
+# A project's Dockerfile builds on the Python its CI tests with (PYTHON_MIN), slim, on
+# Debian 13; the tag follows patch releases, and a release pins its digest.
+PYTHON_IMAGE = f"python:{PYTHON_MIN}-slim-trixie"
 
 RUNTIME: tuple[tuple[str, str], ...] = (
     ("Django", DJANGO),
@@ -41,6 +44,16 @@ DEV: tuple[tuple[str, str], ...] = (
     ("pluggy", "1.7.0"),
     ("Pygments", "2.21.0"),
     ("ruff", "0.17.5"),
+)
+
+# The quickscale CLI's own dependencies beyond quickscale_core's (above): a project's
+# update workflow installs the CLI under these and RUNTIME as pip constraints.
+CLI: tuple[tuple[str, str], ...] = (
+    ("click", "8.5.1"),
+    ("rich", "15.0.0"),
+    ("markdown-it-py", "4.3.0"),
+    ("mdurl", "0.1.2"),
+    ("Pygments", "2.21.0"),
 )
 
 

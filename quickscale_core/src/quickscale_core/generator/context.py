@@ -125,7 +125,10 @@ class ProjectSpec:
             "pins": pins.as_dict(),
             "runtime_pins": pins.RUNTIME,
             "dev_pins": pins.DEV,
+            # CI, the update workflow and the Dockerfile run this one Python version.
             "python_min": pins.PYTHON_MIN,
+            "python_image": pins.PYTHON_IMAGE,
+            "cli_pins": pins.CLI,
         }
         context["settings_snippets"] = wiring.settings_snippets(context)
         return context

@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-EXECUTABLE_NAMES = frozenset({"manage.py"})
+EXECUTABLE_NAMES = frozenset({"manage.py", "quickscale-update-branch"})
 
 
 @dataclass(frozen=True)
