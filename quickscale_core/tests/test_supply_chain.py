@@ -289,11 +289,16 @@ def test_dependabot_covers_pip_actions_and_docker_but_not_the_embedded_code(
 
 
 def test_the_cli_is_installed_under_pins_that_cover_what_it_needs(project: Path) -> None:
-    """The update workflow installs the CLI with ``--constraint`` this file: every
-    third-party distribution the CLI and core pull in is pinned there, to a version
-    their requirements accept."""
+    """The update workflow installs the CLI from the source with this file as
+    PIP_CONSTRAINT: every third-party distribution the CLI and core pull in, and the
+    build backend that builds them, is pinned there to a version their requirements
+    accept."""
+    import tomllib
+
+    from quickscale_core.testing import monorepo_root
+
     workflow = (project / WORKFLOWS[1]).read_text()
-    assert "--constraint .github/quickscale-cli-constraints.txt" in workflow
+    assert 'export PIP_CONSTRAINT="$PWD/.github/quickscale-cli-constraints.txt"' in workflow
     lines = (project / ".github/quickscale-cli-constraints.txt").read_text().splitlines()
     pinned = {}
     for line in lines:
@@ -302,6 +307,12 @@ def test_the_cli_is_installed_under_pins_that_cover_what_it_needs(project: Path)
             pinned[_canonical(name)] = version
     needed: dict[str, list[Requirement]] = {}
     todo = ["quickscale-cli"]
+    for package in ("quickscale_core", "quickscale_cli"):
+        pyproject = tomllib.loads((monorepo_root() / package / "pyproject.toml").read_text())
+        for text in pyproject["build-system"]["requires"]:
+            requirement = Requirement(text)
+            needed.setdefault(_canonical(requirement.name), []).append(requirement)
+            todo.append(requirement.name)
     while todo:
         dist = todo.pop()
         for text in metadata.requires(dist) or []:
@@ -313,14 +324,16 @@ def test_the_cli_is_installed_under_pins_that_cover_what_it_needs(project: Path)
                 todo.append(requirement.name)
             needed.setdefault(name, []).append(requirement)
     third_party = {n: r for n, r in needed.items() if not n.startswith("quickscale-")}
-    assert {"click", "rich", "jinja2", "pyyaml", "jsonschema"} <= set(third_party)
+    assert {"click", "rich", "jinja2", "pyyaml", "jsonschema", "hatchling"} <= set(third_party)
     for name, requirements in third_party.items():
         assert name in pinned, f"{name} (needed by the CLI) is not pinned"
         for requirement in requirements:
             assert requirement.specifier.contains(pinned[name]), (requirement, pinned[name])
-    # One version per package across pins.py.
-    shared = dict(pins.DEV)["Pygments"]
-    assert dict(pins.CLI)["Pygments"] == shared
+    # One version per package across pins.py and the monorepo's own hatchling.
+    for name in ("Pygments", "pluggy"):
+        assert dict(pins.CLI)[name] == dict(pins.DEV)[name]
+    ours = (monorepo_root() / "requirements-dev.txt").read_text().splitlines()
+    assert f"hatchling=={dict(pins.CLI)['hatchling']}" in ours
 
 
 def _canonical(name: str) -> str:

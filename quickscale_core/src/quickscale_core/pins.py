@@ -46,14 +46,20 @@ DEV: tuple[tuple[str, str], ...] = (
     ("ruff", "0.17.5"),
 )
 
-# The quickscale CLI's own dependencies beyond quickscale_core's (above): a project's
-# update workflow installs the CLI under these and RUNTIME as pip constraints.
+# The quickscale CLI's own dependencies beyond quickscale_core's (above), and the build
+# backend of both packages: a project's update workflow installs the CLI from the source
+# under these and RUNTIME as pip constraints (PIP_CONSTRAINT, so they bind the build too).
 CLI: tuple[tuple[str, str], ...] = (
     ("click", "8.5.1"),
     ("rich", "15.0.0"),
     ("markdown-it-py", "4.3.0"),
     ("mdurl", "0.1.2"),
     ("Pygments", "2.21.0"),
+    ("hatchling", "1.33.0"),
+    ("pathspec", "1.1.1"),
+    ("pluggy", "1.7.0"),
+    ("tomlkit", "0.15.2"),
+    ("trove-classifiers", "2026.9.21.13"),
 )
 
 

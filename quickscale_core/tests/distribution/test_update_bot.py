@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from conftest import Lab, add_component, append
 
 SCRIPT = "scripts/quickscale-update-branch"
@@ -153,6 +155,27 @@ def test_when_nothing_can_be_updated_the_branch_is_removed_and_it_fails(lab: Lab
     assert done.returncode == 1
     assert "no component could be updated" in done.stderr
     assert lab.state(client) == state  # on main, no new branch, a clean tree
+
+
+def test_a_title_from_the_source_stays_one_safe_line(
+    lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The title goes to $GITHUB_OUTPUT as ``title=…``: a newline in a version string
+    from the source must not add an output line (``branch=…``) of its own."""
+    from importlib.machinery import SourceFileLoader
+    from importlib.util import module_from_spec, spec_from_loader
+
+    client = lab.client(lab.source())
+    loader = SourceFileLoader("update_branch", str(client / SCRIPT))
+    spec = spec_from_loader("update_branch", loader)
+    assert spec is not None
+    script = module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "update_branch", script)  # for its dataclasses
+    loader.exec_module(script)
+
+    title = script.one_line("Update QuickScale: core 0.1.0 -> 0.2.0\nbranch=main")
+
+    assert title == "Update QuickScale: core 0.1.0 -> 0.2.0?branch?main"
 
 
 def test_refuses_uncommitted_changes_and_a_failing_check(lab: Lab, tmp_path: Path) -> None:
