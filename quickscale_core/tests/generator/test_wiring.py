@@ -79,7 +79,7 @@ def test_theme_todo_and_both_modules_render_the_readme_wiring():
         "from quickscale_modules.auth import settings as qs_auth",
         "MIDDLEWARE += qs_auth.MIDDLEWARE",
         "AUTHENTICATION_BACKENDS = qs_auth.AUTHENTICATION_BACKENDS",
-        "globals().update(qs_auth.allauth_settings(debug=DEBUG))",
+        "    qs_auth.allauth_settings(\n        debug=DEBUG,",
         'globals().update(email_settings(provider="sendgrid", env=os.environ, debug=DEBUG))',
         'LOGIN_URL = "account_login"',
         'QUICKSCALE_BUSINESS_CLASS = "acme.backend_extensions.ExtendedBusinessLogic"',
@@ -125,8 +125,8 @@ def test_unknown_provider_and_unavailable_module_are_config_errors():
     data["modules"] = {"notifications": {"provider": "amazon_ses"}}
     with pytest.raises(ConfigError, match="amazon_ses"):
         spec_from_config(data)
-    data["modules"] = {"payments": {}}
-    with pytest.raises(ConfigError, match="payments"):
+    data["modules"] = {"billing_typo": {}}
+    with pytest.raises(ConfigError, match="billing_typo"):
         spec_from_config(data)
 
 
