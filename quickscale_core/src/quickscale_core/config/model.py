@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import Any
 
 from quickscale_core.config.diagnostics import Diagnostic
+from quickscale_core.config.environments import EnvironmentConfig, build_environments
 
 DEFAULT_VERSION = "0.1.0"
 DEFAULT_FRONTEND_SOURCE = "./custom_frontend/"
@@ -86,6 +87,7 @@ class ProjectConfig:
 
     ``theme`` is None when the file names none (the source's default theme applies).
     ``warnings`` are the diagnostics that did not make the file invalid.
+    ``environments`` are the deployment environments' overrides (none in schema 1).
     """
 
     path: Path
@@ -97,6 +99,10 @@ class ProjectConfig:
     modules: MappingProxyType[str, ModuleConfig]
     customizations: Customizations
     warnings: tuple[Diagnostic, ...] = ()
+    #: ``environments`` (schema 2): name -> overrides, for ``deploy --env`` and settings.
+    environments: MappingProxyType[str, EnvironmentConfig] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
 
 def build_config(
@@ -134,6 +140,7 @@ def build_config(
         modules=MappingProxyType(modules),
         customizations=customizations,
         warnings=warnings,
+        environments=MappingProxyType(build_environments(data) if version >= 2 else {}),
     )
 
 

@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from quickscale_core.config.diagnostics import Diagnostic, KeyPath, did_you_mean
+from quickscale_core.config.environments import environment_diagnostics
 from quickscale_core.config.loader import Document
 from quickscale_core.config.model import (
     DEFAULT_DECIMAL_PLACES,
@@ -102,6 +103,7 @@ def semantic_diagnostics(
     yield from _frontend(doc, project_dir)
     if version >= 2:
         yield from _customizations(doc)
+        yield from environment_diagnostics(doc, project_dir)
 
 
 def _get(data: Any, *path: str | int) -> Any:

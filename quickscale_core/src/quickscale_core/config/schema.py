@@ -42,6 +42,9 @@ DEPRECATED_KEYS: dict[str, str] = {
     "primary": "remove it; the theme is set with 'theme:'",
 }
 
+#: Key names that look like a secret (an environment must not hold one).
+_SECRET_LIKE = re.compile(r"(?i)secret|password|passwd|token|api_?key|private|credential|dsn")
+
 _TYPE_NAMES = {
     "object": "a mapping",
     "array": "a list",
@@ -107,7 +110,7 @@ def _validator(version: int, components: Catalog | None = None) -> Draft202012Va
 
 
 def _inline_refs(node: Any, schema: dict[str, Any]) -> Any:
-    """``node`` with each local ``{"$ref": "#/$defs/x"}`` replaced by its target.
+    """``node`` with each local ``{"$ref": "#/..."}`` replaced by its target.
 
     Same meaning (the schemas have no recursive definitions), but jsonschema no longer
     resolves a reference for every model and field: a third faster on large configs.
@@ -117,8 +120,13 @@ def _inline_refs(node: Any, schema: dict[str, Any]) -> Any:
     if not isinstance(node, dict):
         return node
     ref = node.get("$ref")
-    if isinstance(ref, str) and ref.startswith("#/$defs/") and len(node) == 1:
-        return _inline_refs(schema["$defs"][ref.removeprefix("#/$defs/")], schema)
+    if isinstance(ref, str) and ref.startswith("#/") and len(node) == 1:
+        # A local JSON pointer: "#/$defs/x", or "#/properties/modules" (an environment's
+        # module overrides take the same schema as the top-level modules).
+        target: Any = schema
+        for part in ref[2:].split("/"):
+            target = target[part.replace("~1", "/").replace("~0", "~")]
+        return _inline_refs(target, schema)
     return {key: _inline_refs(value, schema) for key, value in node.items()}
 
 
@@ -204,6 +212,9 @@ def _translate(error: ValidationError, doc: Document) -> Iterator[Diagnostic]:
         yield doc.error(path, *_wrong_type(doc, path, error.validator_value, value, hint))
     elif kind == "pattern":
         why = schema.get("patternErrorMessage", f"must match {error.validator_value}")
+        if "propertyNames" in error.relative_schema_path:  # a key, not a value
+            yield doc.error((*path, value), f"{value!r} {why}", hint, key=True)
+            return
         yield doc.error(path, f"{value!r} {why}", _pattern_hint(path, value, hint))
     elif kind == "minLength":
         yield doc.error(path, "must not be empty", hint or "give a value, or remove the key")
@@ -256,7 +267,12 @@ def _unknown_key(doc: Document, path: KeyPath, allowed: list[str]) -> Diagnostic
         )
     where = f"in '{format_path(parent)}'" if parent else "at the top level"
     guess = did_you_mean(key, allowed)
-    if guess:
+    if parent[:1] == ("environments",) and _SECRET_LIKE.search(key):
+        hint = (
+            "secrets never go in quickscale.yml: set it as an environment variable where "
+            f"the site runs; allowed here: {quote_list(allowed)}"
+        )
+    elif guess:
         hint = f"did you mean '{guess}'?"
     elif allowed:
         hint = f"remove it; allowed here: {quote_list(allowed)}"
