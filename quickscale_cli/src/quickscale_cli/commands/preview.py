@@ -22,7 +22,17 @@ EXIT_CODES = {
 @project_directory_option
 @format_option
 @click.option("--no-diff", is_flag=True, help="Show the file tree only, not the diffs.")
-def preview(directory: Path | None, output_format: str, no_diff: bool) -> int:
+@click.option(
+    "--env",
+    "environment",
+    metavar="NAME",
+    default=None,
+    help="Show the effective config of environment NAME (quickscale.yml with its "
+    "overrides applied) and its hash, instead of the plan.",
+)
+def preview(
+    directory: Path | None, output_format: str, no_diff: bool, environment: str | None
+) -> int:
     """Show the plan of 'quickscale generate': each file's status, then the diffs.
 
     Statuses: new, unchanged, updated (you never edited it), merged (your edits and the
@@ -30,6 +40,8 @@ def preview(directory: Path | None, output_format: str, no_diff: bool) -> int:
     generated), kept (no longer generated but edited by you, so left in place). Themes
     and modules to embed (git subtree) or remove are listed after the tree.
     """
+    if environment is not None:
+        return _show_environment(project_root(directory), environment, output_format)
     from quickscale_core.generator.engine import plan_project
 
     plan = plan_project(project_root(directory))
@@ -47,4 +59,18 @@ def preview(directory: Path | None, output_format: str, no_diff: bool) -> int:
         click.echo("Nothing to do: the project matches quickscale.yml.")
     else:
         click.echo(f"Plan: {summary(plan)}. Apply it with 'quickscale generate'.")
+    return 0
+
+
+def _show_environment(root: Path, name: str, output_format: str) -> int:
+    import yaml
+    from quickscale_core.deploy.environment import load_environment
+
+    env = load_environment(root, name)
+    if output_format == "json":
+        payload = {"environment": name, "config": env.effective, "hash": env.config_hash}
+        click.echo(json.dumps(payload, indent=2, sort_keys=True))
+        return 0
+    click.echo(f"# Effective config of environment '{name}' (sha256 {env.config_hash})")
+    click.echo(yaml.safe_dump(env.effective, sort_keys=False, allow_unicode=True), nl=False)
     return 0

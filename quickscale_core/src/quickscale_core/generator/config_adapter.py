@@ -34,6 +34,7 @@ def spec_from_project_config(
         models=project.customizations.models,
         business_rules=tuple(project.customizations.business_rules),
         modules=modules,
+        environments=tuple(project.environments.values()),
         catalog=components,
     )
 

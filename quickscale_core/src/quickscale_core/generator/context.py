@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from quickscale_core import pins
 from quickscale_core.components import Component
 from quickscale_core.config import ModelSpec
+from quickscale_core.config.environments import EnvironmentConfig
 from quickscale_core.errors import ConfigError
 from quickscale_core.generator.customizations import models_context, rules_context
 from quickscale_core.generator.render import RenderedFile
@@ -53,6 +54,7 @@ class ProjectSpec:
     models: tuple[ModelSpec, ...] = ()
     business_rules: tuple[str, ...] = ()
     modules: tuple[ModuleChoice, ...] = ()
+    environments: tuple[EnvironmentConfig, ...] = ()
     catalog: Catalog | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -121,6 +123,13 @@ class ProjectSpec:
             "module_env_vars": wiring.env_vars(),
             "offline_env": list(wiring.offline_env()),
             "home_links": list(wiring.home_links()),
+            # (label, app_label.Model, component id): each enabled component's counters,
+            # for a dashboard a component's settings snippet may write out.
+            "counters": [
+                (counter.label, counter.model, entry.component.id)
+                for entry in wiring.entries
+                for counter in entry.manifest.counters
+            ],
             "csp_sources": wiring.csp_sources(),
             "pins": pins.as_dict(),
             "runtime_pins": pins.RUNTIME,
@@ -131,7 +140,43 @@ class ProjectSpec:
             "cli_pins": pins.CLI,
         }
         context["settings_snippets"] = wiring.settings_snippets(context)
+        context["environments"] = [self._environment_context(e, context) for e in self.environments]
+        # component id -> [(environment, its settings snippet)] where an environment
+        # changes that module's options (settings.py picks one by QUICKSCALE_ENV).
+        per_environment: dict[str, list[tuple[str, str]]] = {}
+        for environment in context["environments"]:
+            for component, _where, text in environment["snippets"]:
+                per_environment.setdefault(component, []).append((environment["name"], text))
+        context["environment_snippets"] = per_environment
         return context
+
+    def _environment_context(
+        self, environment: EnvironmentConfig, context: dict[str, Any]
+    ) -> dict[str, Any]:
+        """What settings.py writes for one environment: the defaults of the variables it
+        sets, and the settings of each module whose options it changes."""
+        variables = []
+        if environment.hosts:
+            variables.append(("DJANGO_ALLOWED_HOSTS", ",".join(environment.hosts)))
+            origins = [f"https://{h}" for h in environment.hosts if not h.startswith(".")]
+            variables.append(("DJANGO_CSRF_TRUSTED_ORIGINS", ",".join(origins)))
+        if environment.variant:
+            variables.append(("QUICKSCALE_VARIANT", environment.variant))
+        if environment.target:
+            # Both targets put exactly one TLS-terminating proxy in front of the site
+            # (Caddy; Fly's edge): without it the HTTPS redirect loops (docs/security.md).
+            variables.append(("DJANGO_TRUSTED_PROXY_COUNT", "1"))
+        snippets: list[tuple[str, str, str]] = []
+        if environment.modules:
+            choices = []
+            for module in self.modules:
+                override = dict(environment.modules.get(module.name, {}))
+                provider = override.pop("provider", module.provider)
+                choices.append(ModuleChoice(module.name, provider, {**module.options, **override}))
+            changed = {f"modules/{name}" for name in environment.modules}
+            wiring = wire(self.components_catalog(), self.theme_name, choices)
+            snippets = [s for s in wiring.settings_snippets(context) if s[0] in changed]
+        return {"name": environment.name, "variables": variables, "snippets": snippets}
 
     def render_contributions(self, context: dict[str, Any]) -> dict[str, RenderedFile]:
         """The project files the theme and modules contribute (their templates)."""
