@@ -312,9 +312,9 @@ CASES = [
     ),
     Case(
         "module-no-manifest-declares-it",
-        HEAD + "modules:\n  billing: {}\n",
-        [(5, 3, E, "modules.billing")],
-        "allowed here: 'auth', 'notifications', 'payments'",
+        HEAD + "modules:\n  not_a_module: {}\n",
+        [(5, 3, E, "modules.not_a_module")],
+        "'billing', 'notifications', 'payments'",
     ),
     Case(
         "modules-a-list",

@@ -36,6 +36,7 @@ def test_every_first_party_folder_is_in_the_catalogue(first_party):
         "themes/starter",
         "themes/todo",
         "modules/auth",
+        "modules/billing",
         "modules/notifications",
         "modules/payments",
     ]
@@ -93,7 +94,8 @@ def test_validate_accepts_and_generation_wires_every_component_and_provider(firs
     from quickscale_core.config.model import build_config
 
     cases = _every_choice(first_party)
-    assert len(cases) == 2 + 1 + 15 + 1  # 2 themes, auth, notifications' providers, payments
+    # 2 themes, auth, billing, notifications' providers, payments
+    assert len(cases) == 2 + 1 + 1 + 15 + 1
     for theme, modules in cases:
         text = _config(theme, modules)
         result = validate_text(text, components=first_party)
@@ -116,10 +118,10 @@ def test_validate_accepts_and_generation_wires_every_component_and_provider(firs
 
 
 def test_a_name_no_manifest_declares_is_a_located_error_listing_what_exists(first_party):
-    result = validate_text(_config("starter", {"billing": {}}), components=first_party)
+    result = validate_text(_config("starter", {"not_a_module": {}}), components=first_party)
     [error] = [d for d in result.diagnostics if d.is_error]
-    assert (error.line, error.dotted_path) == (6, "modules.billing")
-    assert "'auth', 'notifications', 'payments'" in error.hint
+    assert (error.line, error.dotted_path) == (6, "modules.not_a_module")
+    assert "'billing', 'notifications', 'payments'" in error.hint
     result = validate_text(_config("shiny", {}), components=first_party)
     [error] = [d for d in result.diagnostics if d.is_error]
     assert error.dotted_path == "theme" and "'starter', 'todo'" in error.hint
@@ -128,8 +130,10 @@ def test_a_name_no_manifest_declares_is_a_located_error_listing_what_exists(firs
 def test_wiring_follows_requires_and_refuses_unknown_components(first_party):
     order = [e.component.id for e in first_party.resolve("todo", ["auth"])]
     assert order == ["themes/starter", "themes/todo", "modules/auth"]
-    with pytest.raises(ConfigError, match="available modules: auth, notifications, payments"):
-        first_party.resolve("starter", ["billing"])
+    with pytest.raises(
+        ConfigError, match="available modules: auth, billing, notifications, payments"
+    ):
+        first_party.resolve("starter", ["billing_typo"])
 
 
 def test_docs_list_exactly_the_components_that_exist(first_party):

@@ -225,6 +225,16 @@ def _translate(error: ValidationError, doc: Document) -> Iterator[Diagnostic]:
     elif kind in ("minimum", "maximum"):
         word = "at least" if kind == "minimum" else "at most"
         yield doc.error(path, f"{value} is out of range: must be {word} {error.validator_value}")
+    elif kind == "dependentRequired":
+        for key, needed in error.validator_value.items():
+            missing = [n for n in needed if key in value and n not in value]
+            if missing:
+                yield doc.error(
+                    (*path, key),
+                    f"'{key}' needs {quote_list(missing)} beside it",
+                    f"add {quote_list(missing)}, or remove '{key}'",
+                    key=True,
+                )
     elif kind == "uniqueItems":
         yield doc.error(path, "lists the same value more than once", "remove the repeated value")
     else:  # a keyword the schemas do not use today: keep jsonschema's words

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quickscale_core.config.diagnostics import Diagnostic, has_errors, sort_diagnostics
+from quickscale_core.config.list_rules import list_rule_diagnostics
 from quickscale_core.config.loader import Document, DocumentError, decode, parse, read_limited
 from quickscale_core.config.model import ProjectConfig, build_config
 from quickscale_core.config.rules import semantic_diagnostics, version_of
-from quickscale_core.config.schema import schema_diagnostics
+from quickscale_core.config.schema import assembled_schema, schema_diagnostics
 from quickscale_core.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
@@ -68,6 +69,8 @@ def check_document(
         if diagnostic.path != ("schema_version",) and not doc.is_suppressed(diagnostic.path):
             found.append(diagnostic)
     found += semantic_diagnostics(doc, version, project_dir)
+    # Cross-item rules a component's option schema declares (x-unique-by, ...).
+    found += list_rule_diagnostics(doc, assembled_schema(version, components))
     return Validation(sort_diagnostics(found), doc, version)
 
 

@@ -37,6 +37,8 @@ class Wiring:
 
     entries: tuple[Entry, ...]
     providers: Mapping[str, str | None]  # module name -> the provider in use
+    # module name -> its other options from quickscale.yml (what its templates read)
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def components(self) -> tuple[Component, ...]:
@@ -81,8 +83,15 @@ class Wiring:
 
     def _component_context(self, entry: Entry, context: Mapping[str, Any]) -> dict[str, Any]:
         name = entry.component.name
-        provider = self.providers.get(name) if entry.component.kind == "modules" else None
-        return {**context, "component": entry.component.id, "provider": provider}
+        is_module = entry.component.kind == "modules"
+        provider = self.providers.get(name) if is_module else None
+        options = dict(self.options.get(name, {})) if is_module else {}
+        return {
+            **context,
+            "component": entry.component.id,
+            "provider": provider,
+            "options": options,
+        }
 
     def settings_snippets(self, context: Mapping[str, Any]) -> list[tuple[str, str, str]]:
         """(component id, where the snippet comes from, rendered text), in wiring order."""
@@ -122,7 +131,8 @@ def wire(catalog: Catalog, theme: str, modules: Sequence[ModuleChoice]) -> Wirin
                 f"use one of: {names}",
             )
         providers[manifest.name] = wanted or manifest.default_provider
-    return Wiring(tuple(entries), MappingProxyType(providers))
+    options = {name: MappingProxyType(dict(m.options)) for name, m in chosen.items()}
+    return Wiring(tuple(entries), MappingProxyType(providers), MappingProxyType(options))
 
 
 def removal_warning(component: Component, catalog: Catalog) -> str:
