@@ -59,6 +59,60 @@ def chromium_path() -> str:
     return path
 
 
+class RedisServer:
+    """A real redis-server (Debian's package) on a free loopback port, no persistence.
+
+    ``stop`` and ``start`` take it down and bring it back on the same port, as an
+    outage would."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.binary = os.environ.get("QUICKSCALE_REDIS_SERVER", "/usr/bin/redis-server")
+        self.workdir = workdir
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> RedisServer:
+        args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1"]
+        args += ["--save", "", "--appendonly", "no", "--dir", str(self.workdir)]
+        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, cwd=self.workdir)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        return self
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError(f"redis-server did not answer on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+def redis_binary() -> str:
+    """The redis-server binary: skipped locally when missing, required in CI."""
+    binary = os.environ.get("QUICKSCALE_REDIS_SERVER", "/usr/bin/redis-server")
+    if not Path(binary).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"no redis-server at {binary}: CI must install it (see .ci/run)")
+        pytest.skip(f"no redis-server at {binary}")
+    return binary
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """One Redis for the session; tests keep apart by key prefix or database number."""
+    redis_binary()
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
 def run(
     args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 600
 ) -> subprocess.CompletedProcess[str]:
@@ -287,3 +341,30 @@ def fresh_database(postgres_url: str) -> Iterator[str]:
         with psycopg.connect(postgres_url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             admin.execute(f'DROP DATABASE IF EXISTS "test_{name}" WITH (FORCE)')
+
+
+OPERATIONS_MODULES = """
+modules:
+  auth: {}
+  admin: {}
+"""
+
+
+@pytest.fixture(scope="session")
+def operations(
+    tmp_path_factory: pytest.TempPathFactory, quickscale_bin: str, source_repo: Path
+) -> Path:
+    """init --theme todo with the operations modules (the admin, with auth beside it for
+    a second component's counters) enabled in quickscale.yml, generated, installed in
+    its own venv and migrated on SQLite."""
+    work = tmp_path_factory.mktemp("operations")
+    env = clean_env(QUICKSCALE_SOURCE=str(source_repo))
+    run([quickscale_bin, "init", "ops", "--theme", "todo"], cwd=work, env=env)
+    project = work / "ops"
+    config = project / "quickscale.yml"
+    config.write_text(config.read_text() + OPERATIONS_MODULES)
+    run(["git", "commit", "-qam", "Enable the operations modules"], cwd=project)
+    run([quickscale_bin, "generate", "--no-migrations"], cwd=project, env=env)
+    install_requirements(project)
+    run([".venv/bin/python", "manage.py", "migrate", "--noinput"], cwd=project, env=clean_env())
+    return project

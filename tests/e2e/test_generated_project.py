@@ -99,7 +99,7 @@ def test_running_server_serves_home_health_and_static(production_server: str) ->
     assert "<title>Acme</title>" in page
     with urllib.request.urlopen(f"{production_server}/health/") as health:
         assert health.status == 200
-        assert json.loads(health.read()) == {"status": "ok", "database": "ok"}
+        assert json.loads(health.read())["database"] == "ok"
     # htmx is vendored: the page links a hashed static file that WhiteNoise serves
     src = page.split('src="', 1)[1].split('"', 1)[0]
     assert src.startswith("/static/vendor/htmx.min.") and src.endswith(".js")

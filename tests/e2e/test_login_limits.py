@@ -6,8 +6,8 @@
   environment, shortened here) has passed.
 - The limits hold across processes: two one-worker servers on one database (SQLite and
   PostgreSQL) share the counters through the default production cache (the database
-  cache, created by plain `migrate`); a forged X-Forwarded-For changes nothing when no
-  proxy is trusted.
+  cache, created by plain `migrate`), and through Redis when REDIS_URL is set; a forged
+  X-Forwarded-For changes nothing when no proxy is trusted.
 - `check --deploy` refuses a per-process cache; X-Forwarded-Proto is believed only
   behind a trusted proxy.
 """
@@ -208,20 +208,31 @@ def test_admin_login_with_the_auth_module_goes_through_allauth_and_locks_until_t
 # --- Point 3: limits across processes, the shared cache, proxies --------------------
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, sqlite_url: str) -> str:
+@pytest.fixture(params=["sqlite", "postgresql", "redis"])
+def shared_state(request: pytest.FixtureRequest, sqlite_url: str) -> dict[str, str]:
+    """Where the servers keep what they share: the database, and its cache table, on
+    SQLite or PostgreSQL; or, with REDIS_URL (a database of its own on the session's
+    real redis-server), the counters in Redis."""
     if request.param == "sqlite":
-        return sqlite_url
-    return str(request.getfixturevalue("fresh_database"))
+        return {"DATABASE_URL": sqlite_url}
+    if request.param == "postgresql":
+        return {"DATABASE_URL": str(request.getfixturevalue("fresh_database"))}
+    redis_url = request.getfixturevalue("redis_server").url.replace("/0", "/1")
+    return {"DATABASE_URL": sqlite_url, "REDIS_URL": redis_url}
 
 
 def test_failed_logins_are_counted_once_across_two_servers(
-    wired: Path, database_url: str, serve: Callable[[Path, dict[str, str]], str]
+    wired: Path, shared_state: dict[str, str], serve: Callable[[Path, dict[str, str]], str]
 ) -> None:
     """Per account `limit` failures, per address 2 x `limit`, whichever server counts."""
     limit = 3
+    state = dict(shared_state)
     env = prepare(
-        wired, database_url, DJANGO_LOGIN_FAILURE_LIMIT=str(limit), SENDGRID_API_KEY="SG.test"
+        wired,
+        state.pop("DATABASE_URL"),
+        DJANGO_LOGIN_FAILURE_LIMIT=str(limit),
+        SENDGRID_API_KEY="SG.test",
+        **state,
     )
     servers = (serve(wired, env), serve(wired, env))
     alternate = itertools.cycle(servers)
@@ -253,6 +264,12 @@ def test_failed_logins_are_counted_once_across_two_servers(
         form = {"login": EMAIL, "password": PASSWORD, "csrfmiddlewaretoken": token}
         status, _, body = visitor.request(f"{server}/accounts/login/", form)
         assert status == 200 and TOO_MANY in body
+    if "REDIS_URL" in state:  # the counters are in Redis, not in the database's table
+        import redis
+
+        assert redis.Redis.from_url(state["REDIS_URL"]).dbsize() > 0
+        count = "from quickscale_core.models import CacheEntry; print(CacheEntry.objects.count())"
+        assert shell(wired, env, count) == "0"
 
 
 def check_deploy(project: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

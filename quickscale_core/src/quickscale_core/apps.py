@@ -12,6 +12,12 @@ class QuickScaleCoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.core.signals import request_finished, request_started
+
+        from quickscale_core import request_id
         from quickscale_core.security import check_shared_cache
+
+        request_started.connect(request_id.start, dispatch_uid="quickscale_request_id")
+        request_finished.connect(request_id.finish, dispatch_uid="quickscale_request_id")
 
         checks.register(check_shared_cache, checks.Tags.caches, checks.Tags.security, deploy=True)

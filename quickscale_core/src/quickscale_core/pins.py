@@ -25,6 +25,25 @@ RUNTIME: tuple[tuple[str, str], ...] = (
     ("django-axes", "8.3.1"),  # admin login rate limit (quickscale_core.settings)
     ("django-csp", "4.0"),  # Content-Security-Policy (quickscale_core.settings)
     ("gunicorn", "27.0.1"),
+    # Scale-out (docs/scaling.md), each switched on by an environment variable: Django's
+    # Redis cache backend and Celery's broker (REDIS_URL), Celery and what it pulls in,
+    # JSON logs in production.
+    ("redis", "8.1.0"),
+    ("celery", "5.7.0"),
+    ("kombu", "5.7.0"),
+    ("amqp", "5.4.2"),
+    ("billiard", "4.3.2"),
+    ("vine", "5.1.0"),
+    ("click", "8.5.1"),
+    ("click-didyoumean", "0.3.1"),
+    ("click-plugins", "1.1.1.2"),
+    ("click-repl", "0.4.1"),
+    ("prompt_toolkit", "3.0.53"),
+    ("wcwidth", "0.9.4"),
+    ("python-dateutil", "2.9.0.post0"),
+    ("six", "1.17.0"),
+    ("tzlocal", "5.4.5"),
+    ("python-json-logger", "4.2.0"),
     ("packaging", "26.4"),
     # quickscale_core's own dependencies (generator and config code)
     ("Jinja2", "3.1.6"),

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, the other middleware's too, carries its id.
+    "quickscale_core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside WhiteNoise, so static files get these headers too.
     "quickscale_core.middleware.SecurityHeadersMiddleware",
@@ -104,18 +106,40 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_USE_FINDERS = DEBUG
 
+# --- Redis: switched on by REDIS_URL (e.g. redis://redis:6379/0). It becomes the cache
+# (below) and Celery's broker (further below); without it nothing else needs to run.
+REDIS_URL = env.str("REDIS_URL", default="")
+
 # The cache holds the login rate limits, so in production every worker and container
-# must share it: Django's database cache, in the table quickscale_core's migration
-# creates (plain `migrate`). CACHE_URL names another, e.g. dbcache://my_table (run
-# `manage.py createcachetable`). `manage.py check --deploy` refuses a per-process cache
-# (local memory, dummy) when DEBUG is off. max_entries: an attacker must not be able to
-# evict the counters by filling the cache.
-CACHES = {
-    "default": env.cache(
-        "CACHE_URL",
-        default="locmemcache://" if DEBUG else "dbcache://quickscale_cache?max_entries=50000",
-    )
-}
+# must share it. Precedence: CACHE_URL (any django-environ cache URL, e.g.
+# dbcache://my_table, for which run `manage.py createcachetable`), then REDIS_URL
+# (Django's own Redis backend), then, with DEBUG off, Django's database cache in the
+# table quickscale_core's migration creates (plain `migrate`), and with DEBUG on local
+# memory (one runserver process). `manage.py check --deploy` refuses a per-process
+# cache (local memory, dummy) when DEBUG is off. max_entries: an attacker must not be
+# able to evict the counters by filling the cache.
+if env.str("CACHE_URL", default=""):
+    CACHES = {"default": env.cache("CACHE_URL")}
+elif REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    CACHES = {
+        "default": env.cache_url_config(
+            "locmemcache://" if DEBUG else "dbcache://quickscale_cache?max_entries=50000"
+        )
+    }
+
+# Sessions in the database (the default). With a shared cache, "cached_db" serves them
+# from it and keeps them in the database; "cache" keeps them in the cache only (lost
+# when Redis evicts or restarts).
+SESSION_ENGINE = "django.contrib.sessions.backends." + env.str(
+    "DJANGO_SESSION_BACKEND", default="db"
+)
 
 # --- Security: strict unless DEBUG. Each can be relaxed by its environment variable.
 # Reverse proxies you run in front of the site (a TLS-terminating load balancer: 1);
@@ -131,7 +155,7 @@ SECURE_PROXY_SSL_HEADER = (
 )
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 # Load balancers probe over plain HTTP: the health URL must answer, not redirect.
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_REDIRECT_EXEMPT = [r"^health/(live|ready)?$"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
     "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG
@@ -220,13 +244,66 @@ EMAIL_BACKEND = env.str(
 )
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 
+# Logs go to standard output, for the container runtime to collect. In production one
+# JSON object per line (python-json-logger), each with the request's id ("request_id",
+# also sent as the X-Request-ID response header) and, for the line every request
+# writes, its method, path, status and duration; in development plain text.
+# DJANGO_LOG_FORMAT=plain|json overrides.
+QUICKSCALE_LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "quickscale_core.request_id.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "timestamp": True,  # ISO 8601, UTC
+            "rename_fields": {"levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": QUICKSCALE_LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# --- Background tasks: Celery. The broker is CELERY_BROKER_URL, else REDIS_URL; with
+# neither, a task runs in-process when it is queued (eager), so a project with nothing
+# else running keeps working. The project's <name>/celery.py reads these CELERY_*
+# settings; run workers with `celery -A <name> worker` and the schedule with
+# `celery -A <name> beat`.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# In-process as in a worker: a task's retries run, and its final failure is logged
+# rather than raised into the request that queued it.
+CELERY_TASK_EAGER_PROPAGATES = False
+# A task is acknowledged when it has finished, not when a worker takes it, and a worker
+# killed in the middle (SIGKILL, out of memory, a lost machine) hands it back: it runs
+# again, so every task must be safe to run twice (idempotent). With Redis an
+# unacknowledged task comes back after the visibility timeout: longer than the longest
+# task's run, or it runs twice while the first is still going.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True  # no result backend: tasks report through the database
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING above
+# Periodic tasks (backups, retention, …) for `celery -A <name> beat`: name -> {"task":
+# dotted name, "schedule": seconds or celery.schedules.crontab(...)}. A module adds its
+# entries from its settings snippet: CELERY_BEAT_SCHEDULE["backup-nightly"] = {...}.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
 
 def frontend_dirs(frontend: Path, variant: str) -> tuple[list[Path], list[Path]]:

@@ -7,5 +7,9 @@ from quickscale_core import views
 app_name = "quickscale_core"
 
 urlpatterns = [
-    path("health/", views.health, name="health"),
+    # Liveness: the container health check. Readiness: the load balancer's probe.
+    path("health/live", views.live, name="health-live"),
+    path("health/ready", views.ready, name="health-ready"),
+    # The readiness check under its older address, which existing probes use.
+    path("health/", views.ready, name="health"),
 ]

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import logging
+import uuid
+from collections.abc import Callable
+from typing import Any
 
-from django.db import DatabaseError, connections
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connections
 from django.http import HttpRequest, HttpResponseServerError, JsonResponse
 from django.template import TemplateDoesNotExist, loader
 from django.views import defaults
@@ -14,22 +19,70 @@ from django.views.decorators.http import require_GET
 logger = logging.getLogger(__name__)
 
 
+def _database() -> None:
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _cache() -> None:
+    # A write and a read: a cache that accepts connections but not writes (a read-only
+    # replica, a full database table) cannot hold the rate limits either.
+    key = f"quickscale:health:{uuid.uuid4().hex}"
+    caches["default"].set(key, "ok", timeout=10)
+    if caches["default"].get(key) != "ok":
+        raise RuntimeError("the cache did not return the value just written")
+    caches["default"].delete(key)
+
+
+def _broker() -> str:
+    url = getattr(settings, "CELERY_BROKER_URL", "")
+    if not url or getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+        return "in-process"  # tasks run in the web process: nothing to reach
+    from kombu.connection import Connection
+
+    with Connection(url, connect_timeout=2) as connection:
+        connection.ensure_connection(max_retries=0)
+    return "ok"
+
+
 @never_cache
 @require_GET
-def health(request: HttpRequest) -> JsonResponse:
-    """Liveness and readiness in one: 200 when the database answers, 503 when not.
+def live(request: HttpRequest) -> JsonResponse:
+    """200 while the process answers: what a container health check restarts on.
 
-    A load balancer takes a worker out of rotation on 503, so the check must touch the
-    database for real rather than report that the process is up.
+    It touches nothing else, so an outage of the database or Redis does not get every
+    web container killed and restarted at once.
     """
-    try:
-        with connections["default"].cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        logger.exception("health check: database unavailable")
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def ready(request: HttpRequest) -> JsonResponse:
+    """200 when the database, the cache and the task broker all answer, else 503 naming
+    each one that does not (``"down": ["cache"]``).
+
+    A load balancer takes a process out of rotation on 503, so each check reaches the
+    service for real rather than report that the process is up.
+    """
+    report: dict[str, Any] = {}
+    down: list[str] = []
+    checks: dict[str, Callable[[], str | None]] = {
+        "database": _database,
+        "cache": _cache,
+        "broker": _broker,
+    }
+    for name, check in checks.items():
+        try:
+            report[name] = check() or "ok"
+        except Exception:  # any failure of the service makes the process unready
+            logger.exception("readiness check: %s unavailable", name)
+            report[name] = "unavailable"
+            down.append(name)
+    if down:
+        return JsonResponse({"status": "unavailable", **report, "down": down}, status=503)
+    return JsonResponse({"status": "ok", **report})
 
 
 def server_error(request: HttpRequest) -> HttpResponseServerError:
