@@ -195,7 +195,7 @@ def test_the_dockerfile_pins_python_runs_unprivileged_and_probes_health(project:
     uid = users[0].split(":")[0]
     assert f"useradd --no-log-init --create-home --uid {uid} --user-group app" in text
     assert text.index("HEALTHCHECK") > text.index("USER ")
-    assert "http://127.0.0.1:8000/health/" in text
+    assert "http://127.0.0.1:8000/health/live" in text
 
 
 def _healthcheck_code(project: Path) -> str:
@@ -211,7 +211,7 @@ def _healthcheck_code(project: Path) -> str:
 
 @pytest.fixture
 def health_server() -> Iterator[tuple[int, dict[str, object]]]:
-    """A stand-in for the site on loopback: answers /health/ with the status asked for,
+    """A stand-in for the site on loopback: answers /health/live with the status asked for,
     and records the Host header of each probe."""
     state: dict[str, object] = {"status": 200, "hosts": []}
 
@@ -256,7 +256,7 @@ def test_the_healthcheck_passes_on_200_fails_on_503_and_sends_an_allowed_host(
 ) -> None:
     port, state = health_server
     code = _healthcheck_code(project)
-    assert code.count("http://127.0.0.1:8000/health/") == 1
+    assert code.count("http://127.0.0.1:8000/health/live") == 1
     code = code.replace("127.0.0.1:8000", f"127.0.0.1:{port}")
     env = {"PATH": "/usr/bin:/bin"}
     if allowed_hosts is not None:
@@ -268,7 +268,7 @@ def test_the_healthcheck_passes_on_200_fails_on_503_and_sends_an_allowed_host(
 
     assert healthy.returncode == 0, healthy.stderr
     assert unhealthy.returncode != 0 and b"503" in unhealthy.stderr
-    assert state["hosts"] == [("/health/", host)] * 2
+    assert state["hosts"] == [("/health/live", host)] * 2
 
 
 def test_dependabot_covers_pip_actions_and_docker_but_not_the_embedded_code(
