@@ -1,0 +1,80 @@
+"""What a module's own test suite needs to run on SQLite and again on PostgreSQL.
+
+A module's tests run on SQLite in memory; the same suite runs again on the PostgreSQL
+server named by ``QUICKSCALE_TEST_DATABASE_URL`` in a subprocess (the database engine
+is fixed when Django starts), selected by ``QS_MODULE_TEST_DB=postgres``. Without the
+URL the PostgreSQL run is skipped locally, and fails under ``CI``. No Django or pytest
+import at import time: test settings modules import this.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+DATABASE_URL = "QUICKSCALE_TEST_DATABASE_URL"
+ENGINE_SWITCH = "QS_MODULE_TEST_DB"
+
+
+def on_postgres() -> bool:
+    """This process is the PostgreSQL run."""
+    return os.environ.get(ENGINE_SWITCH) == "postgres"
+
+
+def test_database(label: str) -> dict[str, Any]:
+    """``DATABASES["default"]`` for the suite of the module ``label``: SQLite in memory,
+    or in the PostgreSQL run a test database unique to this process (other packages'
+    suites share the server)."""
+    if not on_postgres():
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+    parts = urlsplit(os.environ[DATABASE_URL])
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": parts.path.lstrip("/"),
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "127.0.0.1",
+        "PORT": str(parts.port or 5432),
+        "TEST": {"NAME": f"test_qs_{label}_{os.getpid()}"},
+    }
+
+
+def postgres_url() -> str:
+    """The PostgreSQL server's URL; skips the test locally without one, fails in CI."""
+    import pytest
+
+    url = os.environ.get(DATABASE_URL, "")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must set {DATABASE_URL} (PostgreSQL for module tests).")
+        pytest.skip(f"{DATABASE_URL} is not set")
+    return url
+
+
+def rerun_on_postgres(package_dir: Path, min_passed: int) -> str:
+    """Run the package's whole suite again on PostgreSQL; assert it passed (at least
+    ``min_passed`` tests, none failed); return pytest's output."""
+    import pytest
+
+    postgres_url()
+    if on_postgres():
+        pytest.skip("already running on PostgreSQL (inner run)")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=package_dir,
+        env={**os.environ, ENGINE_SWITCH: "postgres"},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    summary = result.stdout.strip().splitlines()[-1]
+    passed = re.search(r"(\d+) passed", summary)
+    assert passed is not None and int(passed.group(1)) >= min_passed, summary
+    assert "failed" not in summary and "error" not in summary, summary
+    return result.stdout

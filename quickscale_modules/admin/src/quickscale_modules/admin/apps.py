@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+
+
+class AdminConfig(AppConfig):
+    """Explicit label so tables and template namespaces never clash with django.contrib.admin."""
+
+    name = "quickscale_modules.admin"
+    label = "quickscale_admin"
+    verbose_name = "QuickScale admin"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.contrib import admin
+        from django.contrib.admin.helpers import ActionForm
+        from quickscale_modules.admin.actions import export_csv
+        from unfold.forms import ActionForm as UnfoldActionForm
+
+        # Every admin list offers the export, whoever registered the model.
+        admin.site.add_action(export_csv, "export_csv")
+        admin.site.index_template = "quickscale_admin/index.html"
+        # unfold's list shows its "Run" button only for its own action form (bound to
+        # its Alpine state); lists registered with Django's plain ModelAdmin get it too.
+        for model_admin in admin.site._registry.values():
+            if model_admin.action_form is ActionForm:
+                model_admin.action_form = UnfoldActionForm

@@ -1,0 +1,98 @@
+"""Django settings for the admin module's own tests: a minimal project using it, wired
+as the module's settings snippet wires a generated project.
+
+The database: quickscale_core.module_testing (SQLite, or PostgreSQL in the run of
+test_postgres.py).
+"""
+
+from pathlib import Path
+
+from csp.constants import NONCE, NONE, SELF
+from quickscale_core.module_testing import test_database
+
+from quickscale_modules.admin import settings as qs_admin
+
+TESTS_DIR = Path(__file__).resolve().parent
+
+SECRET_KEY = "admin-module-tests-only"
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+USE_TZ = True
+LANGUAGE_CODE = "en"
+
+INSTALLED_APPS = [
+    "unfold",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "csp",
+    "auditlog",
+    "quickscale_modules.admin",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "quickscale_modules.admin.middleware.AdminPolicyMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+]
+
+# The strict policy every page of a generated project has (quickscale_core.settings).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+    },
+}
+
+UNFOLD = qs_admin.unfold_config(site_title="Acme", stylesheets=["css/variant.css"])
+# One counter of an installed model, one of a component that is not enabled here.
+QUICKSCALE_ADMIN_COUNTERS = [
+    {"label": "Audit log entries", "model": "auditlog.LogEntry"},
+    {"label": "Invoices", "model": "quickscale_notenabled.Invoice"},
+]
+AUDITLOG_INCLUDE_ALL_MODELS = True
+AUDITLOG_EXCLUDE_TRACKING_MODELS = qs_admin.AUDITLOG_EXCLUDE
+AUDITLOG_EXCLUDE_TRACKING_FIELDS = qs_admin.AUDITLOG_EXCLUDE_FIELDS
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+ROOT_URLCONF = "urls"
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [TESTS_DIR / "static"]  # plays the role of the variant's static files
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests only
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"null": {"class": "logging.NullHandler"}},
+    "loggers": {"django.request": {"handlers": ["null"], "propagate": False}},
+}
+
+
+DATABASES = {"default": test_database("admin")}
