@@ -82,6 +82,7 @@ class Manifest:
     dump_apps: tuple[str, ...] = ()
     settings: str | None = None  # settings snippet template, relative to the component
     project_files: str | None = None  # directory of contributed project-file templates
+    backend_extensions: str | None = None  # template appended to backend_extensions.py
     pins: tuple[tuple[str, str], ...] = ()
     providers: tuple[Provider, ...] = ()
     default_provider: str | None = None
@@ -104,7 +105,7 @@ class Manifest:
 
     def referenced_files(self) -> tuple[str, ...]:
         """Paths inside the component that the manifest points at (files or a folder)."""
-        return tuple(p for p in (self.settings, self.project_files) if p)
+        return tuple(p for p in (self.settings, self.project_files, self.backend_extensions) if p)
 
     def options_schema(self) -> dict[str, Any]:
         """The JSON Schema of this module's entry under ``modules:`` in quickscale.yml."""
@@ -223,6 +224,7 @@ def parse_manifest(text: str, where: str, component: Component | None = None) ->
         dump_apps=tuple(table.get("dump-apps", ())),
         settings=table.get("settings"),
         project_files=table.get("project-files"),
+        backend_extensions=table.get("backend-extensions"),
         pins=tuple((str(k), str(v)) for k, v in table.get("pins", {}).items()),
         providers=providers,
         default_provider=default_provider,

@@ -116,3 +116,8 @@ def test_loading_plans_is_idempotent_and_retires_removed_plans(plans: Any) -> No
     billing_plans.load([s for s in specs if s.key != "team"])
     assert not Plan.objects.get(key="team").active
     assert Plan.objects.get(key="free").entitlements.get(key="todo.lists").limit == 3
+
+
+def test_a_feature_no_plan_names_is_not_gated(plans: Any) -> None:
+    assert services.is_gated("todo.lists") and services.is_gated("team.seats")
+    assert not services.is_gated("todo.items")

@@ -7,12 +7,14 @@ project's Python environment can. The CLI only formats what these return.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from quickscale_core import catalog
 from quickscale_core.changes import ComponentStatus
@@ -37,7 +39,24 @@ def render_project(spec: ProjectSpec) -> dict[str, RenderedFile]:
     context = spec.template_context()
     files = render_tree("project", context)
     files.update(spec.render_contributions(context))
+    _append_backend_extensions(files, spec, context)
     return dict(sorted(files.items()))
+
+
+def _append_backend_extensions(
+    files: dict[str, RenderedFile], spec: ProjectSpec, context: dict[str, Any]
+) -> None:
+    """The stubs components add to backend_extensions.py (manifest ``backend-extensions``),
+    after whatever the template or the theme wrote there, each under a comment saying
+    where it comes from."""
+    path = f"{spec.name}/backend_extensions.py"
+    snippets = spec.wiring.backend_extension_snippets(context)
+    if path not in files or not snippets:
+        return
+    text = files[path].content.decode("utf-8").rstrip("\n") + "\n"
+    for component, where, snippet in snippets:
+        text += f"\n\n# {component}: written from {where}\n{snippet}\n"
+    files[path] = dataclasses.replace(files[path], content=text.encode("utf-8"))
 
 
 def managed_files(spec: ProjectSpec) -> dict[str, RenderedFile]:

@@ -104,6 +104,19 @@ class Wiring:
             snippets.append((entry.component.id, f"{entry.component.prefix}/{path}", text.strip()))
         return snippets
 
+    def backend_extension_snippets(self, context: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+        """(component id, where it comes from, rendered text) of the stubs components add
+        to the project's backend_extensions.py, in wiring order (empty texts left out)."""
+        snippets = []
+        for entry in self.entries:
+            path = entry.manifest.backend_extensions
+            if not path:
+                continue
+            text = render_text(entry.text(path), self._component_context(entry, context)).strip()
+            if text:
+                snippets.append((entry.component.id, f"{entry.component.prefix}/{path}", text))
+        return snippets
+
     def project_files(self, context: Mapping[str, Any]) -> dict[str, RenderedFile]:
         """Files the components contribute; a later component's file replaces an earlier
         one's at the same path (a theme builds on its base theme)."""

@@ -43,6 +43,7 @@ __all__ = [
     "forget",
     "get_subscription",
     "has_entitlement",
+    "is_gated",
     "portal_url",
     "start_subscription",
     "stripe_client",
@@ -120,6 +121,12 @@ def within_limit(user: AnyUser, key: str, used: int) -> bool:
     """Whether ``user`` may have one more of ``key`` when ``used`` exist already."""
     limit = entitlement_limit(user, key)
     return has_entitlement(user, key) and (limit is None or used < limit)
+
+
+def is_gated(key: str) -> bool:
+    """Whether any plan on sale names feature ``key`` (a feature no plan names is not
+    for sale: a hook may leave it open rather than closed to everybody)."""
+    return Entitlement.objects.filter(plan__active=True, key=key).exists()
 
 
 # --- plans and subscriptions ---------------------------------------------------------

@@ -19,7 +19,9 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from . import selectors
+from .errors import ListLimitReached
 from .models import TITLE_MAX_LENGTH, TodoItem, TodoList
+from .policy import get_policy
 
 
 @contextmanager
@@ -53,9 +55,14 @@ def _touch(todo_list: TodoList) -> None:
 
 
 def list_create(*, owner: Any, title: str) -> TodoList:
-    """Create a list owned by ``owner``."""
+    """Create a list owned by ``owner``, if the project's policy allows another
+    (:mod:`.policy`; ListLimitReached otherwise)."""
     _require_user(owner)
-    return TodoList.objects.create(owner=owner, title=clean_title(title, what="list title"))
+    cleaned = clean_title(title, what="list title")
+    policy = get_policy()
+    if not policy.may_create_list(owner, TodoList.objects.filter(owner=owner).count()):
+        raise ListLimitReached(policy.upgrade_url(owner))
+    return TodoList.objects.create(owner=owner, title=cleaned)
 
 
 def list_rename(*, user: Any, list_id: int, title: str) -> TodoList:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from quickscale_themes.starter.htmx import htmx_redirect, is_htmx, vary_on_htmx
 
 from . import forms, selectors, services
+from .errors import ListLimitReached
 from .models import TodoList
 
 LISTS_PER_PAGE = 10
@@ -83,6 +84,7 @@ def _items_response(request: HttpRequest, todo_list: TodoList, **extra: Any) -> 
 def list_index(request: HttpRequest) -> HttpResponse:
     """The user's lists (paginated) and the form to create one."""
     form = forms.new_list_form()
+    upgrade_url = ""
     page_number: str | int | None = request.GET.get("page")
     if request.method == "POST":
         form = forms.new_list_form(request.POST)
@@ -91,6 +93,9 @@ def list_index(request: HttpRequest) -> HttpResponse:
                 todo_list = services.list_create(
                     owner=request.user, title=form.cleaned_data["title"]
                 )
+            except ListLimitReached as error:
+                _apply_errors(form, error)
+                upgrade_url = error.upgrade_url
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
@@ -99,7 +104,11 @@ def list_index(request: HttpRequest) -> HttpResponse:
                     return redirect(todo_list)
                 form = forms.new_list_form()
                 page_number = 1  # the new list is the most recent: show it
-    context = {"form": form, "page": _lists_page(request.user, page_number)}
+    context = {
+        "form": form,
+        "page": _lists_page(request.user, page_number),
+        "upgrade_url": upgrade_url,
+    }
     template = "quickscale_todo/list_index.html"
     if is_htmx(request):
         template = "quickscale_todo/partials/lists_panel.html"
