@@ -19,29 +19,7 @@ from django.db import transaction
 from quickscale_modules.billing.models import Entitlement, Plan
 from quickscale_modules.billing.settings import PLANS_FILE_SETTING
 
-# Stripe's currencies not in hundredths (https://docs.stripe.com/currencies#zero-decimal
-# and #three-decimal).
-_ZERO_DECIMAL = frozenset(
-    [
-        "bif",
-        "clp",
-        "djf",
-        "gnf",
-        "jpy",
-        "kmf",
-        "krw",
-        "mga",
-        "pyg",
-        "rwf",
-        "ugx",
-        "vnd",
-        "vuv",
-        "xaf",
-        "xof",
-        "xpf",
-    ]
-)
-_THREE_DECIMAL = frozenset(["bhd", "jod", "kwd", "omr", "tnd"])
+from quickscale_modules.payments import services as payments
 
 #: Without a plans file: one free plan that unlocks nothing.
 FALLBACK = [{"key": "free", "name": "Free", "default": True}]
@@ -51,17 +29,12 @@ class PlansError(ValueError):
     """The plans file is not what ``generate`` writes."""
 
 
-def exponent(currency: str) -> int:
-    code = currency.lower()
-    return 0 if code in _ZERO_DECIMAL else 3 if code in _THREE_DECIMAL else 2
-
-
 def to_minor(amount: Decimal, currency: str) -> int:
     """9.00 EUR -> 900; PlansError if the amount has more decimals than the currency."""
-    scaled = amount * (10 ** exponent(currency))
-    if scaled != scaled.to_integral_value():
-        raise PlansError(f"{amount} has more decimals than {currency.upper()} allows")
-    return int(scaled)
+    try:
+        return payments.to_minor(amount, currency)
+    except ValueError as error:
+        raise PlansError(str(error)) from None
 
 
 @dataclass(frozen=True)
@@ -86,7 +59,7 @@ def parse(items: list[dict[str, Any]]) -> list[PlanSpec]:
     for item in items:
         currency = str(item.get("currency") or "").lower()
         if "price_minor" in item:
-            amount = Decimal(int(item["price_minor"])) / (10 ** exponent(currency or "eur"))
+            amount = payments.from_minor(int(item["price_minor"]), currency or "eur")
         else:
             raw = item.get("price", "0")
             if not isinstance(raw, str):

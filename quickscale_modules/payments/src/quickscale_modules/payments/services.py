@@ -25,6 +25,10 @@ from quickscale_modules.payments.models import ProviderWebhookEvent, Transaction
 
 from quickscale_modules.payments import money
 
+#: Amounts in Stripe's minor units and back (12.50 EUR <-> 1250), for other modules.
+to_minor = money.to_minor
+from_minor = money.from_minor
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
     from django.http import HttpRequest
@@ -37,9 +41,11 @@ __all__ = [
     "PaymentService",
     "ProviderWebhookEvent",
     "Transaction",
+    "from_minor",
     "get_transaction",
     "payment_event",
     "return_urls",
+    "to_minor",
     "transaction_for_checkout_session",
     "transactions_for",
 ]
