@@ -347,6 +347,7 @@ OPERATIONS_MODULES = """
 modules:
   auth: {}
   admin: {}
+  analytics: {}
 """
 
 
@@ -354,9 +355,9 @@ modules:
 def operations(
     tmp_path_factory: pytest.TempPathFactory, quickscale_bin: str, source_repo: Path
 ) -> Path:
-    """init --theme todo with the operations modules (the admin, with auth beside it for
-    a second component's counters) enabled in quickscale.yml, generated, installed in
-    its own venv and migrated on SQLite."""
+    """init --theme todo with the operations modules (admin, analytics; auth beside them)
+    enabled in quickscale.yml, generated, installed in its own venv and migrated on
+    SQLite."""
     work = tmp_path_factory.mktemp("operations")
     env = clean_env(QUICKSCALE_SOURCE=str(source_repo))
     run([quickscale_bin, "init", "ops", "--theme", "todo"], cwd=work, env=env)
@@ -368,3 +369,49 @@ def operations(
     install_requirements(project)
     run([".venv/bin/python", "manage.py", "migrate", "--noinput"], cwd=project, env=clean_env())
     return project
+
+
+STAFF_EMAIL = "root@example.com"
+STAFF_PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture(scope="module")
+def operations_site(operations: Path, served: list[subprocess.Popen[bytes]]) -> str:
+    """The operations project served by runserver, with a superuser whose address is
+    verified (with the auth module, the admin's login is allauth's, by email)."""
+    script = (
+        "from django.contrib.auth import get_user_model as m;"
+        "from allauth.account.models import EmailAddress;"
+        "u = m().objects.filter(username='root').first() or m().objects.create_superuser("
+        f"username='root', email={STAFF_EMAIL!r}, password={STAFF_PASSWORD!r});"
+        "EmailAddress.objects.update_or_create(user=u, email=u.email, "
+        "defaults={'verified': True, 'primary': True})"
+    )
+    python = [".venv/bin/python", "manage.py"]
+    run([*python, "shell", "-c", script], cwd=operations, env=clean_env())
+    return start_server([*python, "runserver", "--noreload"], operations, clean_env(), served)
+
+
+def staff_login(page: Any) -> None:
+    """Log the superuser of ``operations_site`` in on the login page ``page`` shows."""
+    import re
+
+    page.get_by_label("Email", exact=False).first.fill(STAFF_EMAIL)
+    page.get_by_label(re.compile(r"^Password:?$")).fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+
+
+def check_admin_page(page: Any) -> None:
+    """No axe serious/critical finding in the light and the dark scheme, each loaded in
+    it (the admin picks its scheme when the page loads), no CSP violation, no console
+    error."""
+    findings = []
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.reload()
+        findings += [f"[{scheme}] {finding}" for finding in axe_findings(page)]
+    page.emulate_media(color_scheme="light")
+    page.reload()
+    assert findings == []
+    assert page.csp_violations == []
+    assert page.console_errors == []

@@ -36,6 +36,7 @@ def test_every_first_party_folder_is_in_the_catalogue(first_party):
         "themes/starter",
         "themes/todo",
         "modules/admin",
+        "modules/analytics",
         "modules/auth",
         "modules/billing",
         "modules/notifications",
@@ -95,8 +96,8 @@ def test_validate_accepts_and_generation_wires_every_component_and_provider(firs
     from quickscale_core.config.model import build_config
 
     cases = _every_choice(first_party)
-    # 2 themes, admin, auth, billing, notifications' providers, payments
-    assert len(cases) == 2 + 1 + 1 + 1 + 15 + 1
+    # 2 themes, admin, analytics, auth, billing, notifications' providers, payments
+    assert len(cases) == 2 + 1 + 1 + 1 + 1 + 15 + 1
     for theme, modules in cases:
         text = _config(theme, modules)
         result = validate_text(text, components=first_party)
@@ -132,7 +133,8 @@ def test_wiring_follows_requires_and_refuses_unknown_components(first_party):
     order = [e.component.id for e in first_party.resolve("todo", ["auth"])]
     assert order == ["themes/starter", "themes/todo", "modules/auth"]
     with pytest.raises(
-        ConfigError, match="available modules: admin, auth, billing, notifications, payments"
+        ConfigError,
+        match="available modules: admin, analytics, auth, billing, notifications, payments",
     ):
         first_party.resolve("starter", ["billing_typo"])
 

@@ -1,0 +1,72 @@
+"""Django settings for the analytics module's own tests: a minimal project using it,
+wired as the module's settings snippet wires a generated project.
+
+The database: quickscale_core.module_testing (SQLite, or PostgreSQL in the run of
+test_postgres.py).
+"""
+
+from pathlib import Path
+
+from quickscale_core.module_testing import test_database
+
+TESTS_DIR = Path(__file__).resolve().parent
+
+SECRET_KEY = "analytics-module-tests-only"
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+USE_TZ = True
+TIME_ZONE = "UTC"
+LANGUAGE_CODE = "en"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "quickscale_modules.analytics",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "quickscale_modules.analytics.middleware.PageViewMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+]
+QUICKSCALE_ANALYTICS_IGNORE_PATHS = ["/admin/", "/health/", "/favicon.ico", "/robots.txt"]
+QUICKSCALE_ANALYTICS_RETENTION_DAYS = 30
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+ROOT_URLCONF = "urls"
+STATIC_URL = "/static/"
+MEDIA_URL = "/media/"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests only
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"null": {"class": "logging.NullHandler"}},
+    "loggers": {"django.request": {"handlers": ["null"], "propagate": False}},
+}
+
+
+DATABASES = {"default": test_database("analytics")}
