@@ -63,3 +63,18 @@ def test_an_unknown_environment_is_a_usage_error_naming_the_ones_there_are(run_c
         "error: quickscale.yml has no environment 'prod' — did you mean 'production'? "
         "its environments: 'staging', 'production'"
     ]
+
+
+def test_the_documented_environments_are_valid_next_to_the_documented_modules():
+    from quickscale_core.config import validate_text
+
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    text = (docs / "config.md").read_text(encoding="utf-8")
+    section = text[text.index("### `environments` (schema 2)") :].split("\n### ", 1)[0]
+    (example,) = [b for b in section.split("```yaml\n")[1:]]
+    base = "schema_version: 2\nproject: {name: acme}\nmodules:\n  notifications:\n"
+    result = validate_text(base + example.split("```")[0])
+    assert result.ok and result.diagnostics == [], [d.format() for d in result.diagnostics]
+    for block in (docs / "deploy.md").read_text(encoding="utf-8").split("```yaml\n")[1:]:
+        result = validate_text(base + block.split("```")[0])
+        assert result.ok, [d.format() for d in result.diagnostics]

@@ -38,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "validate": "quickscale_cli.commands.validate:validate",
     "config": "quickscale_cli.commands.config:config",
     "components": "quickscale_cli.commands.components:components",
+    "deploy": "quickscale_cli.commands.deploy:deploy",
 }
 
 
@@ -75,6 +76,7 @@ SHORT_HELP: dict[str, str] = {
     "extract": "Copy client code into a new module of the source, on a review branch.",
     "validate": "Check quickscale.yml: every problem with file:line:column and a fix.",
     "config": "Maintain quickscale.yml: upgrade it to the latest schema, print its schema.",
+    "deploy": "Preflight, then deploy an environment (compose over SSH, or Fly.io); recorded.",
 }
 
 

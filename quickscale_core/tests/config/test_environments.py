@@ -62,7 +62,9 @@ def test_every_override_is_typed(project: Path):
     assert (production.web, production.worker) == (3, 2)
     assert dict(production.modules["notifications"]) == {"provider": "postmark"}
     staging = config.environments["staging"]
-    assert staging.hosts == ("staging.acme.com",) and (staging.web, staging.worker) == (1, 0)
+    # Fly serves the app at <app>.fly.dev too, so it is allowed as a host.
+    assert staging.hosts == ("staging.acme.com", "acme-staging.fly.dev")
+    assert (staging.web, staging.worker) == (1, 0)
     assert staging.variant is None and staging.target == "fly"
 
 

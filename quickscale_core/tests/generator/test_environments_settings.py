@@ -79,7 +79,9 @@ def test_quickscale_env_picks_the_environment_at_run_time(
     show = (
         "import json; from django.conf import settings as s; print(json.dumps(["
         "s.ALLOWED_HOSTS, s.CSRF_TRUSTED_ORIGINS, s.QUICKSCALE_VARIANT, "
-        "s.QUICKSCALE_TRUSTED_PROXY_COUNT, s.EMAIL_BACKEND]))"
+        "s.QUICKSCALE_TRUSTED_PROXY_COUNT, "
+        # the provider's backend, wherever the module puts it
+        "s.EMAIL_BACKEND + ' ' + getattr(s, 'NOTIFICATIONS_DELIVERY_BACKEND', '')]))"
     )
 
     def settings_under(**variables: str) -> list:
@@ -93,7 +95,8 @@ def test_quickscale_env_picks_the_environment_at_run_time(
     assert production[:4] == [hosts, origins, "client_a", 1]
     assert "postmark" in production[4]
     staging = settings_under(QUICKSCALE_ENV="staging")
-    assert staging[:4] == [["staging.acme.com"], ["https://staging.acme.com"], "default", 1]
+    fly_hosts = ["staging.acme.com", "acme-staging.fly.dev"]
+    assert staging[:4] == [fly_hosts, [f"https://{h}" for h in fly_hosts], "default", 1]
     assert "console" in staging[4]
     # A variable set where the site runs wins over the environment's value.
     assert settings_under(QUICKSCALE_ENV="staging", DJANGO_ALLOWED_HOSTS="other.example")[0] == [

@@ -53,10 +53,13 @@ class EnvironmentConfig:
 
     @property
     def hosts(self) -> tuple[str, ...]:
-        """The hosts Django answers to here: ``allowed_hosts``, else the domain."""
-        if self.allowed_hosts:
-            return self.allowed_hosts
-        return (self.domain,) if self.domain else ()
+        """The hosts Django answers to here: ``allowed_hosts``, else the domain; on Fly
+        also the app's own ``<app>.fly.dev`` (where Fly serves it before any domain)."""
+        hosts = list(self.allowed_hosts or ((self.domain,) if self.domain else ()))
+        app = self.deploy.get("app")
+        if self.target == "fly" and app and f"{app}.fly.dev" not in hosts:
+            hosts.append(f"{app}.fly.dev")
+        return tuple(hosts)
 
 
 def build_environments(data: Mapping[str, Any]) -> dict[str, EnvironmentConfig]:
