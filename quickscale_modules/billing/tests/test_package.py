@@ -68,3 +68,10 @@ def test_every_table_is_declared_for_removal_warnings() -> None:
     manifest = tomllib.loads((PACKAGE_DIR / "pyproject.toml").read_text())["tool"]["quickscale"]
     ours = {m._meta.db_table for m in apps.get_app_config("quickscale_billing").get_models()}
     assert set(manifest["tables"]) == ours
+
+
+def test_the_package_is_a_regular_package_under_the_namespace() -> None:
+    """Inside a project the subtree folder quickscale_modules/billing/ is on the path
+    too: without __init__.py the app would be a namespace with two locations."""
+    assert (SOURCE / "__init__.py").is_file()
+    assert not (SOURCE.parent / "__init__.py").exists()  # PEP 420 namespace above
