@@ -75,13 +75,13 @@ def test_payment_failed_then_past_due_then_canceled(
 ) -> None:
     sub = _subscribe(client, synced, webhook, ada, "team")
     assert Subscription.objects.get(user=ada).status == "active"
-    failed_invoice = {"id": "in_testFailed", "object": "invoice", "subscription": sub["id"]}
-    synced.set_status(sub["id"], "past_due")
-    webhook.send("invoice.payment_failed", failed_invoice)
-    assert (
-        webhook.send("customer.subscription.updated", synced.subscriptions[sub["id"]]).status_code
-        == 200
-    )
+    failed = synced.renewal_failed(sub["id"])
+    assert webhook.send("invoice.payment_failed", failed).status_code == 200
+    from djstripe.models import Invoice
+
+    assert Invoice.objects.get(id=failed["id"]).status == "open"  # synced by payments
+    past_due = synced.subscriptions[sub["id"]]
+    assert webhook.send("customer.subscription.updated", past_due).status_code == 200
     assert Subscription.objects.get(user=ada).status == "past_due"
     fresh = type(ada).objects.get(pk=ada.pk)
     assert services.entitlement_limit(fresh, "team.seats") == 10  # kept while Stripe retries

@@ -221,6 +221,47 @@ def customer(params: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def invoice(sub: dict[str, Any], *, paid: bool) -> dict[str, Any]:
+    """A renewal invoice of ``sub``, paid or failed. Reference: "Invoices > The Invoice
+    object" (https://docs.stripe.com/api/invoices/object)."""
+    item = sub["items"]["data"][0]
+    amount = item["price"]["unit_amount"]
+    now = int(time.time())
+    return {
+        "id": new_id("in"),
+        "object": "invoice",
+        "amount_due": amount,
+        "amount_paid": amount if paid else 0,
+        "amount_remaining": 0 if paid else amount,
+        "attempt_count": 1,
+        "attempted": True,
+        "auto_advance": not paid,
+        "billing_reason": "subscription_cycle",
+        "collection_method": "charge_automatically",
+        "created": now,
+        "currency": sub["currency"],
+        "customer": sub["customer"],
+        "default_payment_method": None,
+        "description": None,
+        "discounts": [],
+        "due_date": None,
+        "ending_balance": 0,
+        "lines": {"object": "list", "data": [], "has_more": False, "url": "/v1/invoices/lines"},
+        "livemode": False,
+        "metadata": {},
+        "next_payment_attempt": None if paid else now + 3 * DAY,
+        "number": None,
+        "paid": paid,
+        "period_end": now,
+        "period_start": now - 30 * DAY,
+        "starting_balance": 0,
+        "status": "paid" if paid else "open",
+        "subscription": sub["id"],
+        "subtotal": amount,
+        "total": amount,
+    }
+
+
 Route = tuple[str, str, str]  # method, path pattern, handler name
 
 
@@ -242,6 +283,7 @@ class BillingState:
         ("GET", r"/v1/subscriptions/(\w+)", "_get_subscription"),
         ("POST", r"/v1/subscriptions/(\w+)", "_update_subscription"),
         ("POST", r"/v1/billing_portal/sessions", "_portal"),
+        ("GET", r"/v1/invoices/(\w+)", "_get_invoice"),
     )
     CUSTOMER_ROUTES: tuple[Route, ...] = (
         ("POST", r"/v1/customers", "_create_customer"),
@@ -255,6 +297,7 @@ class BillingState:
         self.sessions: dict[str, dict[str, Any]] = {}
         self.subscriptions: dict[str, dict[str, Any]] = {}
         self.customers: dict[str, dict[str, Any]] = {}
+        self.invoices: dict[str, dict[str, Any]] = {}
         self.writes: list[tuple[str, str, dict[str, str]]] = []
 
     @property
@@ -289,6 +332,9 @@ class BillingState:
 
     def _get_subscription(self, match: Any, params: dict[str, str], query: str) -> Any:
         return self._found(self.subscriptions, match.group(1))
+
+    def _get_invoice(self, match: Any, params: dict[str, str], query: str) -> Any:
+        return self._found(self.invoices, match.group(1))
 
     def _get_customer(self, match: Any, params: dict[str, str], query: str) -> Any:
         return self._found(self.customers, match.group(1))
@@ -380,6 +426,14 @@ class BillingState:
         self.subscriptions[sub["id"]] = sub
         session.update(status="complete", payment_status="paid", subscription=sub["id"])
         return {k: v for k, v in session.items() if not k.startswith("_")}, sub
+
+    def renewal_failed(self, sub_id: str) -> dict[str, Any]:
+        """The renewal's payment fails: an open invoice, the subscription past due.
+        Returns the invoice (invoice.payment_failed's object)."""
+        failed = invoice(self.subscriptions[sub_id], paid=False)
+        self.invoices[failed["id"]] = failed
+        self.subscriptions[sub_id].update(status="past_due", latest_invoice=failed["id"])
+        return failed
 
     def set_status(self, sub_id: str, status: str) -> dict[str, Any]:
         self.subscriptions[sub_id]["status"] = status
