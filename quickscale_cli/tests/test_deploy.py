@@ -206,6 +206,7 @@ def test_compose_runs_docker_over_ssh_in_order_then_records_the_deploy(
     caddyfile = spec["configs"]["caddyfile"]["content"]
     assert "email ops@acme.com" in caddyfile and "www.acme.com {" in caddyfile
     assert "dynamic a web 8000" in caddyfile
+    assert "&id" not in calls[1]["file"]  # plain YAML, no anchors
     assert SECRET not in calls[1]["file"]
 
     tag = result.stdout.strip().splitlines()[-2].split("recorded as tag ")[1].rstrip(".")
@@ -333,3 +334,17 @@ def test_status_without_a_deploy_and_an_unknown_environment(deploy, project: Pat
         "error: quickscale.yml has no environment 'prod' — did you mean 'production'? "
         "its environments: 'production', 'staging'"
     )
+
+
+def test_a_project_whose_core_predates_deploys_is_told_to_update_it(deploy, project: Path, run_cli):
+    import shutil
+
+    shutil.rmtree(project / "quickscale_core/src/quickscale_core/deploy")
+    git(project, "commit", "-q", "-am", "an embedded core from before deploys")
+    for args in (["deploy", "--env", "production", "--dry-run"], ["preview", "--env", "staging"]):
+        result = run_cli(*args, cwd=project)
+        assert result.returncode == 1
+        assert result.stderr.strip() == (
+            "error: this project's quickscale_core predates deploys (no quickscale_core.deploy) "
+            "— run 'quickscale update --component core', then 'quickscale generate', and commit"
+        )

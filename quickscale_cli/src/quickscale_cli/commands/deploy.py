@@ -19,7 +19,8 @@ EXIT_CODES = {
     0: "deployed and recorded (--dry-run: the preflight passed and the plan was shown; "
     "--status: the last deploy was shown)",
     1: "the preflight found problems (one line each), the deploy failed (rolled back when "
-    "there was a previous version), or no deploy is recorded",
+    "there was a previous version), no deploy is recorded, or the project's core predates "
+    "deploys",
     2: "no quickscale.yml here or above, no such environment, or a usage error",
 }
 
@@ -51,6 +52,7 @@ def deploy(
     deploy/NAME/<time> (commit, component versions, config hash). See docs/deploy.md.
     """
     root = project_root(directory)
+    require_deploy_support()
     if status:
         return _status(root, environment)
     from quickscale_core.deploy.environment import load_environment
@@ -114,3 +116,16 @@ def _status(root: Path, environment: str) -> int:
     for line in record.lines():
         click.echo(line)
     return 0
+
+
+def require_deploy_support() -> None:
+    """The project's embedded core (which this process now runs) must know deploys."""
+    import importlib.util
+
+    from quickscale_core.errors import QuickScaleError
+
+    if importlib.util.find_spec("quickscale_core.deploy") is None:
+        raise QuickScaleError(
+            "this project's quickscale_core predates deploys (no quickscale_core.deploy)",
+            "run 'quickscale update --component core', then 'quickscale generate', and commit",
+        )

@@ -64,6 +64,10 @@ def preview(
 
 def _show_environment(root: Path, name: str, output_format: str) -> int:
     import yaml
+
+    from quickscale_cli.commands.deploy import require_deploy_support
+
+    require_deploy_support()
     from quickscale_core.deploy.environment import load_environment
 
     env = load_environment(root, name)

@@ -88,7 +88,7 @@ def shipped_variables(env: Environment, variables: Mapping[str, str]) -> tuple[s
             names += [n for n in provider.optional_env if n in variables]
     names += [n for n in ("DATABASE_URL", "REDIS_URL") if n in variables]
     if env.config.target == "compose" and "DATABASE_URL" in variables:
-        names.remove("POSTGRES_PASSWORD") if "POSTGRES_PASSWORD" in names else None
+        names = [n for n in names if n != "POSTGRES_PASSWORD"]  # no database of its own
     return tuple(dict.fromkeys(names))
 
 
@@ -156,7 +156,7 @@ def compose_file(env: Environment, variables: Mapping[str, str], build_context: 
             "image": f"{image}:current",
             "restart": "unless-stopped",
             "command": ["celery", "-A", project, "worker", "--loglevel", "INFO"],
-            "environment": environment,
+            "environment": dict(environment),  # a copy: no YAML alias in the file
         }
         if "REDIS_URL" not in variables:
             services["redis"] = {"image": REDIS_IMAGE, "restart": "unless-stopped"}
@@ -192,7 +192,8 @@ def caddyfile(env: Environment) -> str:
         "\treverse_proxy {",
         "\t\tdynamic a web 8000",
         "\t\tlb_policy round_robin",
-        f"\t\thealth_uri {HEALTH_PATH}",
+        # A replica that refuses the connection (restarting) is retried on another.
+        "\t\tlb_try_duration 5s",
         "\t}",
         "}",
     ]
