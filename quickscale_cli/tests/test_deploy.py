@@ -115,6 +115,19 @@ def deploy(run_cli, tmp_path: Path):
     return run
 
 
+def compose_spec_errors(document: dict) -> list[str]:
+    """Problems of a compose file against the Compose Specification's published JSON
+    Schema, as vendored (pinned) in check-jsonschema (requirements-dev.txt)."""
+    from importlib import resources
+
+    import jsonschema
+
+    vendor = resources.files("check_jsonschema") / "builtin_schemas" / "vendor"
+    schema = json.loads((vendor / "compose-spec.json").read_text())
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    return [error.message for error in validator.iter_errors(document)]
+
+
 def commands(calls: list[dict]) -> list[str]:
     return [" ".join(c["argv"]) for c in calls]
 
@@ -192,6 +205,7 @@ def test_compose_runs_docker_over_ssh_in_order_then_records_the_deploy(
     assert {c["DOCKER_HOST"] for c in calls} == {"ssh://deploy@203.0.113.7"}
     assert calls[1]["POSTGRES_PASSWORD"] == "pg-secret"  # compose fills ${POSTGRES_PASSWORD}
     spec = yaml.safe_load(calls[1]["file"])
+    assert compose_spec_errors(spec) == []
     assert spec["name"] == "acme-production"
     assert set(spec["services"]) == {"web", "db", "worker", "redis", "caddy"}
     web = spec["services"]["web"]
