@@ -348,6 +348,7 @@ modules:
   auth: {}
   admin: {}
   analytics: {}
+  backup: {}
 """
 
 
@@ -355,7 +356,7 @@ modules:
 def operations(
     tmp_path_factory: pytest.TempPathFactory, quickscale_bin: str, source_repo: Path
 ) -> Path:
-    """init --theme todo with the operations modules (admin, analytics; auth beside them)
+    """init --theme todo with the operations modules (admin, analytics, backup; auth beside them)
     enabled in quickscale.yml, generated, installed in its own venv and migrated on
     SQLite."""
     work = tmp_path_factory.mktemp("operations")
@@ -415,3 +416,21 @@ def check_admin_page(page: Any) -> None:
     assert findings == []
     assert page.csp_violations == []
     assert page.console_errors == []
+
+
+def regenerate(
+    project: Path, quickscale_bin: str, source_repo: Path, config: str, what: str
+) -> str:
+    """Commit what is there, write ``config`` as quickscale.yml and commit it, run
+    `quickscale generate` (its preview's output is returned: a removal lists the tables
+    left behind), and commit what it wrote."""
+    env = clean_env(QUICKSCALE_SOURCE=str(source_repo))
+    run(["git", "add", "-A"], cwd=project)
+    run(["git", "commit", "-qm", f"Before: {what}", "--allow-empty"], cwd=project)
+    (project / "quickscale.yml").write_text(config)
+    run(["git", "commit", "-qam", what], cwd=project)
+    preview = run([quickscale_bin, "preview"], cwd=project, env=env)
+    run([quickscale_bin, "generate", "--no-migrations"], cwd=project, env=env)
+    run(["git", "add", "-A"], cwd=project)
+    run(["git", "commit", "-qm", f"Generated: {what}", "--allow-empty"], cwd=project)
+    return preview.stdout + preview.stderr

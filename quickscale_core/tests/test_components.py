@@ -38,6 +38,7 @@ def test_every_first_party_folder_is_in_the_catalogue(first_party):
         "modules/admin",
         "modules/analytics",
         "modules/auth",
+        "modules/backup",
         "modules/billing",
         "modules/notifications",
         "modules/payments",
@@ -96,8 +97,8 @@ def test_validate_accepts_and_generation_wires_every_component_and_provider(firs
     from quickscale_core.config.model import build_config
 
     cases = _every_choice(first_party)
-    # 2 themes, admin, analytics, auth, billing, notifications' providers, payments
-    assert len(cases) == 2 + 1 + 1 + 1 + 1 + 15 + 1
+    # 2 themes, admin, analytics, auth, backup, billing, notifications' providers, payments
+    assert len(cases) == 2 + 1 + 1 + 1 + 1 + 1 + 15 + 1
     for theme, modules in cases:
         text = _config(theme, modules)
         result = validate_text(text, components=first_party)
@@ -134,7 +135,7 @@ def test_wiring_follows_requires_and_refuses_unknown_components(first_party):
     assert order == ["themes/starter", "themes/todo", "modules/auth"]
     with pytest.raises(
         ConfigError,
-        match="available modules: admin, analytics, auth, billing, notifications, payments",
+        match="available modules: admin, analytics, auth, backup, billing, notifications, payments",
     ):
         first_party.resolve("starter", ["billing_typo"])
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ARTIFACTS, check_admin_page, clean_env, run, staff_login
+from conftest import ARTIFACTS, check_admin_page, clean_env, regenerate, run, staff_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -76,30 +76,18 @@ def test_a_staff_user_works_in_the_admin_in_chromium(operations_site: str, page:
 def test_removing_the_admin_unwires_it_and_adding_it_back_wires_it(
     operations: Path, quickscale_bin: str, source_repo: Path
 ) -> None:
-    env = clean_env(QUICKSCALE_SOURCE=str(source_repo))
-    run(["git", "add", "-A"], cwd=operations)  # what generate wrote when the modules came in
-    run(["git", "commit", "-qm", "Wire the modules", "--allow-empty"], cwd=operations)
-    config = operations / "quickscale.yml"
-    enabled = config.read_text()
-    config.write_text(enabled.replace("  admin: {}\n", ""))
-    run(["git", "commit", "-qam", "Remove the admin"], cwd=operations)
-    preview = run([quickscale_bin, "preview"], cwd=operations, env=env)
-    assert "auditlog_logentry" in preview.stdout + preview.stderr
-    run([quickscale_bin, "generate", "--no-migrations"], cwd=operations, env=env)
+    enabled = (operations / "quickscale.yml").read_text()
+    without = enabled.replace("  admin: {}\n", "")
+    preview = regenerate(operations, quickscale_bin, source_repo, without, "Remove the admin")
+    assert "auditlog_logentry" in preview  # the table left behind, named
     settings = (operations / "ops" / "settings.py").read_text()
     assert "unfold" not in settings and "QUICKSCALE_ADMIN_COUNTERS" not in settings
     assert not (operations / "quickscale_modules" / "admin").exists()
     assert not (operations / "tests" / "test_admin_module.py").exists()
     manage(operations, "check")
 
-    run(["git", "add", "-A"], cwd=operations)
-    run(["git", "commit", "-qm", "Admin removed"], cwd=operations)
-    config.write_text(enabled)
-    run(["git", "commit", "-qam", "The admin again"], cwd=operations)
-    run([quickscale_bin, "generate", "--no-migrations"], cwd=operations, env=env)
+    regenerate(operations, quickscale_bin, source_repo, enabled, "The admin again")
     settings = (operations / "ops" / "settings.py").read_text()
     assert '"unfold"' in settings and "QUICKSCALE_ADMIN_COUNTERS" in settings
     assert (operations / "tests" / "test_admin_module.py").is_file()
     manage(operations, "check")
-    run(["git", "add", "-A"], cwd=operations)
-    run(["git", "commit", "-qm", "Admin back"], cwd=operations)

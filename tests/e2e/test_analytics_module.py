@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import check_admin_page, clean_env, run, staff_login
+from conftest import check_admin_page, clean_env, regenerate, run, staff_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -58,30 +58,18 @@ def test_page_views_are_counted_without_addresses_and_reported_in_the_admin(
 def test_removing_analytics_unwires_it_and_adding_it_back_wires_it(
     operations: Path, quickscale_bin: str, source_repo: Path
 ) -> None:
-    env = clean_env(QUICKSCALE_SOURCE=str(source_repo))
-    run(["git", "add", "-A"], cwd=operations)
-    run(["git", "commit", "-qm", "Before removing analytics", "--allow-empty"], cwd=operations)
-    config = operations / "quickscale.yml"
-    enabled = config.read_text()
-    config.write_text(enabled.replace("  analytics: {}\n", ""))
-    run(["git", "commit", "-qam", "Remove analytics"], cwd=operations)
-    preview = run([quickscale_bin, "preview"], cwd=operations, env=env)
-    assert "quickscale_analytics_event" in preview.stdout + preview.stderr
-    run([quickscale_bin, "generate", "--no-migrations"], cwd=operations, env=env)
+    enabled = (operations / "quickscale.yml").read_text()
+    without = enabled.replace("  analytics: {}\n", "")
+    preview = regenerate(operations, quickscale_bin, source_repo, without, "Remove analytics")
+    assert "quickscale_analytics_event" in preview  # the table left behind, named
     settings = (operations / "ops" / "settings.py").read_text()
     assert "analytics" not in settings
     assert not (operations / "quickscale_modules" / "analytics").exists()
     assert not (operations / "tests" / "test_analytics_module.py").exists()
     manage(operations, "check")
 
-    run(["git", "add", "-A"], cwd=operations)
-    run(["git", "commit", "-qm", "Analytics removed"], cwd=operations)
-    config.write_text(enabled)
-    run(["git", "commit", "-qam", "Analytics again"], cwd=operations)
-    run([quickscale_bin, "generate", "--no-migrations"], cwd=operations, env=env)
+    regenerate(operations, quickscale_bin, source_repo, enabled, "Analytics again")
     settings = (operations / "ops" / "settings.py").read_text()
     assert "quickscale_modules.analytics.middleware.PageViewMiddleware" in settings
     assert (operations / "tests" / "test_analytics_module.py").is_file()
     manage(operations, "check")
-    run(["git", "add", "-A"], cwd=operations)
-    run(["git", "commit", "-qm", "Analytics back"], cwd=operations)

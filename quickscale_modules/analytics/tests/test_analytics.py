@@ -205,3 +205,17 @@ def test_the_report_is_for_staff_only() -> None:
     client.force_login(user)
     response = client.get("/admin/quickscale_analytics/event/report/")
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_the_options_reach_the_generated_settings() -> None:
+    import ast
+    from pathlib import Path
+
+    from quickscale_core.module_testing import settings_snippet
+
+    package = Path(__file__).resolve().parent.parent
+    default = settings_snippet(package)
+    assert "PageViewMiddleware" in default and "default=365" in default
+    chosen = settings_snippet(package, page_views=False, retention_days=30)
+    assert "PageViewMiddleware" not in chosen and "default=30" in chosen
+    ast.parse(chosen)

@@ -1,0 +1,59 @@
+"""Fixtures of the backup module's tests: empty backup and media folders per test, and
+a GnuPG key made for the run."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+
+@pytest.fixture(autouse=True)
+def _empty_folders() -> Iterator[None]:
+    backups = Path(settings.STORAGES["dbbackup"]["OPTIONS"]["location"])
+    for folder in (backups, Path(settings.MEDIA_ROOT)):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+    yield
+
+
+@pytest.fixture(scope="session")
+def gpg_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real key pair in a keyring of its own (Debian's gpg); GNUPGHOME points at it."""
+    import os
+
+    if shutil.which("gpg") is None:
+        if os.environ.get("CI"):
+            pytest.fail("no gpg: CI must install Debian's gnupg (see .ci/run)")
+        pytest.skip("no gpg on this machine")
+    home = tmp_path_factory.mktemp("gnupg")
+    home.chmod(0o700)
+    email = "backups@example.com"
+    subprocess.run(
+        [
+            "gpg",
+            "--batch",
+            "--homedir",
+            str(home),
+            "--passphrase",
+            "",
+            "--quick-gen-key",
+            email,
+            "default",
+            "default",
+            "never",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    previous = os.environ.get("GNUPGHOME")
+    os.environ["GNUPGHOME"] = str(home)
+    yield email
+    if previous is None:
+        os.environ.pop("GNUPGHOME", None)
+    else:
+        os.environ["GNUPGHOME"] = previous
