@@ -362,3 +362,26 @@ def test_a_project_whose_core_predates_deploys_is_told_to_update_it(deploy, proj
             "error: this project's quickscale_core predates deploys (no quickscale_core.deploy) "
             "— run 'quickscale update --component core', then 'quickscale generate', and commit"
         )
+
+
+def test_compose_with_an_external_database_runs_no_postgres_of_its_own(
+    deploy, project: Path, run_cli
+):
+    (project / ".env.production").write_text(
+        f"DJANGO_SECRET_KEY={SECRET}\nDATABASE_URL=postgres://u:p@db.example.com/acme\n"
+    )
+    result, calls = deploy(project, "--env", "production", "--skip-tests")
+    assert result.returncode == 0, result.stdout + result.stderr
+    compose = "docker compose --file {dir}/compose.yaml --project-name acme-production"
+    assert normalise(commands(calls))[2] == (
+        f"{compose} run --rm --no-deps web python manage.py migrate --noinput"
+    )
+    spec = yaml.safe_load(calls[1]["file"])
+    assert compose_spec_errors(spec) == []
+    assert "db" not in spec["services"] and "db-data" not in spec["volumes"]
+    web = spec["services"]["web"]["environment"]
+    assert web["DATABASE_URL"] == "${DATABASE_URL:?DATABASE_URL is not set}"
+    # A second deploy in the same second still gets its own record.
+    again, _ = deploy(project, "--env", "production", "--skip-tests")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert len(git(project, "tag", "--list", "deploy/production/*").splitlines()) == 2

@@ -85,14 +85,20 @@ def deploy_variables(
     return values
 
 
-def required_variables(env: Environment) -> list[tuple[str, str]]:
+def required_variables(
+    env: Environment, variables: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
     """(variable, who needs it) for this environment: core, the target, and each enabled
-    module's provider as chosen *in this environment* (its manifest's ``env``)."""
+    module's provider as chosen *in this environment* (its manifest's ``env``). With an
+    external database (DATABASE_URL in ``variables``) compose runs none of its own."""
     from quickscale_core import catalog
 
     needed: list[tuple[str, str]] = [(name, "quickscale_core") for name in CORE_REQUIRED]
     target = env.config.target or ""
-    needed += [(name, f"target {target}") for name in TARGET_REQUIRED.get(target, ())]
+    own = TARGET_REQUIRED.get(target, ())
+    if target == "compose" and "DATABASE_URL" in (variables or {}):
+        own = ()
+    needed += [(name, f"target {target}") for name in own]
     if env.config.worker and target == "fly":  # compose runs its own Redis
         needed.append(("REDIS_URL", "processes.worker"))
     components = catalog.for_project(env.root, None)
@@ -182,7 +188,7 @@ def check_variables(env: Environment, variables: Mapping[str, str]) -> Check:
     missing = [
         f"missing environment variable {name} (needed by {who}) — set it in .env.{env.name} "
         "or in the shell that deploys"
-        for name, who in required_variables(env)
+        for name, who in required_variables(env, variables)
         if not variables.get(name)
     ]
     return Check("environment variables", tuple(missing))

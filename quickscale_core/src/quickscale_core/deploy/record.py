@@ -71,7 +71,12 @@ def record_deploy(
         "components": embedded_versions(root),
         "deployed_at": moment.isoformat().replace("+00:00", "Z"),
     }
-    tag = f"{TAG_PREFIX}/{environment}/{moment.strftime('%Y%m%dT%H%M%SZ')}"
+    tag = base = f"{TAG_PREFIX}/{environment}/{moment.strftime('%Y%m%dT%H%M%SZ')}"
+    number = 1
+    exists = ["rev-parse", "--verify", "--quiet"]
+    while git.run([*exists, f"refs/tags/{tag}"], root, check=False).stdout:
+        number += 1  # a second deploy within the same second
+        tag = f"{base}.{number}"
     message = json.dumps(data, indent=2, sort_keys=True)
     git.run(
         ["tag", "--annotate", tag, "--message", message, commit], root, env=git.identity_env(root)

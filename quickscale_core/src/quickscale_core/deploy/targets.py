@@ -79,7 +79,7 @@ def shipped_variables(env: Environment, variables: Mapping[str, str]) -> tuple[s
     one of the modules' providers that the deployer has set."""
     from quickscale_core import catalog
 
-    names = [name for name, _ in required_variables(env)]
+    names = [name for name, _ in required_variables(env, variables)]
     components = catalog.for_project(env.root, None)
     theme = env.effective.get("theme") or components.default_theme() or ""
     for entry in components.resolve(theme, list(env.modules)):
@@ -87,8 +87,6 @@ def shipped_variables(env: Environment, variables: Mapping[str, str]) -> tuple[s
         if provider is not None:
             names += [n for n in provider.optional_env if n in variables]
     names += [n for n in ("DATABASE_URL", "REDIS_URL") if n in variables]
-    if env.config.target == "compose" and "DATABASE_URL" in variables:
-        names = [n for n in names if n != "POSTGRES_PASSWORD"]  # no database of its own
     return tuple(dict.fromkeys(names))
 
 
