@@ -10,4 +10,4 @@ from quickscale_core.module_testing import rerun_on_postgres
 
 @pytest.mark.postgres
 def test_suite_passes_on_postgresql() -> None:
-    rerun_on_postgres(Path(__file__).resolve().parent.parent, min_passed=7)
+    rerun_on_postgres(Path(__file__).resolve().parent.parent, min_passed=9)
