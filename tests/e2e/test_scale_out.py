@@ -7,6 +7,8 @@ variables, against real services started on loopback.
   is down (Redis stopped: cache and broker) with 503, and is 200 again once it is back.
 - In production the logs are one JSON object per line, each with the request's id,
   which the response returns as X-Request-ID.
+- AWS_STORAGE_BUCKET_NAME: media through django-storages to moto's S3 server, the
+  media origin in the CSP's img-src.
 - Celery on Redis with a real worker: a task whose worker is killed (SIGKILL) in the
   middle is redelivered to the next worker and completes once; an email queued by a
   web request is sent by the worker to an SMTP server that fails twice: one mail.
@@ -18,6 +20,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -26,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import RedisServer, production_env, run, start_server
+from conftest import RedisServer, free_port, production_env, run, start_server, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -224,7 +227,6 @@ def test_an_email_queued_by_a_web_request_is_sent_by_the_worker_through_failures
     """A password reset asked for on the site queues its email in Redis; the worker
     sends it to an SMTP server that fails twice and then accepts: one mail arrives."""
     from aiosmtpd.controller import Controller
-    from conftest import free_port
     from test_login_limits import EMAIL, Visitor, prepare
 
     mailbox = FlakyMailbox(failures=2)
@@ -265,3 +267,83 @@ def test_an_email_queued_by_a_web_request_is_sent_by_the_worker_through_failures
         if worker is not None:
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait(timeout=30)
+
+
+# --- Media on S3-compatible object storage: moto's standalone server ------------------
+
+UPLOAD = """
+import urllib.request
+from django import forms
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.test import RequestFactory
+
+class Upload(forms.Form):
+    file = forms.FileField()
+
+request = RequestFactory().post("/upload/", {"file": open(PATH, "rb")})
+form = Upload(request.POST, request.FILES)
+assert form.is_valid(), form.errors
+name = default_storage.save("uploads/" + form.cleaned_data["file"].name, form.cleaned_data["file"])
+url = default_storage.url(name)
+with urllib.request.urlopen(url) as response:
+    assert response.read() == open(PATH, "rb").read()
+print(type(default_storage._wrapped).__name__, name, url.split("?")[0])
+print(" ".join(settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"]))
+default_storage.delete(name)
+print(default_storage.exists(name))
+"""
+
+
+def moto_binary() -> str:
+    """moto's standalone server (requirements-dev.txt), never skipped."""
+    found = Path(sys.executable).with_name("moto_server")
+    assert found.exists(), "moto_server is not installed: run 'make venv' (requirements-dev.txt)"
+    return str(found)
+
+
+def test_media_goes_to_object_storage_and_its_origin_joins_the_csp(
+    project: Path, tmp_path: Path
+) -> None:
+    """A file posted through a form is stored by django-storages in an S3 bucket (moto's
+    server on loopback), read back through its (signed) URL, then deleted."""
+    import boto3
+
+    port = free_port()
+    moto = subprocess.Popen(
+        [moto_binary(), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        endpoint = f"http://127.0.0.1:{port}"
+        wait_for(endpoint)
+        keys = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            **{k.lower(): v for k, v in keys.items()},
+        )
+        s3.create_bucket(Bucket="acme-media")
+        picture = tmp_path / "picture.png"
+        picture.write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(2048))
+        env = production_env(
+            AWS_STORAGE_BUCKET_NAME="acme-media",
+            AWS_S3_ENDPOINT_URL=endpoint,
+            AWS_S3_REGION_NAME="us-east-1",
+            AWS_S3_ADDRESSING_STYLE="path",
+            **keys,
+        )
+        code = f"PATH = {str(picture)!r}\n" + UPLOAD
+        out = run([".venv/bin/python", "manage.py", "shell", "-c", code], project, env)
+        stored, img_src, exists = out.stdout.strip().splitlines()[-3:]
+        backend, name, url = stored.split()
+        assert backend == "S3Storage" and name.startswith("uploads/picture")
+        assert url == f"{endpoint}/acme-media/{name}"
+        assert img_src == f"'self' {endpoint}"
+        assert exists == "False"
+        assert s3.list_objects_v2(Bucket="acme-media").get("KeyCount") == 0
+    finally:
+        moto.terminate()
+        moto.wait(timeout=30)

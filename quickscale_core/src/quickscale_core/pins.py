@@ -44,6 +44,14 @@ RUNTIME: tuple[tuple[str, str], ...] = (
     ("six", "1.17.0"),
     ("tzlocal", "5.4.5"),
     ("python-json-logger", "4.2.0"),
+    # Media on S3-compatible object storage (AWS_STORAGE_BUCKET_NAME): django-storages
+    # and boto3 with what they pull in.
+    ("django-storages", "1.14.6"),
+    ("boto3", "1.44.8"),
+    ("botocore", "1.44.8"),
+    ("s3transfer", "0.19.3"),
+    ("jmespath", "1.1.0"),
+    ("urllib3", "2.8.0"),
     ("packaging", "26.4"),
     # quickscale_core's own dependencies (generator and config code)
     ("Jinja2", "3.1.6"),

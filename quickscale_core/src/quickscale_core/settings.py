@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE, NONE, SELF
@@ -209,6 +210,39 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+# --- Media (uploaded files) on S3-compatible object storage, switched on by
+# AWS_STORAGE_BUCKET_NAME: django-storages' S3 backend, so every web process and worker
+# sees the same files (the local disk is per container). Credentials come from the
+# environment as boto3 reads them (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, or the
+# machine's role). Another provider (MinIO, Cloudflare R2, Scaleway, …): its
+# AWS_S3_ENDPOINT_URL. Files are private and served by signed, expiring URLs unless
+# AWS_QUERYSTRING_AUTH=false (a public bucket, or one behind AWS_S3_CUSTOM_DOMAIN, a
+# CDN). The origin the URLs point at joins the CSP's img-src. Static files stay on
+# WhiteNoise.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+    AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
+    AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None
+    AWS_S3_ADDRESSING_STYLE = env.str("AWS_S3_ADDRESSING_STYLE", default="") or None
+    AWS_QUERYSTRING_AUTH = env.bool("AWS_QUERYSTRING_AUTH", default=True)
+    AWS_DEFAULT_ACL = None  # the bucket's own policy decides
+    AWS_S3_FILE_OVERWRITE = False  # a second upload of a name gets a name of its own
+    if AWS_S3_CUSTOM_DOMAIN:
+        QUICKSCALE_MEDIA_ORIGIN = f"https://{AWS_S3_CUSTOM_DOMAIN.split('/')[0]}"
+    elif AWS_S3_ENDPOINT_URL:
+        _endpoint = urlsplit(AWS_S3_ENDPOINT_URL)
+        QUICKSCALE_MEDIA_ORIGIN = f"{_endpoint.scheme}://{_endpoint.netloc}"
+        if AWS_S3_ADDRESSING_STYLE != "path":  # virtual-hosted: <bucket>.<endpoint host>
+            QUICKSCALE_MEDIA_ORIGIN = (
+                f"{_endpoint.scheme}://{AWS_STORAGE_BUCKET_NAME}.{_endpoint.netloc}"
+            )
+    else:
+        _region = f".{AWS_S3_REGION_NAME}" if AWS_S3_REGION_NAME else ""
+        QUICKSCALE_MEDIA_ORIGIN = f"https://{AWS_STORAGE_BUCKET_NAME}.s3{_region}.amazonaws.com"
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(QUICKSCALE_MEDIA_ORIGIN)
+
 # Sent by quickscale_core.middleware.SecurityHeadersMiddleware, which also marks every
 # response to a logged-in user Cache-Control: no-store. A feature a page needs is
 # allowed here, e.g. "payment": ["self", "https://pay.example.com"].
