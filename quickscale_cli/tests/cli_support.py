@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -22,3 +23,19 @@ def run(quickscale_bin: str, *args: str, cwd: Path) -> subprocess.CompletedProce
     return subprocess.run(
         [quickscale_bin, *args], cwd=cwd, capture_output=True, text=True, timeout=60
     )
+
+
+def init_with_config(
+    run_cli: Callable[..., subprocess.CompletedProcess[str]], parent: Path, **keys: object
+) -> Path:
+    """A real `quickscale init acme` in ``parent`` whose quickscale.yml then gets ``keys``
+    (e.g. ``modules=…, environments=…``), written back as YAML. Returns the project."""
+    import yaml
+
+    result = run_cli("init", "acme", cwd=parent)
+    assert result.returncode == 0, result.stderr
+    root = parent / "acme"
+    data = yaml.safe_load((root / "quickscale.yml").read_text())
+    data.update(keys)
+    (root / "quickscale.yml").write_text(yaml.safe_dump(data, sort_keys=False))
+    return root

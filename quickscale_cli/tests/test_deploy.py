@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from cli_support import init_with_config
 
 SECRET = "deploy-tests-only-" + "s" * 40
 STAND_IN = """\
@@ -69,13 +70,8 @@ def git(root: Path, *args: str) -> str:
 
 @pytest.fixture
 def project(run_cli, tmp_path: Path) -> Path:
-    result = run_cli("init", "acme", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    root = tmp_path / "acme"
-    data = yaml.safe_load((root / "quickscale.yml").read_text())
-    data["modules"] = {"notifications": {"provider": "console"}}
-    data["environments"] = ENVIRONMENTS
-    (root / "quickscale.yml").write_text(yaml.safe_dump(data, sort_keys=False))
+    modules = {"notifications": {"provider": "console"}}
+    root = init_with_config(run_cli, tmp_path, modules=modules, environments=ENVIRONMENTS)
     done = run_cli("generate", cwd=root)
     assert done.returncode == 0, done.stdout + done.stderr
     git(root, "add", "-A")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from cli_support import init_with_config
 
 ENVIRONMENTS = {
     "staging": {"domain": "staging.acme.com", "deploy": {"target": "fly", "app": "acme-staging"}},
@@ -20,14 +21,8 @@ ENVIRONMENTS = {
 
 @pytest.fixture
 def project(run_cli, tmp_path: Path) -> Path:
-    result = run_cli("init", "acme", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    root = tmp_path / "acme"
-    data = yaml.safe_load((root / "quickscale.yml").read_text())
-    data["modules"] = {"notifications": {"provider": "postmark"}}
-    data["environments"] = ENVIRONMENTS
-    (root / "quickscale.yml").write_text(yaml.safe_dump(data, sort_keys=False))
-    return root
+    modules = {"notifications": {"provider": "postmark"}}
+    return init_with_config(run_cli, tmp_path, modules=modules, environments=ENVIRONMENTS)
 
 
 def test_preview_env_prints_the_effective_config_and_its_hash(run_cli, project: Path):
