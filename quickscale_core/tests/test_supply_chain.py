@@ -366,3 +366,22 @@ def test_the_docs_pin_the_actions_they_show() -> None:
             if "uses:" in line:
                 action, _, ref = line.split("uses:", 1)[1].strip().partition("@")
                 assert ref.split()[0] == ACTIONS[action][0], f"{doc.name}: {line.strip()}"
+
+
+def test_the_image_installs_the_components_debian_packages_pinned(project: Path) -> None:
+    """system-packages of the enabled components' manifests, each at its exact version
+    (hadolint above checks the same RUN: pinned, no recommends, lists removed)."""
+    from quickscale_core.catalog import from_directory
+    from quickscale_core.testing import monorepo_root
+
+    dockerfile = (project / "Dockerfile").read_text()
+    wanted = {
+        f"{name}={version}"
+        for entry in from_directory(monorepo_root(), origin="source")
+        if entry.component.kind == "modules"
+        for name, version in entry.manifest.system_packages
+    }
+    if project.parent.name.startswith("default"):
+        assert "apt-get install" not in dockerfile
+    else:
+        assert wanted and all(f"        {pin} \\\n" in dockerfile for pin in wanted)

@@ -90,6 +90,8 @@ class Manifest:
     offline_env: tuple[tuple[str, str], ...] = ()
     home_links: tuple[Link, ...] = ()
     counters: tuple[Counter, ...] = ()
+    # Debian packages of the production image, (name, exact version)
+    system_packages: tuple[tuple[str, str], ...] = ()
     # Content-Security-Policy sources per directive, e.g. ("img-src", ("https://cdn.x",))
     csp: tuple[tuple[str, tuple[str, ...]], ...] = ()
     default: bool = False  # a theme: the one ``init`` uses when none is named
@@ -235,6 +237,9 @@ def parse_manifest(text: str, where: str, component: Component | None = None) ->
             for x in table.get("home-links", ())
         ),
         counters=tuple(Counter(x["label"], x["model"]) for x in table.get("counters", ())),
+        system_packages=tuple(
+            (str(k), str(v)) for k, v in table.get("system-packages", {}).items()
+        ),
         csp=csp,
         default=bool(table.get("default", False)),
     )

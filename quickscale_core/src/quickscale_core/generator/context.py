@@ -131,6 +131,10 @@ class ProjectSpec:
                 for counter in entry.manifest.counters
             ],
             "csp_sources": wiring.csp_sources(),
+            # Debian packages the image installs for the components, sorted, each once.
+            "system_packages": sorted(
+                {pkg for entry in wiring.entries for pkg in entry.manifest.system_packages}
+            ),
             "pins": pins.as_dict(),
             "runtime_pins": pins.RUNTIME,
             "dev_pins": pins.DEV,
