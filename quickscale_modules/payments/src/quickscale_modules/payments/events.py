@@ -62,24 +62,42 @@ class Receipt:
 
 def receive(data: dict[str, Any]) -> Receipt:
     """Store and process one verified event (``data`` is its parsed JSON body)."""
+    store(data)
+    return process(data["id"], data)
+
+
+def store(data: dict[str, Any]) -> ProviderWebhookEvent:
+    """Record a verified event once (a redelivery finds the first record)."""
+    record, _ = ProviderWebhookEvent.objects.get_or_create(
+        stripe_event_id=data["id"],
+        defaults={
+            "type": str(data.get("type", "")),
+            "livemode": bool(data.get("livemode")),
+            "api_version": str(data.get("api_version") or ""),
+            "payload": data,
+        },
+    )
+    return record
+
+
+def process(stripe_event_id: str, data: dict[str, Any] | None = None) -> Receipt:
+    """Process a stored event unless it already was; ``data``: a newer delivery's body.
+
+    Safe to call any number of times, from the webhook or from a task: the row lock
+    queues concurrent calls, and a processed event is acknowledged and left alone.
+    """
     with db.atomic():
-        ProviderWebhookEvent.objects.get_or_create(
-            stripe_event_id=data["id"],
-            defaults={
-                "type": str(data.get("type", "")),
-                "livemode": bool(data.get("livemode")),
-                "api_version": str(data.get("api_version") or ""),
-                "payload": data,
-            },
+        record = ProviderWebhookEvent.objects.select_for_update().get(
+            stripe_event_id=stripe_event_id
         )
-        record = ProviderWebhookEvent.objects.select_for_update().get(stripe_event_id=data["id"])
         if record.outcome == ProviderWebhookEvent.Outcome.PROCESSED:
             return Receipt(record, duplicate=True)
         record.attempts += 1
-        record.payload = data
+        if data is not None:
+            record.payload = data
         try:
             with db.atomic():
-                _process(record, data)
+                _process(record, record.payload)
         except Exception as error:  # any failure: keep the record, let Stripe retry
             logger.exception("Stripe event %s (%s) failed", record.stripe_event_id, record.type)
             record.outcome = ProviderWebhookEvent.Outcome.FAILED

@@ -2,7 +2,9 @@
 
 The webhook is the one endpoint Stripe talks to: it verifies the signature with
 Stripe's library before anything is stored, so a forged, stale or altered body gets
-400 and changes nothing. The return pages are HTML for people, not an API.
+400 and changes nothing. With a task broker (REDIS_URL) it stores the event and leaves
+the processing to a task (``tasks.process_event``); without one it processes it in the
+request. The return pages are HTML for people, not an API.
 """
 
 from __future__ import annotations
@@ -53,6 +55,15 @@ def webhook(request: HttpRequest) -> HttpResponse:
         and isinstance(data.get("data"), dict)
     ):
         return HttpResponseBadRequest("Not a Stripe event.")
+    if not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True):
+        # A broker runs tasks in workers: store now, process there (retried with backoff).
+        from quickscale_modules.payments.tasks import process_event
+
+        record = events.store(data)
+        if record.outcome == record.Outcome.PROCESSED:
+            return HttpResponse("Already processed.")
+        process_event.delay(record.stripe_event_id)
+        return HttpResponse("Queued.")
     receipt = events.receive(data)
     if receipt.failed:
         return HttpResponse("Processing failed; Stripe will retry.", status=500)
