@@ -8,6 +8,7 @@ checked by `quickscale validate` inside the project.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 from pathlib import Path
 
@@ -116,6 +117,13 @@ def test_without_interactive_the_name_is_still_required(quickscale_bin, tmp_path
     assert result.returncode == ExitCode.USAGE and "missing argument 'NAME'" in result.stderr
 
 
+def _as_a_terminal_starts_it() -> None:
+    # A shell in a terminal starts commands with Ctrl-C's signal at its default. A test
+    # run started in the background (`cmd &` in a script) inherits SIGINT *ignored*,
+    # and Python then never installs its handler: Ctrl-C would do nothing at all.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def spawn(quickscale_bin: str, env: dict[str, str], cwd: Path) -> pexpect.spawn:
     return pexpect.spawn(
         quickscale_bin,
@@ -125,6 +133,7 @@ def spawn(quickscale_bin: str, env: dict[str, str], cwd: Path) -> pexpect.spawn:
         encoding="utf-8",
         timeout=60,
         dimensions=(40, 200),
+        preexec_fn=_as_a_terminal_starts_it,
     )
 
 
