@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pexpect
@@ -124,6 +125,18 @@ def _as_a_terminal_starts_it() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def _wait_until_it_waits_for_input(pid: int) -> None:
+    """Return once the process sleeps (blocked reading the terminal), as it is when a
+    person presses Ctrl-C. A signal that lands after the prompt is printed but before
+    the read starts is only noticed by CPython at the next line typed, so a test that
+    sends Ctrl-C the instant the prompt appears can hang on a loaded machine."""
+    stat = Path(f"/proc/{pid}/stat")
+    for _ in range(400):
+        if stat.read_text().rsplit(")", 1)[1].split()[0] == "S":
+            return
+        time.sleep(0.025)
+
+
 def spawn(quickscale_bin: str, env: dict[str, str], cwd: Path) -> pexpect.spawn:
     return pexpect.spawn(
         quickscale_bin,
@@ -169,6 +182,7 @@ def test_ctrl_c_at_a_prompt_creates_nothing(quickscale_bin, env, tmp_path):
     child.expect_exact("Project name (a Python package name, e.g. acme): ")
     child.sendline("acme")
     child.expect_exact("Project version [0.1.0]: ")
+    _wait_until_it_waits_for_input(child.pid)
     child.sendintr()
     child.expect(pexpect.EOF)
     child.close()
