@@ -148,6 +148,16 @@ def test_the_plans_are_data_and_the_hook_is_wired(saas: Path) -> None:
     assert not [p for p in theme.rglob("*.py") if "quickscale_modules.billing" in p.read_text()]
 
 
+def test_its_billing_smoke_tests_pass_with_warnings_as_errors(saas: Path) -> None:
+    tests = ["tests/test_billing_module.py", "tests/test_backend_extensions.py"]
+    result = run(
+        [".venv/bin/python", "-m", "pytest", "-q", "-W", "error", *tests], saas, clean_env()
+    )
+    assert " passed" in result.stdout and "failed" not in result.stdout
+    run([".venv/bin/ruff", "check", "."], cwd=saas)
+    run([".venv/bin/ruff", "format", "--check", "."], cwd=saas)
+
+
 @pytest.fixture(scope="module")
 def server(saas: Path, fake_stripe: tuple[str, BillingState], served: list) -> str:
     api, _ = fake_stripe
