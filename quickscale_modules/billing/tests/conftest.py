@@ -4,7 +4,6 @@ webhooks to payments' real endpoint, users."""
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -108,13 +107,3 @@ def ada(db: Any) -> Any:
 @pytest.fixture
 def bob(db: Any) -> Any:
     return get_user_model().objects.create_user("bob", "bob@example.com", "a-long-passphrase")
-
-
-@pytest.fixture
-def postgres_url() -> str:
-    url = os.environ.get("QUICKSCALE_TEST_DATABASE_URL", "")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("CI must set QUICKSCALE_TEST_DATABASE_URL (PostgreSQL for module tests).")
-        pytest.skip("QUICKSCALE_TEST_DATABASE_URL is not set")
-    return url
