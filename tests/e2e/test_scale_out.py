@@ -242,6 +242,8 @@ def test_an_email_queued_by_a_web_request_is_sent_by_the_worker_through_failures
             EMAIL_PROVIDER="smtp",
             EMAIL_HOST="127.0.0.1",
             EMAIL_PORT=str(smtp.port),
+            # Behind one trusted proxy, whose X-Request-ID the site keeps.
+            DJANGO_TRUSTED_PROXY_COUNT="1",
         )
         log = tmp_path / "worker.log"
         worker = start_worker(wired, env, log)
@@ -250,7 +252,8 @@ def test_an_email_queued_by_a_web_request_is_sent_by_the_worker_through_failures
         visitor = Visitor()
         token = visitor.form_token(f"{base}/accounts/password/reset/")
         form = {"email": EMAIL, "csrfmiddlewaretoken": token}
-        status, location, _ = visitor.request(f"{base}/accounts/password/reset/", form)
+        headers = {"X-Request-ID": "e2e-password-reset-1"}
+        status, location, _ = visitor.request(f"{base}/accounts/password/reset/", form, headers)
         assert (status, location) == (302, "/accounts/password/reset/done/")
 
         def delivered() -> bool:
@@ -262,6 +265,18 @@ def test_an_email_queued_by_a_web_request_is_sent_by_the_worker_through_failures
         assert mailbox.attempts == 3
         assert len(mailbox.messages) == 1 and b"Password Reset" in mailbox.messages[0]
         assert "Retry in" in log.read_text()  # 451 twice: retried with backoff
+        # The worker's lines while it ran the task (not the parent's 'received') carry
+        # the id of the request that queued it.
+        task_lines = [
+            json.loads(line)
+            for line in log.read_text().splitlines()
+            if line.startswith("{")
+            and "deliver_email" in line
+            and ("succeeded" in line or "Retry in" in line)
+        ]
+        assert task_lines and {line["request_id"] for line in task_lines} == {
+            "e2e-password-reset-1"
+        }
     finally:
         smtp.stop()
         if worker is not None:

@@ -19,5 +19,19 @@ class QuickScaleCoreConfig(AppConfig):
 
         request_started.connect(request_id.start, dispatch_uid="quickscale_request_id")
         request_finished.connect(request_id.finish, dispatch_uid="quickscale_request_id")
+        try:  # Celery (quickscale_core.settings' CELERY_*): the id follows queued tasks
+            from celery import signals as task_signals
+        except ImportError:  # pragma: no cover - celery is pinned with core
+            pass
+        else:
+            task_signals.before_task_publish.connect(
+                request_id.task_published, dispatch_uid="quickscale_request_id"
+            )
+            task_signals.task_prerun.connect(
+                request_id.task_started, dispatch_uid="quickscale_request_id"
+            )
+            task_signals.task_postrun.connect(
+                request_id.finish, dispatch_uid="quickscale_request_id"
+            )
 
         checks.register(check_shared_cache, checks.Tags.caches, checks.Tags.security, deploy=True)

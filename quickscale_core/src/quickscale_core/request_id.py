@@ -9,6 +9,11 @@ line per request (method, path, status, duration). Behind a trusted proxy
 (``DJANGO_TRUSTED_PROXY_COUNT`` > 0) an ``X-Request-ID`` the proxy sent is kept, so the
 proxy's and the site's logs share the id; from a client directly it is ignored (a
 client could otherwise write ids of its choosing into the logs).
+
+A task queued while a request is served carries the id in its message headers
+(Celery's ``before_task_publish`` signal), and the worker's log lines while it runs
+carry it too (``task_prerun``/``task_postrun``): one id follows the work from the web
+process to the worker.
 """
 
 from __future__ import annotations
@@ -72,3 +77,29 @@ class RequestIdMiddleware:
             },
         )
         return response
+
+
+def task_published(headers: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    """``before_task_publish`` receiver: the current request's id goes with the task."""
+    if headers is not None and request_id.get() != "-":
+        headers["quickscale_request_id"] = request_id.get()
+
+
+def task_started(task: Any = None, **kwargs: Any) -> None:
+    """``task_prerun`` receiver: the worker logs under the id of the request that queued
+    the task (``-`` when none did). A task run in-process (no broker) keeps the id of the
+    request it runs in."""
+    task_request = getattr(task, "request", None)
+    if getattr(task_request, "is_eager", False):
+        return
+    forwarded = getattr(task_request, "quickscale_request_id", None)
+    if isinstance(forwarded, str) and _SAFE_ID.fullmatch(forwarded):
+        request_id.set(forwarded)
+    else:
+        request_id.set("-")
+
+
+def task_finished(task: Any = None, **kwargs: Any) -> None:
+    """``task_postrun`` receiver: a worker's lines between tasks carry no id."""
+    if not getattr(getattr(task, "request", None), "is_eager", False):
+        request_id.set("-")
