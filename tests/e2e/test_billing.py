@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import threading
 import urllib.request
 from collections.abc import Iterator
@@ -25,7 +24,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ARTIFACTS, axe_findings, clean_env, run, start_server
+from conftest import (
+    ARTIFACTS,
+    axe_findings,
+    clean_env,
+    install_requirements,
+    run,
+    start_server,
+)
 from quickscale_modules.billing.testing import BillingState, parse_form
 from quickscale_modules.payments.testing import account, event, signature_header
 
@@ -123,8 +129,7 @@ def saas(
     config.write_text(config.read_text().replace("schema_version: 1", "schema_version: 2") + PLANS)
     run([quickscale_bin, "validate"], cwd=project, env=env)
     run([quickscale_bin, "generate", "--no-migrations"], cwd=project, env=env)
-    run([sys.executable, "-m", "venv", ".venv"], cwd=project)
-    run([".venv/bin/pip", "install", "-q", "-r", "requirements-dev.txt"], cwd=project)
+    install_requirements(project)
     run([".venv/bin/python", "manage.py", "migrate", "--noinput"], cwd=project, env=clean_env())
     api, _ = fake_stripe
     synced = run(
