@@ -20,6 +20,39 @@ from urllib.parse import unquote, urlsplit
 DATABASE_URL = "QUICKSCALE_TEST_DATABASE_URL"
 ENGINE_SWITCH = "QS_MODULE_TEST_DB"
 
+# What every component's test project starts from (its tests/settings.py adds its own
+# apps, middleware and options), so those files say only what is theirs.
+CONTRIB_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
+TEST_TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only
+#: Expected 4xx/5xx responses are what the tests assert on, not noise in their output.
+QUIET_LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"null": {"class": "logging.NullHandler"}},
+    "loggers": {"django.request": {"handlers": ["null"], "propagate": False}},
+}
+
 
 def on_postgres() -> bool:
     """This process is the PostgreSQL run."""

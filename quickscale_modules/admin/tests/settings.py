@@ -8,7 +8,13 @@ test_postgres.py).
 from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF
-from quickscale_core.module_testing import test_database
+from quickscale_core.module_testing import (
+    CONTRIB_APPS,
+    FAST_PASSWORD_HASHERS,
+    QUIET_LOGGING,
+    TEST_TEMPLATES,
+    test_database,
+)
 
 from quickscale_modules.admin import settings as qs_admin
 
@@ -22,12 +28,7 @@ LANGUAGE_CODE = "en"
 
 INSTALLED_APPS = [
     "unfold",
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "django.contrib.staticfiles",
+    *CONTRIB_APPS,
     "csp",
     "auditlog",
     "quickscale_modules.admin",
@@ -71,28 +72,10 @@ ROOT_URLCONF = "urls"
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [TESTS_DIR / "static"]  # plays the role of the variant's static files
 
-TEMPLATES = [
-    {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
-        "APP_DIRS": True,
-        "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-            ]
-        },
-    }
-]
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests only
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"null": {"class": "logging.NullHandler"}},
-    "loggers": {"django.request": {"handlers": ["null"], "propagate": False}},
-}
+TEMPLATES = TEST_TEMPLATES
+PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+LOGGING = QUIET_LOGGING
 
 
 DATABASES = {"default": test_database("admin")}

@@ -7,7 +7,13 @@ test_postgres.py).
 
 from pathlib import Path
 
-from quickscale_core.module_testing import test_database
+from quickscale_core.module_testing import (
+    CONTRIB_APPS,
+    FAST_PASSWORD_HASHERS,
+    QUIET_LOGGING,
+    TEST_TEMPLATES,
+    test_database,
+)
 
 TESTS_DIR = Path(__file__).resolve().parent
 
@@ -19,12 +25,7 @@ TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "django.contrib.staticfiles",
+    *CONTRIB_APPS,
     "quickscale_modules.analytics",
 ]
 
@@ -45,28 +46,10 @@ ROOT_URLCONF = "urls"
 STATIC_URL = "/static/"
 MEDIA_URL = "/media/"
 
-TEMPLATES = [
-    {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
-        "APP_DIRS": True,
-        "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-            ]
-        },
-    }
-]
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests only
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"null": {"class": "logging.NullHandler"}},
-    "loggers": {"django.request": {"handlers": ["null"], "propagate": False}},
-}
+TEMPLATES = TEST_TEMPLATES
+PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+LOGGING = QUIET_LOGGING
 
 
 DATABASES = {"default": test_database("analytics")}

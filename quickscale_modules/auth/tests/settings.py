@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from quickscale_core.module_testing import CONTRIB_APPS, FAST_PASSWORD_HASHERS
+
 from quickscale_modules.auth import settings as qs_auth
 
 TESTS_DIR = Path(__file__).resolve().parent
@@ -23,12 +25,7 @@ USE_I18N = True
 LANGUAGE_CODE = "en"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "django.contrib.staticfiles",
+    *CONTRIB_APPS,
     "qs_auth_testapp",
     *qs_auth.installed_apps(SOCIAL_PROVIDERS),
 ]
@@ -79,7 +76,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests only
+PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEFAULT_FROM_EMAIL = "Acme <no-reply@acme.test>"

@@ -8,7 +8,7 @@ media files live in temporary directories of this test run.
 import tempfile
 from pathlib import Path
 
-from quickscale_core.module_testing import on_postgres, test_database
+from quickscale_core.module_testing import FAST_PASSWORD_HASHERS, on_postgres, test_database
 from quickscale_modules.backup.settings import backup_storage
 
 WORK = Path(tempfile.mkdtemp(prefix="qs-backup-tests-"))
@@ -41,7 +41,7 @@ DBBACKUP_GPG_ALWAYS_TRUST = True
 DBBACKUP_SEND_EMAIL = False
 DBBACKUP_TMP_DIR = str(WORK)
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests only
+PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}]
 
 DATABASES = {"default": test_database("backup")}

@@ -7,7 +7,12 @@ is (localstripe, started by conftest.py) is set on ``stripe.api_base`` at run ti
 
 from pathlib import Path
 
-from quickscale_core.module_testing import test_database
+from quickscale_core.module_testing import (
+    CONTRIB_APPS,
+    FAST_PASSWORD_HASHERS,
+    QUIET_LOGGING,
+    test_database,
+)
 
 from quickscale_modules.billing import settings as qs_billing
 from quickscale_modules.payments import settings as qs_payments
@@ -21,12 +26,7 @@ USE_TZ = True
 LANGUAGE_CODE = "en"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "django.contrib.staticfiles",
+    *CONTRIB_APPS,
     *qs_payments.INSTALLED_APPS,
     *qs_billing.INSTALLED_APPS,
 ]
@@ -73,13 +73,8 @@ TEMPLATES = [
     }
 ]
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests only
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"null": {"class": "logging.NullHandler"}},
-    "loggers": {"django.request": {"handlers": ["null"], "propagate": False}},
-}
+PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+LOGGING = QUIET_LOGGING
 
 
 DATABASES = {"default": test_database("billing")}

@@ -9,6 +9,8 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from quickscale_core.module_testing import CONTRIB_APPS, FAST_PASSWORD_HASHERS, QUIET_LOGGING
+
 from quickscale_modules.payments import settings as qs_payments
 
 TESTS_DIR = Path(__file__).resolve().parent
@@ -20,12 +22,7 @@ USE_TZ = True
 LANGUAGE_CODE = "en"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "django.contrib.staticfiles",
+    *CONTRIB_APPS,
     *qs_payments.INSTALLED_APPS,
 ]
 
@@ -68,13 +65,8 @@ TEMPLATES = [
     }
 ]
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests only
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"null": {"class": "logging.NullHandler"}},
-    "loggers": {"django.request": {"handlers": ["null"], "propagate": False}},
-}
+PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+LOGGING = QUIET_LOGGING
 
 
 def _postgres(url: str) -> dict[str, object]:

@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from quickscale_core.module_testing import CONTRIB_APPS
+
 TESTS_DIR = Path(__file__).resolve().parent
 
 SECRET_KEY = "todo-tests-only-not-secret"
@@ -15,12 +17,7 @@ DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "django.contrib.staticfiles",
+    *CONTRIB_APPS,
     "quickscale_themes.starter",
     "quickscale_themes.todo",
     "todo_testapp",
