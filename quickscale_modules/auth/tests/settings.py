@@ -1,14 +1,13 @@
 """Django settings for the auth module's own tests: a minimal project using the helpers.
 
-QS_AUTH_TEST_DB=postgres switches the database to QUICKSCALE_TEST_DATABASE_URL (the
-PostgreSQL run is driven by test_postgres.py in a subprocess).
+The database: SQLite in memory, or QUICKSCALE_TEST_DATABASE_URL in the PostgreSQL run
+that test_postgres.py drives in a subprocess (quickscale_core.module_testing).
 """
 
 import os
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-from quickscale_core.module_testing import CONTRIB_APPS, FAST_PASSWORD_HASHERS
+from quickscale_core.module_testing import CONTRIB_APPS, FAST_PASSWORD_HASHERS, test_database
 
 from quickscale_modules.auth import settings as qs_auth
 
@@ -82,21 +81,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEFAULT_FROM_EMAIL = "Acme <no-reply@acme.test>"
 
 
-def _postgres(url: str) -> dict[str, object]:
-    parts = urlsplit(url)
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": parts.path.lstrip("/"),
-        "USER": unquote(parts.username or ""),
-        "PASSWORD": unquote(parts.password or ""),
-        "HOST": parts.hostname or "127.0.0.1",
-        "PORT": str(parts.port or 5432),
-        # Unique per process: other packages' suites share this server.
-        "TEST": {"NAME": f"test_qs_auth_{os.getpid()}"},
-    }
-
-
-if os.environ.get("QS_AUTH_TEST_DB") == "postgres":
-    DATABASES = {"default": _postgres(os.environ["QUICKSCALE_TEST_DATABASE_URL"])}
-else:
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+DATABASES = {"default": test_database("auth")}

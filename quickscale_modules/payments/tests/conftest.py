@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -113,13 +112,3 @@ class Webhook:
 @pytest.fixture
 def webhook(client: Client) -> Webhook:
     return Webhook(client)
-
-
-@pytest.fixture
-def postgres_url() -> str:
-    url = os.environ.get("QUICKSCALE_TEST_DATABASE_URL", "")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("CI must set QUICKSCALE_TEST_DATABASE_URL (PostgreSQL for module tests).")
-        pytest.skip("QUICKSCALE_TEST_DATABASE_URL is not set")
-    return url

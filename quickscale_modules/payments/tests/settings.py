@@ -1,15 +1,19 @@
 """Django settings for the payments module's own tests: a minimal project using it.
 
-QS_PAYMENTS_TEST_DB=postgres switches the database to QUICKSCALE_TEST_DATABASE_URL
-(the PostgreSQL run is driven by test_postgres.py in a subprocess). Where Stripe's API
-is (localstripe, started by conftest.py) is set on ``stripe.api_base`` at run time.
+The database: SQLite in memory, or QUICKSCALE_TEST_DATABASE_URL in the PostgreSQL run
+that test_postgres.py drives in a subprocess (quickscale_core.module_testing). Where
+Stripe's API is (localstripe, started by conftest.py) is set on ``stripe.api_base`` at
+run time.
 """
 
-import os
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-from quickscale_core.module_testing import CONTRIB_APPS, FAST_PASSWORD_HASHERS, QUIET_LOGGING
+from quickscale_core.module_testing import (
+    CONTRIB_APPS,
+    FAST_PASSWORD_HASHERS,
+    QUIET_LOGGING,
+    test_database,
+)
 
 from quickscale_modules.payments import settings as qs_payments
 
@@ -69,21 +73,4 @@ PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 LOGGING = QUIET_LOGGING
 
 
-def _postgres(url: str) -> dict[str, object]:
-    parts = urlsplit(url)
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": parts.path.lstrip("/"),
-        "USER": unquote(parts.username or ""),
-        "PASSWORD": unquote(parts.password or ""),
-        "HOST": parts.hostname or "127.0.0.1",
-        "PORT": str(parts.port or 5432),
-        # Unique per process: other packages' suites share this server.
-        "TEST": {"NAME": f"test_qs_payments_{os.getpid()}"},
-    }
-
-
-if os.environ.get("QS_PAYMENTS_TEST_DB") == "postgres":
-    DATABASES = {"default": _postgres(os.environ["QUICKSCALE_TEST_DATABASE_URL"])}
-else:
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+DATABASES = {"default": test_database("payments")}
