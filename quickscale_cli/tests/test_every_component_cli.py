@@ -89,7 +89,7 @@ def test_every_declared_component_and_provider_validates_generates_and_starts(
         _git(project, "commit", "-q", "-m", f"case: {label}")
 
 
-@pytest.mark.parametrize("name", ["billing_typo", "shiny"])
+@pytest.mark.parametrize("name", ["not_a_module", "billing_typo", "shiny"])
 def test_a_name_no_manifest_declares_is_refused_by_validate_and_generate(
     run_cli: RunCli, tmp_path: Path, name: str
 ) -> None:

@@ -282,6 +282,9 @@ def _unknown_key(doc: Document, path: KeyPath, allowed: list[str]) -> Diagnostic
             "secrets never go in quickscale.yml: set it as an environment variable where "
             f"the site runs; allowed here: {quote_list(allowed)}"
         )
+    elif guess and parent == ("modules",):
+        # The modules are the catalogue: a near miss still shows everything there is.
+        hint = f"did you mean '{guess}'? allowed here: {quote_list(allowed)}"
     elif guess:
         hint = f"did you mean '{guess}'?"
     elif allowed:
