@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -434,3 +438,62 @@ def regenerate(
     run(["git", "add", "-A"], cwd=project)
     run(["git", "commit", "-qm", f"Generated: {what}", "--allow-empty"], cwd=project)
     return preview.stdout + preview.stderr
+
+
+# --- Stripe's side, for the payments and billing end-to-end tests ----------------------
+
+
+class JsonStandIn(BaseHTTPRequestHandler):
+    """Base of a loopback stand-in for a remote JSON API (Stripe's): quiet, JSON out."""
+
+    def send_json(self, status: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def serve_stand_in(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve ``handler`` on a free loopback port; yield its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def session_cookie(project: Path, username: str) -> str:
+    """Log a new user in the way Django's test client does; the browser gets the cookie."""
+    code = (
+        "from django.contrib.auth import get_user_model; from django.test import Client; "
+        f"u = get_user_model().objects.create_user({username!r}, {username + '@example.com'!r},"
+        " 'a-long-passphrase'); c = Client(); c.force_login(u); "
+        "print(c.cookies['sessionid'].value)"
+    )
+    result = run([".venv/bin/python", "manage.py", "shell", "-c", code], project, clean_env())
+    return result.stdout.strip().splitlines()[-1]
+
+
+def post_stripe_event(base: str, payload: dict[str, Any], secret: str) -> int:
+    """POST ``payload`` to the payments webhook, signed with Stripe's real scheme."""
+    from quickscale_modules.payments.testing import signature_header
+
+    body = json.dumps(payload)
+    request = urllib.request.Request(
+        f"{base}/payments/webhook/",
+        data=body.encode(),
+        headers={
+            "Content-Type": "application/json",
+            "Stripe-Signature": signature_header(body, secret),
+        },
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return int(response.status)

@@ -16,24 +16,25 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-import urllib.request
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import (
     ARTIFACTS,
+    JsonStandIn,
     axe_findings,
     clean_env,
     install_requirements,
+    post_stripe_event,
     run,
+    serve_stand_in,
+    session_cookie,
     start_server,
 )
 from quickscale_modules.billing.testing import BillingState, parse_form
-from quickscale_modules.payments.testing import account, event, signature_header
+from quickscale_modules.payments.testing import account, event
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -73,26 +74,18 @@ modules:
 """
 
 
-class _FakeStripe(BaseHTTPRequestHandler):
+class _FakeStripe(JsonStandIn):
     """Stripe's API as the project sees it (STRIPE_API_HOST): billing's objects and
     customers, and the platform account dj-stripe asks for."""
 
     state: BillingState
 
-    def _send(self, status: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
     def _answer(self, method: str, params: dict[str, str]) -> None:
         if self.path.split("?")[0] == "/v1/account":
-            self._send(200, account())
+            self.send_json(200, account())
             return
         answer = self.state.handle(method, self.path, params)
-        self._send(*(answer or (404, {"error": {"type": "invalid_request_error"}})))
+        self.send_json(*(answer or (404, {"error": {"type": "invalid_request_error"}})))
 
     def do_GET(self) -> None:
         self._answer("GET", {})
@@ -100,18 +93,12 @@ class _FakeStripe(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._answer("POST", parse_form(self.rfile.read(int(self.headers["Content-Length"] or 0))))
 
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
 
 @pytest.fixture(scope="module")
 def fake_stripe() -> Iterator[tuple[str, BillingState]]:
     state = BillingState(keep_customers=True)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), type("H", (_FakeStripe,), {"state": state}))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", state
-    server.shutdown()
-    server.server_close()
+    with serve_stand_in(type("H", (_FakeStripe,), {"state": state})) as base:
+        yield base, state
 
 
 @pytest.fixture(scope="module")
@@ -171,29 +158,9 @@ def server(saas: Path, fake_stripe: tuple[str, BillingState], served: list) -> s
     return start_server(runserver, saas, env, served)
 
 
-def _session_cookie(project: Path, username: str) -> str:
-    code = (
-        "from django.contrib.auth import get_user_model; from django.test import Client; "
-        f"u = get_user_model().objects.create_user({username!r}, {username + '@example.com'!r},"
-        " 'a-long-passphrase'); c = Client(); c.force_login(u); "
-        "print(c.cookies['sessionid'].value)"
-    )
-    result = run([".venv/bin/python", "manage.py", "shell", "-c", code], project, clean_env())
-    return result.stdout.strip().splitlines()[-1]
-
-
 def _post_event(base: str, event_type: str, obj: dict[str, Any]) -> None:
-    body = json.dumps(event(event_type, obj))
-    request = urllib.request.Request(
-        f"{base}/payments/webhook/",
-        data=body.encode(),
-        headers={
-            "Content-Type": "application/json",
-            "Stripe-Signature": signature_header(body, KEYS["STRIPE_WEBHOOK_SECRET"]),
-        },
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        assert response.status == 200
+    status = post_stripe_event(base, event(event_type, obj), KEYS["STRIPE_WEBHOOK_SECRET"])
+    assert status == 200
 
 
 def _check(page: Any, name: str) -> None:
@@ -228,7 +195,7 @@ def test_plans_gate_the_lists_in_chromium(
 
     _, stripe = fake_stripe
     page.context.add_cookies(
-        [{"name": "sessionid", "value": _session_cookie(saas, "ada"), "url": server}]
+        [{"name": "sessionid", "value": session_cookie(saas, "ada"), "url": server}]
     )
     page.context.route(
         "https://checkout.stripe.com/**",
@@ -284,7 +251,7 @@ def test_plans_gate_the_lists_in_chromium(
 
     # Another user cannot see that subscription.
     other = page.context.browser.new_context()
-    other.add_cookies([{"name": "sessionid", "value": _session_cookie(saas, "bob"), "url": server}])
+    other.add_cookies([{"name": "sessionid", "value": session_cookie(saas, "bob"), "url": server}])
     intruder = other.new_page()
     assert intruder.goto(own_url).status == 404
     other.close()

@@ -15,19 +15,26 @@ refund. Removing the module from quickscale.yml unwires it with the table warnin
 
 from __future__ import annotations
 
-import json
 import re
 import sys
-import threading
-import urllib.request
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ARTIFACTS, axe_findings, clean_env, production_env, run, start_server
-from quickscale_modules.payments.testing import StripeState, event, parse_form, signature_header
+from conftest import (
+    ARTIFACTS,
+    JsonStandIn,
+    axe_findings,
+    clean_env,
+    post_stripe_event,
+    production_env,
+    run,
+    serve_stand_in,
+    session_cookie,
+    start_server,
+)
+from quickscale_modules.payments.testing import StripeState, event, parse_form
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -117,45 +124,29 @@ def test_a_live_key_while_debugging_is_a_warning(shop: Path) -> None:
 # --- in the browser ------------------------------------------------------------------
 
 
-class _FakeStripe(BaseHTTPRequestHandler):
+class _FakeStripe(JsonStandIn):
     """Stripe's API as the project's server sees it (STRIPE_API_HOST)."""
 
     state: StripeState
 
-    def _send(self, status: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
     def do_GET(self) -> None:
-        self._send(*self.state.retrieve(self.path))
+        self.send_json(*self.state.retrieve(self.path))
 
     def do_POST(self) -> None:
         params = parse_form(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
         if self.path.startswith("/v1/checkout/sessions"):
-            self._send(*self.state.create_session(params))
+            self.send_json(*self.state.create_session(params))
         elif self.path.startswith("/v1/refunds"):
-            self._send(*self.state.create_refund(params))
+            self.send_json(*self.state.create_refund(params))
         else:
-            self._send(404, {"error": {"type": "invalid_request_error"}})
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+            self.send_json(404, {"error": {"type": "invalid_request_error"}})
 
 
 @pytest.fixture(scope="module")
 def fake_stripe() -> Iterator[tuple[str, StripeState]]:
     state = StripeState()
-    handler = type("Handler", (_FakeStripe,), {"state": state})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", state
-    server.shutdown()
-    server.server_close()
+    with serve_stand_in(type("Handler", (_FakeStripe,), {"state": state})) as base:
+        yield base, state
 
 
 @pytest.fixture(scope="module")
@@ -166,30 +157,8 @@ def server(shop: Path, fake_stripe: tuple[str, StripeState], served: list) -> st
     return start_server(runserver, shop, env, served)
 
 
-def _session_cookie(shop: Path, username: str) -> str:
-    """Log a new user in the way Django's test client does; the browser gets the cookie."""
-    code = (
-        "from django.contrib.auth import get_user_model; from django.test import Client; "
-        f"u = get_user_model().objects.create_user({username!r}, {username + '@example.com'!r},"
-        " 'a-long-passphrase'); c = Client(); c.force_login(u); "
-        "print(c.cookies['sessionid'].value)"
-    )
-    result = run([".venv/bin/python", "manage.py", "shell", "-c", code], shop, clean_env())
-    return result.stdout.strip().splitlines()[-1]
-
-
 def _post_event(base: str, payload: dict[str, Any]) -> int:
-    body = json.dumps(payload)
-    request = urllib.request.Request(
-        f"{base}/payments/webhook/",
-        data=body.encode(),
-        headers={
-            "Content-Type": "application/json",
-            "Stripe-Signature": signature_header(body, KEYS["STRIPE_WEBHOOK_SECRET"]),
-        },
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return int(response.status)
+    return post_stripe_event(base, payload, KEYS["STRIPE_WEBHOOK_SECRET"])
 
 
 CHECKOUT_PAGE = (
@@ -212,7 +181,7 @@ def test_pay_for_the_example_item_in_chromium(
 
     _, stripe = fake_stripe
     page.context.add_cookies(
-        [{"name": "sessionid", "value": _session_cookie(shop, "ada"), "url": server}]
+        [{"name": "sessionid", "value": session_cookie(shop, "ada"), "url": server}]
     )
     checkout_urls: list[str] = []
 
@@ -252,7 +221,7 @@ def test_pay_for_the_example_item_in_chromium(
     refund_action = page.locator("form[action$='/refund/']").get_attribute("action")
     assert refund_action
     other = page.context.browser.new_context()
-    other.add_cookies([{"name": "sessionid", "value": _session_cookie(shop, "bob"), "url": server}])
+    other.add_cookies([{"name": "sessionid", "value": session_cookie(shop, "bob"), "url": server}])
     intruder = other.new_page()
     assert intruder.goto(success).status == 404
     intruder.goto(f"{server}/shop/")
