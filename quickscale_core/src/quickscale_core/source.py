@@ -275,13 +275,9 @@ def find_built_commit(source_repo: Path, prefix: str, wanted: str) -> str | None
     return None
 
 
-def check_component(source: Source, component: str) -> None:
-    """Fail early, before anything is built, when a local source cannot provide ``component``."""
-    check_components(source, [component])
-
-
 def check_components(source: Source, components: list[str]) -> None:
-    """:func:`check_component` for several components, in two git calls at most.
+    """Fail early, before anything is built, when a local source cannot provide one of
+    ``components``; two git calls at most.
 
     Remote sources are checked when fetched (that needs the network anyway).
     """
@@ -320,7 +316,7 @@ def fetch_components(source: Source, components: list[str], dest: Path) -> list[
     if source.local_path is None:
         return [_fetch_remote(source, component, dest) for component in components]
     repo = source.local_path
-    # The callers ran check_component before building anything; snapshots() checks
+    # The callers ran check_components before building anything; snapshots() checks
     # again, in the one git call it makes anyway.
     snaps = snapshots(repo, components)
     wanted = [snap.published or snap.tree for snap in snaps]

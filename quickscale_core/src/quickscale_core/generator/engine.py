@@ -142,13 +142,12 @@ def apply_components(plan: Plan, source: str | None = None) -> list[str]:
     """
     if not plan.components:
         return []
-    from quickscale_core.source import check_component, resolve_source
+    from quickscale_core.source import check_components, resolve_source
 
     embed.require_clean_tree(plan.root)
     resolved = resolve_source(source)
-    for op in plan.components:
-        if op.status is ComponentStatus.EMBED:
-            check_component(resolved, op.component.id)
+    wanted = [op.component.id for op in plan.components if op.status is ComponentStatus.EMBED]
+    check_components(resolved, wanted)
     return embed.apply_components(plan.root, plan.components, resolved)
 
 
