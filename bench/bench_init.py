@@ -1,11 +1,12 @@
 """Benchmark: `quickscale init` and `update --check`, against a baseline and across history.
 
-    .venv/bin/python bench/bench_init.py [--runs 10] [--commits 2000]
+    .venv/bin/python bench/bench_init.py [--runs 20] [--commits 2000]
 
 Two throwaway sources are made from this working tree: one with a single commit, and
 one grown with `git fast-import` to --commits small commits touching files all over the
 tree, whose last commit restores the same files (so both embed exactly the same code).
-Each run, alternating so machine load affects all alike, times:
+Each round times, in a fresh random order so that machine load and warm caches favour
+none of them:
   init short     - `quickscale init acme` from the one-commit source
   init long      - the same from the long-history source
   init cold      - the same as init short, but with an empty per-user cache (the first
@@ -15,20 +16,28 @@ Each run, alternating so machine load affects all alike, times:
                    more source commit changed core (exit 3: an update is available)
 Targets: init long / init short <= 1.2x (embedding does not grow with history),
 init / startproject <= 3x (init renders ~40 files, makes a git repository and embeds
-quickscale_core and the starter theme by `git subtree`), update --check <= 0.5 s.
-Figures only: a benchmark never asserts timings.
+quickscale_core and the starter theme), update --check <= 0.5 s.
+
+On a shared or virtual machine single timings swing by tens of percent, so a ratio is
+the median of the per-round ratios (both sides of a pair ran within a second of each
+other), shown with its interquartile range, and the same ratio of CPU time (user +
+system of the whole process tree), which other machines' load hardly moves. Figures
+only: a benchmark never asserts timings.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from quickscale_core.testing import TEST_IDENTITY, make_source_repo
@@ -38,17 +47,34 @@ sys.path.insert(0, str(ROOT / "quickscale_core" / "tests" / "distribution"))
 from history import add_history  # noqa: E402  (test support, shared with the tests)
 
 
+@dataclass
+class Samples:
+    """Wall and CPU seconds of one measured command, one pair per round."""
+
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(
-    args: list[str], cwd: Path, ok: tuple[int, ...] = (0,), env: dict[str, str] | None = None
-) -> float:
-    started = time.perf_counter()
+    into: Samples,
+    args: list[str],
+    cwd: Path,
+    ok: tuple[int, ...] = (0,),
+    env: dict[str, str] | None = None,
+) -> None:
+    cpu_before, started = _children_cpu(), time.perf_counter()
     done = subprocess.run(
         args, cwd=cwd, capture_output=True, text=True, check=False, env=env or os.environ.copy()
     )
-    elapsed = time.perf_counter() - started
+    into.wall.append(time.perf_counter() - started)
+    into.cpu.append(_children_cpu() - cpu_before)
     if done.returncode not in ok:
         raise SystemExit(f"{' '.join(args[:3])} failed ({done.returncode}): {done.stderr}")
-    return elapsed
 
 
 def git(repo: Path, *args: str) -> str:
@@ -56,23 +82,46 @@ def git(repo: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
-def line(label: str, samples: list[float]) -> str:
-    median = statistics.median(samples)
-    return f"{label:<26} median {median * 1000:7.1f} ms  (min {min(samples) * 1000:.1f})"
+def quartiles(values: list[float]) -> tuple[float, float, float]:
+    low, mid, high = statistics.quantiles(values, n=4, method="inclusive")
+    return low, mid, high
+
+
+def line(label: str, samples: Samples) -> str:
+    low, mid, high = quartiles(samples.wall)
+    cpu = statistics.median(samples.cpu)
+    return (
+        f"{label:<26} median {mid * 1000:6.0f} ms  (IQR {low * 1000:.0f}-{high * 1000:.0f},"
+        f" min {min(samples.wall) * 1000:.0f})  cpu {cpu * 1000:5.0f} ms"
+    )
+
+
+def ratio(label: str, top: Samples, bottom: Samples, target: str) -> str:
+    """The median of per-round ratios, wall and CPU, with the wall ratios' IQR."""
+    walls = [t / b for t, b in zip(top.wall, bottom.wall, strict=True)]
+    cpus = [t / b for t, b in zip(top.cpu, bottom.cpu, strict=True)]
+    low, mid, high = quartiles(walls)
+    return (
+        f"{label:<27} {mid:5.2f}x  (IQR {low:.2f}-{high:.2f})  cpu {statistics.median(cpus):.2f}x"
+        f"   {target}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=20, help="rounds (default 20)")
     parser.add_argument("--commits", type=int, default=2000)
     options = parser.parse_args()
+    if options.runs < 2:
+        parser.error("--runs must be at least 2 (quartiles need two rounds)")
     bin_dir = Path(sys.executable).parent
     quickscale, django_admin = str(bin_dir / "quickscale"), str(bin_dir / "django-admin")
+    results = {k: Samples() for k in ("short", "long", "cold", "django", "check")}
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         # A cache of the bench's own, warmed by the first init below, as on a machine
-        # that has made a project before; "init cold" starts each run with an empty one.
+        # that has made a project before; "init cold" starts each round with an empty one.
         os.environ["QUICKSCALE_CACHE_DIR"] = str(work / "cache")
         short = make_source_repo(work / "short")
         long = make_source_repo(work / "long")
@@ -84,7 +133,7 @@ def main() -> None:
 
         # A project from the long source, then one more source commit that changes core.
         (work / "base").mkdir()
-        timed([quickscale, "init", "acme", "--source", str(long)], work / "base")
+        timed(Samples(), [quickscale, "init", "acme", "--source", str(long)], work / "base")
         names = long / "quickscale_core/src/quickscale_core/names.py"
         names.write_text(names.read_text() + "# one more change\n")
         subprocess.run(
@@ -94,43 +143,38 @@ def main() -> None:
             check=True,
         )
 
-        results: dict[str, list[float]] = {
-            k: [] for k in ("short", "long", "cold", "django", "check")
-        }
+        order = random.Random(2026)
         for i in range(options.runs):
             run = work / f"run{i}"
+            clone = run / "clone"
             for sub in ("s", "l", "c", "d"):
                 (run / sub).mkdir(parents=True)
-            results["short"].append(
-                timed([quickscale, "init", "acme", "--source", str(short)], run / "s")
-            )
-            results["long"].append(
-                timed([quickscale, "init", "acme", "--source", str(long)], run / "l")
-            )
-            cold = {**os.environ, "QUICKSCALE_CACHE_DIR": str(run / "empty-cache")}
-            results["cold"].append(
-                timed([quickscale, "init", "acme", "--source", str(short)], run / "c", env=cold)
-            )
-            results["django"].append(timed([django_admin, "startproject", "acme"], run / "d"))
-            clone = run / "clone"
             git(work, "clone", "-q", "--no-local", str(work / "base" / "acme"), str(clone))
-            results["check"].append(
-                timed([quickscale, "update", "--check", "--source", str(long)], clone, ok=(3,))
-            )
+            cold = {**os.environ, "QUICKSCALE_CACHE_DIR": str(run / "empty-cache")}
+            steps = [
+                ("short", [quickscale, "init", "acme", "--source", str(short)], run / "s", {}),
+                ("long", [quickscale, "init", "acme", "--source", str(long)], run / "l", {}),
+                ("cold", [quickscale, "init", "acme", "--source", str(short)], run / "c", cold),
+                ("django", [django_admin, "startproject", "acme"], run / "d", {}),
+            ]
+            order.shuffle(steps)
+            for key, args, cwd, env in steps:
+                timed(results[key], args, cwd, env=env or None)
+            check = [quickscale, "update", "--check", "--source", str(long)]
+            timed(results["check"], check, clone, ok=(3,))
             shutil.rmtree(run)
 
-    short_m, long_m = statistics.median(results["short"]), statistics.median(results["long"])
-    django_m, check_m = statistics.median(results["django"]), statistics.median(results["check"])
+    print(f"{options.runs} rounds, load average now {os.getloadavg()[0]:.2f}")
     print(line("init (1-commit source)", results["short"]))
     print(line(f"init ({count}-commit source)", results["long"]))
     print(line("init, empty cache", results["cold"]))
     print(line("django-admin startproject", results["django"]))
     print(line("update --check", results["check"]))
-    print(f"history ratio long/short    {long_m / short_m:.2f}x   (target <= 1.2x)")
-    print(f"ratio init/startproject     {short_m / django_m:.2f}x   (target <= 3x)")
-    cold_m = statistics.median(results["cold"])
-    print(f"  with an empty cache       {cold_m / django_m:.2f}x   (first init on a machine)")
-    print(f"update --check              {check_m:.3f} s   (target <= 0.5 s)")
+    print(ratio("history ratio long/short", results["long"], results["short"], "target <= 1.2x"))
+    print(ratio("init / startproject", results["short"], results["django"], "target <= 3x"))
+    print(ratio("  with an empty cache", results["cold"], results["django"], "first init"))
+    check_m = statistics.median(results["check"].wall)
+    print(f"{'update --check':<27} {check_m:5.3f} s   target <= 0.5 s")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -53,6 +52,8 @@ def _installed_checkout() -> Path | None:
     pip records a local install's origin in ``direct_url.json`` (PEP 610); an editable
     install is found the same way, or from the package's own file location.
     """
+    from importlib import metadata  # 12 ms to import: only when no source is named
+
     for dist_name in ("quickscale-cli", "quickscale-core"):
         try:
             raw = metadata.distribution(dist_name).read_text("direct_url.json")
@@ -89,8 +90,10 @@ def resolve_source(explicit: str | None = None) -> Source:
 
 
 # Lets a local fetch ask for an object by id although no ref points at it, so the
-# source repository is never written to.
-_UPLOAD_PACK = "git -c uploadpack.allowAnySHA1InWant=true upload-pack"
+# source repository is never written to. With no delta search (pack.window=0) the pack
+# is built about 40% faster for about 1% more bytes (the copy is local, and the
+# project's first `git gc` deltifies the objects anyway).
+_UPLOAD_PACK = "git -c uploadpack.allowAnySHA1InWant=true -c pack.window=0 upload-pack"
 
 # A component commit is built from the component's tree alone, never from history, so
 # embedding costs the same for a source with one commit or a hundred thousand. Every

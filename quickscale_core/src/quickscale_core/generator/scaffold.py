@@ -14,6 +14,7 @@ import secrets
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -128,26 +129,31 @@ def create_project(
             "run the command from a directory you can write to",
         ) from error
     try:
-        say("Rendering project files")
-        files = render_project(spec)
-        write_files(build, files)
-        # Ownership records, so a later `generate` knows what it wrote (and merges edits).
-        managed = {p: f.content for p, f in files.items() if p not in NOT_MANAGED}
-        ownership.write(build, managed, ownership.Records(), atomic=False)
-        (build / ".env").write_text(dev_env_file(spec), encoding="utf-8")
-
-        say("Creating the git repository")
-        identity = git.identity_env(build)
         git.run(["init", "-q", "-b", "main"], build)
-        git.run(["add", "-A"], build)
-        git.run(
-            ["commit", "-q", "-m", f"Create {spec.name} with quickscale init {__version__}"],
-            build,
-            env=identity,
-        )
+        # The shared components' objects come over while the project is rendered and
+        # committed: git fetch writes only objects, add and commit the index and HEAD,
+        # so they can share the repository, and the wait for git is spent rendering.
+        # Leaving the block waits for the fetch, also on an error or a Ctrl-C.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            fetching = pool.submit(fetch_components, resolved, [c.id for c in shared], build)
+            say("Rendering project files")
+            files = render_project(spec)
+            write_files(build, files)
+            # Ownership records, so a later `generate` knows what it wrote (and merges edits).
+            managed = {p: f.content for p, f in files.items() if p not in NOT_MANAGED}
+            ownership.write(build, managed, ownership.Records(), atomic=False)
+            (build / ".env").write_text(dev_env_file(spec), encoding="utf-8")
 
-        say(f"Embedding {', '.join(c.prefix for c in shared)} from {resolved.describe()}")
-        commits = fetch_components(resolved, [c.id for c in shared], build)
+            say("Creating the git repository")
+            identity = git.identity_env(build)
+            git.run(["add", "-A"], build)
+            git.run(
+                ["commit", "-q", "-m", f"Create {spec.name} with quickscale init {__version__}"],
+                build,
+                env=identity,
+            )
+            say(f"Embedding {', '.join(c.prefix for c in shared)} from {resolved.describe()}")
+            commits = fetching.result()
         for component, commit in zip(shared, commits, strict=True):
             subtree_add(build, component.prefix, commit, identity, clean_index=True)
         os.rename(build, target)
