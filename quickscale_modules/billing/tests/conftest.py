@@ -65,7 +65,7 @@ def localstripe() -> Iterator[str]:
 @pytest.fixture
 def stripe_api(localstripe: str) -> Iterator[StripeBilling]:
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield StripeBilling(mock, localstripe)
+        yield StripeBilling(mock, localstripe, settings.STRIPE_SECRET_KEY)
 
 
 class Webhook:

@@ -1,9 +1,10 @@
 """Stripe Billing's side, for tests: the objects a fake Stripe API serves for billing.
 
 Used by this module's suite (through ``responses``, in front of localstripe, which
-keeps the customers) and by the end-to-end tests (an HTTP server on loopback, which
-keeps customers here too). Each builder names the section of Stripe's API reference
-it follows. Nothing in it talks to the network.
+keeps the customers, plans, subscriptions and invoices there: see the suite's
+``stripe_billing.py``) and by the end-to-end tests (an HTTP server on loopback, which
+keeps all of them here, customers too). Each builder names the section of Stripe's API
+reference it follows. Nothing in it talks to the network.
 """
 
 from __future__ import annotations
@@ -28,11 +29,13 @@ def parse_form(body: str | bytes | None) -> dict[str, str]:
     return dict(parse_qsl(text, keep_blank_values=True))
 
 
-def _error(status: int, code: str) -> tuple[int, dict[str, Any]]:
+def api_error(status: int, code: str) -> tuple[int, dict[str, Any]]:
+    """An error answer ("Errors", https://docs.stripe.com/api/errors)."""
     return status, {"error": {"type": "invalid_request_error", "code": code, "message": code}}
 
 
-def _metadata(params: dict[str, str], prefix: str = "metadata") -> dict[str, str]:
+def form_metadata(params: dict[str, str], prefix: str = "metadata") -> dict[str, str]:
+    """The ``prefix[key]`` parameters of a form as {key: value}."""
     found = {}
     for key, value in params.items():
         match = re.fullmatch(rf"{re.escape(prefix)}\[([^]]+)\]", key)
@@ -53,7 +56,7 @@ def product(params: dict[str, str]) -> dict[str, Any]:
         "description": None,
         "images": [],
         "livemode": False,
-        "metadata": _metadata(params),
+        "metadata": form_metadata(params),
         "name": params["name"],
         "type": "service",
         "updated": int(time.time()),
@@ -73,7 +76,7 @@ def price(params: dict[str, str]) -> dict[str, Any]:
         "currency": params["currency"],
         "livemode": False,
         "lookup_key": params.get("lookup_key"),
-        "metadata": _metadata(params),
+        "metadata": form_metadata(params),
         "nickname": None,
         "product": params["product"],
         "recurring": {
@@ -108,7 +111,7 @@ def checkout_session(params: dict[str, str]) -> dict[str, Any]:
         "expires_at": int(time.time()) + DAY,
         "invoice": None,
         "livemode": False,
-        "metadata": _metadata(params),
+        "metadata": form_metadata(params),
         "mode": "subscription",
         "payment_intent": None,
         "payment_status": "unpaid",
@@ -212,7 +215,7 @@ def customer(params: dict[str, str]) -> dict[str, Any]:
         "invoice_prefix": "QSB",
         "invoice_settings": {"custom_fields": None, "default_payment_method": None, "footer": None},
         "livemode": False,
-        "metadata": _metadata(params),
+        "metadata": form_metadata(params),
         "name": None,
         "phone": None,
         "preferred_locales": [],
@@ -268,7 +271,9 @@ Route = tuple[str, str, str]  # method, path pattern, handler name
 class BillingState:
     """Products, Prices, Checkout Sessions (subscription mode), Subscriptions and portal
     sessions, plus Customers when ``keep_customers``: serve ``handle`` over any
-    transport. ``writes`` records every write as (method, path, params)."""
+    transport. ``writes`` records every write as (method, path, params).
+    Subscriptions and invoices live here for the end-to-end tests; the module's suite
+    overrides their handlers and ``complete_checkout`` to keep them in localstripe."""
 
     ROUTES: tuple[Route, ...] = (
         ("GET", r"/v1/products/([\w-]+)", "_get_product"),
@@ -319,7 +324,7 @@ class BillingState:
         return None
 
     def _found(self, table: dict[str, dict[str, Any]], key: str) -> tuple[int, dict[str, Any]]:
-        return (200, table[key]) if key in table else _error(404, "resource_missing")
+        return (200, table[key]) if key in table else api_error(404, "resource_missing")
 
     def _get_product(self, match: Any, params: dict[str, str], query: str) -> Any:
         return self._found(self.products, match.group(1))
@@ -347,7 +352,7 @@ class BillingState:
     @staticmethod
     def _update(found: dict[str, Any] | None, params: dict[str, str]) -> Any:
         if found is None:
-            return _error(404, "resource_missing")
+            return api_error(404, "resource_missing")
         if "active" in params:
             found["active"] = params["active"] == "true"
         if "name" in params:
@@ -362,7 +367,7 @@ class BillingState:
 
     def _create_product(self, match: Any, params: dict[str, str], query: str) -> Any:
         if params["id"] in self.products:
-            return _error(400, "resource_already_exists")
+            return api_error(400, "resource_already_exists")
         self.products[params["id"]] = product(params)
         return 200, self.products[params["id"]]
 
@@ -400,16 +405,16 @@ class BillingState:
         prorates), or cancel_at_period_end."""
         sub = self.subscriptions.get(match.group(1))
         if sub is None:
-            return _error(404, "resource_missing")
+            return api_error(404, "resource_missing")
         item = sub["items"]["data"][0]
         if "cancel_at_period_end" in params:
             sub["cancel_at_period_end"] = params["cancel_at_period_end"] == "true"
             sub["cancel_at"] = item["current_period_end"] if sub["cancel_at_period_end"] else None
         if "items[0][price]" in params:
             if params.get("items[0][id]") != item["id"]:
-                return _error(400, "invalid_subscription_item")
+                return api_error(400, "invalid_subscription_item")
             item["price"] = self.prices[params["items[0][price]"]]
-        sub["metadata"].update(_metadata(params))
+        sub["metadata"].update(form_metadata(params))
         return 200, sub
 
     # --- what Stripe does on its side -----------------------------------------------
@@ -421,7 +426,7 @@ class BillingState:
         params = session["_params"]
         price_obj = self.prices[params["line_items[0][price]"]]
         trial = int(params.get("subscription_data[trial_period_days]", "0"))
-        metadata = _metadata(params, "subscription_data[metadata]")
+        metadata = form_metadata(params, "subscription_data[metadata]")
         sub = subscription(session["customer"], price_obj, metadata, trial)
         self.subscriptions[sub["id"]] = sub
         session.update(status="complete", payment_status="paid", subscription=sub["id"])
