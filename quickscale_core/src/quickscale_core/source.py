@@ -153,6 +153,42 @@ def recorded_source_commit(repo: Path, commit: str) -> str | None:
     return found[-1] if found else None
 
 
+# A built component commit is unreachable in the client (a squash names it only in its
+# `git-subtree-split:` trailer), so a fresh clone of the project never has it. The merge
+# commit that brought it in also records, in this trailer, the source commit it was
+# built from: with the squash's tree and prefix, that is all it takes to write the very
+# same commit again, without the source and without reading its history.
+SPLIT_SOURCE_TRAILER = "Quickscale-split-source"
+
+
+def split_source_line(repo: Path, commit: str) -> str:
+    """``Quickscale-split-source: <commit> <source commit>`` when ``commit`` is a built
+    component commit (parentless, with a ``Source-commit:`` trailer); else ``""``."""
+    raw = git.run(["cat-file", "commit", commit], repo, check=False)
+    if raw.returncode != 0:
+        return ""
+    header, _, message = raw.stdout.partition("\n\n")
+    found = _SOURCE_LINE.findall(message)
+    if not found or any(line.startswith("parent ") for line in header.splitlines()):
+        return ""
+    return f"{SPLIT_SOURCE_TRAILER}: {commit} {found[-1]}"
+
+
+def recorded_split_source(repo: Path, split: str) -> str | None:
+    """The source commit that HEAD's history records for the built commit ``split``."""
+    if not re.fullmatch(r"[0-9a-f]{40,64}", split):
+        return None
+    found = git.run(
+        ["log", "-1", f"--grep=^{SPLIT_SOURCE_TRAILER}: {split} ", "--format=%B", "HEAD"],
+        repo,
+        check=False,
+    )
+    match = re.search(
+        rf"^{SPLIT_SOURCE_TRAILER}: {split} ([0-9a-f]{{40,64}})$", found.stdout, re.MULTILINE
+    )
+    return match.group(1) if found.returncode == 0 and match else None
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """A component as committed at one source commit: what to embed from a local source."""

@@ -212,6 +212,36 @@ def test_a_fresh_clone_of_the_project_rebuilds_the_embedded_commit(lab: Lab) -> 
     assert lab.git(twin, "cat-file", "-t", embedded) == "commit"
 
 
+def test_a_fresh_clone_rebuilds_it_from_the_project_history_not_the_source_history(
+    lab: Lab, git_log: Path
+) -> None:
+    """The merge that brought a built commit records its source commit, so a clone (the
+    update bot's) rebuilds it with no walk of the source's history: even once that
+    history no longer holds the commit, as after a rebase of the developer's checkout."""
+    source = lab.source()
+    add_history(source, 30)
+    client = lab.client(source)
+    embedded = _embedded(lab, client)
+    origin = lab.git(source, "rev-parse", "HEAD")
+    assert f"Quickscale-split-source: {embedded} {origin}" in lab.git(
+        client, "log", "-1", "--format=%B", "HEAD~1"
+    )
+    # The source commit the project was made from leaves the source's history.
+    lab.git(source, "commit", "-q", "--amend", "-m", "history: reworded")
+    # The update records its own built commit too: a clone of the clone updates again.
+    for name, old, new in (("twin", "0.1.0", "0.2.0"), ("triplet", "0.2.0", "0.3.0")):
+        lab.release(source, new)
+        clone = lab.root / name
+        lab.git(lab.root, "clone", "-q", "--no-local", str(client), str(clone))
+        assert lab.git(clone, "cat-file", "-t", _embedded(lab, clone), check=False) == ""
+        git_log.write_text("")
+        done = lab.qs("update", "-c", "core", "--source", str(source), cwd=clone)
+        assert done.returncode == 0, done.stderr
+        assert f"{old} -> {new}" in done.stdout
+        assert not [call for call in _calls(git_log) if call.startswith("rev-list --all")]
+        client = clone
+
+
 def test_publish_adds_one_commit_per_change_and_starts_with_the_init_commit(lab: Lab) -> None:
     source = lab.source()
     add_history(source, 100)

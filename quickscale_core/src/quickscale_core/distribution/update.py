@@ -26,7 +26,7 @@ from quickscale_core.distribution.upstream import (
 )
 from quickscale_core.distribution.versions import compare, core_allows, read_metadata
 from quickscale_core.errors import GitError, UsageError
-from quickscale_core.source import Source, resolve_source
+from quickscale_core.source import Source, resolve_source, split_source_line
 
 ABORT_COMMAND = "git merge --abort"
 
@@ -174,6 +174,9 @@ def apply_one(client: Path, plan: ComponentChange, source: Source, progress: Pro
         f"Update {component.prefix} {old} -> {new} (git subtree, squashed) "
         f"from {plan.available_commit[:12]}"
     )
+    trailer = split_source_line(client, plan.available_commit)
+    if trailer:
+        message += f"\n\n{trailer}"
     progress(f"Merging {component.prefix} {old} -> {new}")
     try:
         merged = git.run(

@@ -21,8 +21,10 @@ from quickscale_core.source import (
     SOURCE_ENV,
     Source,
     build_component_commit,
+    component_commit_id,
     fetch_objects,
     find_built_commit,
+    recorded_split_source,
     snapshot,
     write_component_commit,
 )
@@ -144,6 +146,19 @@ def _rebuild(client: Path, split: str, source_repo: Path) -> bool:
     The squash commit that names ``split`` holds the same tree and the prefix, so once
     the source commit is found the commit is written again, byte for byte.
     """
+    found = _squash_of(client, split)
+    if found is None:
+        return False
+    prefix, tree = found
+    origin = find_built_commit(source_repo, prefix, split)
+    if origin is None:
+        return False
+    return write_component_commit(client, prefix, tree, origin) == split
+
+
+def _squash_of(client: Path, split: str) -> tuple[str, str] | None:
+    """(prefix, tree) of the squash commit that names ``split``: the component commit's
+    own prefix and tree."""
     found = git.run(
         ["log", "-1", f"--grep=^git-subtree-split: {split}$", "--format=%T%n%b", "HEAD"],
         client,
@@ -159,18 +174,31 @@ def _rebuild(client: Path, split: str, source_repo: Path) -> bool:
         None,
     )
     if found.returncode != 0 or not lines or prefix is None:
-        return False
-    origin = find_built_commit(source_repo, prefix, split)
+        return None
+    return prefix, lines[0]
+
+
+def _rebuild_recorded(client: Path, split: str) -> bool:
+    """Rebuild ``split`` from the source commit the project's history records for it
+    (``Quickscale-split-source:``): no source needed, no history read."""
+    origin = recorded_split_source(client, split)
     if origin is None:
         return False
-    return write_component_commit(client, prefix, lines[0], origin) == split
+    found = _squash_of(client, split)
+    if found is None:
+        return False
+    prefix, tree = found
+    if component_commit_id(prefix, tree, origin, sha256=len(split) == 64) != split:
+        return False  # a record that does not reproduce the commit: use the other ways
+    return write_component_commit(client, prefix, tree, origin) == split
 
 
 def ensure_split_present(client: Path, split: str, source: Source) -> None:
     """`git subtree merge --squash` reads the previous component commit; bring it back if
     it is missing (a squash add keeps it unreachable, so `git gc` may drop it, and a fresh
-    clone of the project never had it): fetch it, or rebuild it if it was built here."""
-    if has_commit(client, split):
+    clone of the project never had it): rebuild it from what the project recorded, fetch
+    it, or, for a project made before that record existed, find its source commit."""
+    if has_commit(client, split) or _rebuild_recorded(client, split):
         return
     missing = SourceError(
         f"the previously embedded commit {split[:12]} is missing here and in the source",

@@ -19,7 +19,7 @@ from quickscale_core import git
 from quickscale_core.changes import ComponentChange, ComponentStatus
 from quickscale_core.components import Component, embedded
 from quickscale_core.errors import QuickScaleError
-from quickscale_core.source import Source, fetch_component
+from quickscale_core.source import Source, fetch_component, split_source_line
 
 
 class DirtyTreeError(QuickScaleError):
@@ -112,6 +112,9 @@ def subtree_add(
             Path(private["GIT_INDEX_FILE"]).unlink(missing_ok=True)
         git.run(["read-tree", "-u", f"--prefix={prefix}/", commit], root)
     message = f"Embed {prefix} (git subtree, squashed) from {commit[:12]}\n"
+    trailer = split_source_line(root, commit)
+    if trailer:
+        message += f"\n{trailer}\n"
     merge = _commit_tree(root, [tree, "-p", "HEAD", "-p", squash], message, identity)
     git.run(["update-ref", "-m", f"quickscale: embed {prefix}", "HEAD", merge], root)
 
