@@ -20,3 +20,26 @@ def test_module_does_not_import_django(module: str) -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("heavy", ["yaml", "jsonschema", "importlib.metadata"])
+def test_init_imports_no_config_parser_or_validator(heavy: str) -> None:
+    """`init` renders from a spec, not from YAML: the config package loads a module only
+    when one of its names is used, so the parser and the validators stay unloaded."""
+    probe = (
+        "import sys, quickscale_core.generator.scaffold, quickscale_core.config as c; "
+        "c.ModelSpec, c.CONFIG_FILENAME; "
+        f"print({heavy!r} in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_the_config_package_still_offers_every_name() -> None:
+    import quickscale_core.config as config
+
+    for name in config.__all__:
+        assert getattr(config, name) is not None
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        _ = config.nothing  # type: ignore[attr-defined]

@@ -9,30 +9,64 @@ Library API (the CLI and the generator use only these):
 * :func:`upgrade_file` — rewrite a schema-1 file as schema 2, comments kept;
 * :func:`schema_path` — the shipped JSON Schema file of a version (for editors).
 
-Importing this package does not import jsonschema; validating does.
+Importing this package imports nothing else: each name loads its module when first
+used, so `init`, which needs only the typed model, never loads PyYAML, the schema code
+or jsonschema (validating does).
 """
 
-from quickscale_core.config.diagnostics import Diagnostic, KeyPath, Severity
-from quickscale_core.config.model import (
-    Customizations,
-    FieldSpec,
-    FrontendConfig,
-    ModelSpec,
-    ModuleConfig,
-    ProjectConfig,
-    ProjectInfo,
-)
-from quickscale_core.config.schema import LATEST_VERSION, SCHEMA_VERSIONS, schema_path
-from quickscale_core.config.upgrade import UpgradeResult, upgrade_file
-from quickscale_core.config.validate import (
-    CONFIG_FILENAME,
-    InvalidConfigError,
-    Validation,
-    load_config,
-    validate_file,
-    validate_path,
-    validate_text,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from quickscale_core.config.diagnostics import Diagnostic, KeyPath, Severity
+    from quickscale_core.config.model import (
+        CONFIG_FILENAME,
+        Customizations,
+        FieldSpec,
+        FrontendConfig,
+        ModelSpec,
+        ModuleConfig,
+        ProjectConfig,
+        ProjectInfo,
+    )
+    from quickscale_core.config.schema import LATEST_VERSION, SCHEMA_VERSIONS, schema_path
+    from quickscale_core.config.upgrade import UpgradeResult, upgrade_file
+    from quickscale_core.config.validate import (
+        InvalidConfigError,
+        Validation,
+        load_config,
+        validate_file,
+        validate_path,
+        validate_text,
+    )
+
+# Each public name and the module of this package that defines it.
+_DEFINED_IN = {
+    "Diagnostic": "diagnostics",
+    "KeyPath": "diagnostics",
+    "Severity": "diagnostics",
+    "Customizations": "model",
+    "FieldSpec": "model",
+    "FrontendConfig": "model",
+    "ModelSpec": "model",
+    "ModuleConfig": "model",
+    "ProjectConfig": "model",
+    "ProjectInfo": "model",
+    "LATEST_VERSION": "schema",
+    "SCHEMA_VERSIONS": "schema",
+    "schema_path": "schema",
+    "UpgradeResult": "upgrade",
+    "upgrade_file": "upgrade",
+    "CONFIG_FILENAME": "model",
+    "InvalidConfigError": "validate",
+    "Validation": "validate",
+    "load_config": "validate",
+    "validate_file": "validate",
+    "validate_path": "validate",
+    "validate_text": "validate",
+}
 
 __all__ = [
     "CONFIG_FILENAME",
@@ -58,3 +92,17 @@ __all__ = [
     "validate_path",
     "validate_text",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name's module on first use (PEP 562)."""
+    module = _DEFINED_IN.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

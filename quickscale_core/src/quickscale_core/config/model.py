@@ -14,6 +14,8 @@ from typing import Any
 from quickscale_core.config.diagnostics import Diagnostic
 from quickscale_core.config.environments import EnvironmentConfig, build_environments
 
+CONFIG_FILENAME = "quickscale.yml"
+
 DEFAULT_VERSION = "0.1.0"
 DEFAULT_FRONTEND_SOURCE = "./custom_frontend/"
 DEFAULT_VARIANT = "default"

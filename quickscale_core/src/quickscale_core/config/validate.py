@@ -14,15 +14,13 @@ from typing import TYPE_CHECKING
 from quickscale_core.config.diagnostics import Diagnostic, has_errors, sort_diagnostics
 from quickscale_core.config.list_rules import list_rule_diagnostics
 from quickscale_core.config.loader import Document, DocumentError, decode, parse, read_limited
-from quickscale_core.config.model import ProjectConfig, build_config
+from quickscale_core.config.model import CONFIG_FILENAME, ProjectConfig, build_config
 from quickscale_core.config.rules import semantic_diagnostics, version_of
 from quickscale_core.config.schema import assembled_schema, schema_diagnostics
 from quickscale_core.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
     from quickscale_core.catalog import Catalog
-
-CONFIG_FILENAME = "quickscale.yml"
 
 
 class InvalidConfigError(ConfigError):
