@@ -81,6 +81,21 @@ def timed(
         raise SystemExit(f"{' '.join(args[:3])} failed ({done.returncode}): {done.stderr}")
 
 
+def pressure() -> str:
+    """The kernel's CPU and I/O pressure (share of the last minute some task waited),
+    where Linux reports it: init writes ~400 files and startproject 6, so disk contention
+    moves their ratio, and a reader of the figures should know how busy the disk was."""
+    found = []
+    for kind in ("cpu", "io"):
+        try:
+            first = Path(f"/proc/pressure/{kind}").read_text().splitlines()[0]
+        except (OSError, IndexError):
+            continue
+        fields = dict(part.split("=") for part in first.split()[1:])
+        found.append(f"{kind} {float(fields['avg60']):.0f}%")
+    return f"pressure (avg60, some): {', '.join(found)}" if found else "pressure: not reported"
+
+
 def git(repo: Path, *args: str) -> str:
     done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True)
     return done.stdout.strip()
@@ -135,6 +150,7 @@ def main() -> None:
         built = time.perf_counter() - started
         count = git(long, "rev-list", "--count", "HEAD")
         print(f"long-history source: {count} commits (fast-import: {built:.1f} s)")
+        print(f"before the rounds: {pressure()}")
 
         # For the updates: a copy of each source, a project made from it, then one more
         # source commit that changes core.
@@ -181,7 +197,7 @@ def main() -> None:
             timed(results["check"], check, run / "check", ok=(3,))
             shutil.rmtree(run)
 
-    print(f"{options.runs} rounds, load average now {os.getloadavg()[0]:.2f}")
+    print(f"{options.runs} rounds, load average now {os.getloadavg()[0]:.2f}, {pressure()}")
     print(line("init (1-commit source)", results["short"]))
     print(line(f"init ({count}-commit source)", results["long"]))
     print(line("init, empty cache", results["cold"]))
