@@ -57,3 +57,5 @@ def gpg_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         os.environ.pop("GNUPGHOME", None)
     else:
         os.environ["GNUPGHOME"] = previous
+    # gpg started an agent for this keyring; it would outlive the run.
+    subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "gpg-agent"], check=False)
