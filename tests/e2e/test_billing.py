@@ -33,7 +33,8 @@ from conftest import (
     session_cookie,
     start_server,
 )
-from quickscale_modules.billing.testing import BillingState, parse_form
+from quickscale_core.module_testing import parse_form
+from quickscale_modules.billing.testing import BillingState
 from quickscale_modules.payments.testing import account, event
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]

@@ -34,7 +34,8 @@ from conftest import (
     session_cookie,
     start_server,
 )
-from quickscale_modules.payments.testing import StripeState, event, parse_form
+from quickscale_core.module_testing import parse_form
+from quickscale_modules.payments.testing import StripeState, event
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 

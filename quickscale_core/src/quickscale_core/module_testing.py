@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 DATABASE_URL = "QUICKSCALE_TEST_DATABASE_URL"
 ENGINE_SWITCH = "QS_MODULE_TEST_DB"
@@ -120,3 +120,10 @@ def settings_snippet(package_dir: Path, **options: Any) -> str:
 
     template = (package_dir / "generate" / "settings.py.j2").read_text(encoding="utf-8")
     return render_text(template, {"options": options})
+
+
+def parse_form(body: str | bytes | None) -> dict[str, str]:
+    """A form-encoded request body, as API clients such as stripe-python send it to a
+    module's fake provider, flat: ``metadata[key]`` stays one key."""
+    text = body.decode() if isinstance(body, bytes) else (body or "")
+    return dict(parse_qsl(text, keep_blank_values=True))

@@ -47,13 +47,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import responses
-from quickscale_modules.billing.testing import (
-    DAY,
-    BillingState,
-    api_error,
-    form_metadata,
-    parse_form,
-)
+from quickscale_core.module_testing import parse_form
+from quickscale_modules.billing.testing import DAY, BillingState, api_error, form_metadata
 from quickscale_modules.payments.testing import account
 
 # localstripe's test payment methods ("Testing", https://docs.stripe.com/testing):

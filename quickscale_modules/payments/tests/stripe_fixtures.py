@@ -11,7 +11,8 @@ import re
 from typing import Any
 
 import responses
-from quickscale_modules.payments.testing import StripeState, parse_form
+from quickscale_core.module_testing import parse_form
+from quickscale_modules.payments.testing import StripeState
 
 
 class StripeStub(StripeState):

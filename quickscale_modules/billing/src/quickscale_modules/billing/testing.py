@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -21,12 +22,6 @@ _ids = itertools.count(1)
 
 def new_id(prefix: str) -> str:
     return f"{prefix}_test{next(_ids):08d}QsBilling"
-
-
-def parse_form(body: str | bytes | None) -> dict[str, str]:
-    """stripe-python's form-encoded parameters, flat (``metadata[key]`` stays a key)."""
-    text = body.decode() if isinstance(body, bytes) else (body or "")
-    return dict(parse_qsl(text, keep_blank_values=True))
 
 
 def api_error(status: int, code: str) -> tuple[int, dict[str, Any]]:
@@ -266,6 +261,18 @@ def invoice(sub: dict[str, Any], *, paid: bool) -> dict[str, Any]:
 
 
 Route = tuple[str, str, str]  # method, path pattern, handler name
+Answer = tuple[int, dict[str, Any]]
+
+
+def _getter(table: str) -> Callable[[BillingState, Any, dict[str, str], str], Answer]:
+    """A "Retrieve a <object>" handler: the object of ``table`` whose id the path names."""
+
+    def get(self: BillingState, match: Any, params: dict[str, str], query: str) -> Answer:
+        found: dict[str, dict[str, Any]] = getattr(self, table)
+        key = match.group(1)
+        return (200, found[key]) if key in found else api_error(404, "resource_missing")
+
+    return get
 
 
 class BillingState:
@@ -323,26 +330,12 @@ class BillingState:
                 return status, {k: v for k, v in body.items() if not k.startswith("_")}
         return None
 
-    def _found(self, table: dict[str, dict[str, Any]], key: str) -> tuple[int, dict[str, Any]]:
-        return (200, table[key]) if key in table else api_error(404, "resource_missing")
-
-    def _get_product(self, match: Any, params: dict[str, str], query: str) -> Any:
-        return self._found(self.products, match.group(1))
-
-    def _get_price(self, match: Any, params: dict[str, str], query: str) -> Any:
-        return self._found(self.prices, match.group(1))
-
-    def _get_session(self, match: Any, params: dict[str, str], query: str) -> Any:
-        return self._found(self.sessions, match.group(1))
-
-    def _get_subscription(self, match: Any, params: dict[str, str], query: str) -> Any:
-        return self._found(self.subscriptions, match.group(1))
-
-    def _get_invoice(self, match: Any, params: dict[str, str], query: str) -> Any:
-        return self._found(self.invoices, match.group(1))
-
-    def _get_customer(self, match: Any, params: dict[str, str], query: str) -> Any:
-        return self._found(self.customers, match.group(1))
+    _get_product = _getter("products")
+    _get_price = _getter("prices")
+    _get_session = _getter("sessions")
+    _get_subscription = _getter("subscriptions")
+    _get_invoice = _getter("invoices")
+    _get_customer = _getter("customers")
 
     def _create_customer(self, match: Any, params: dict[str, str], query: str) -> Any:
         new = customer(params)

@@ -17,7 +17,6 @@ import itertools
 import re
 import time
 from typing import Any
-from urllib.parse import parse_qsl
 
 API_VERSION = "2026-08-26.dahlia"
 _ids = itertools.count(1)
@@ -194,12 +193,6 @@ def refund(charge_obj: dict[str, Any], amount: int, metadata: dict[str, str]) ->
         "reason": None,
         "status": "succeeded",
     }
-
-
-def parse_form(body: str | bytes | None) -> dict[str, str]:
-    """stripe-python's form-encoded parameters, flat (``metadata[key]`` stays a key)."""
-    text = body.decode() if isinstance(body, bytes) else (body or "")
-    return dict(parse_qsl(text, keep_blank_values=True))
 
 
 def _error(code: str) -> dict[str, Any]:
