@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from quickscale_core.module_testing import unavailable
 from quickscale_core.testing import make_source_repo, monorepo_root
 
 ARTIFACTS = Path(os.environ.get("QUICKSCALE_ARTIFACTS", monorepo_root() / ".artifacts"))
@@ -29,9 +30,7 @@ def require_service(variable: str, what: str) -> str:
     """A real service's address from the environment: skipped locally, required in CI."""
     value = os.environ.get(variable, "")
     if not value:
-        if os.environ.get("CI"):
-            pytest.fail(f"{variable} is not set: CI must provide {what} (see .ci/run)")
-        pytest.skip(f"{variable} is not set, so {what} is not available here")
+        unavailable(f"{variable} is not set, so {what} is not available here")
     return value
 
 
@@ -57,9 +56,7 @@ def postgres_url() -> str:
 def chromium_path() -> str:
     path = os.environ.get("QUICKSCALE_CHROMIUM", "/usr/bin/chromium")
     if not Path(path).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium not found at {path}: CI must install it (see .ci/run)")
-        pytest.skip(f"no Chromium at {path}")
+        unavailable(f"no Chromium at {path}")
     return path
 
 
@@ -102,9 +99,7 @@ def redis_binary() -> str:
     """The redis-server binary: skipped locally when missing, required in CI."""
     binary = os.environ.get("QUICKSCALE_REDIS_SERVER", "/usr/bin/redis-server")
     if not Path(binary).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"no redis-server at {binary}: CI must install it (see .ci/run)")
-        pytest.skip(f"no redis-server at {binary}")
+        unavailable(f"no redis-server at {binary}")
     return binary
 
 

@@ -14,7 +14,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 DATABASE_URL = "QUICKSCALE_TEST_DATABASE_URL"
@@ -79,13 +79,9 @@ def test_database(label: str) -> dict[str, Any]:
 
 def postgres_url() -> str:
     """The PostgreSQL server's URL; skips the test locally without one, fails in CI."""
-    import pytest
-
     url = os.environ.get(DATABASE_URL, "")
     if not url:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must set {DATABASE_URL} (PostgreSQL for module tests).")
-        pytest.skip(f"{DATABASE_URL} is not set")
+        unavailable(f"{DATABASE_URL} is not set (PostgreSQL for module tests)")
     return url
 
 
@@ -127,3 +123,13 @@ def parse_form(body: str | bytes | None) -> dict[str, str]:
     module's fake provider, flat: ``metadata[key]`` stays one key."""
     text = body.decode() if isinstance(body, bytes) else (body or "")
     return dict(parse_qsl(text, keep_blank_values=True))
+
+
+def unavailable(what: str) -> NoReturn:
+    """A real component a test needs is missing (``what`` says which and how to get it):
+    skipped on a developer's machine, a failure under ``CI``, which must run every path."""
+    import pytest
+
+    if os.environ.get("CI"):
+        pytest.fail(f"{what}: CI must provide it (see .ci/run)")
+    pytest.skip(what)

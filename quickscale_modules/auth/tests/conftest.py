@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from quickscale_core.module_testing import unavailable
 
 # Playwright's sync API runs an event loop in the test thread; Django's async-safety
 # guard would otherwise refuse ORM calls made by pytest-django fixtures.
@@ -99,6 +100,4 @@ def require(module: str, why: str) -> object:
     try:
         return importlib.import_module(module)
     except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail(f"{module} is required in CI: {why}")
-        pytest.skip(f"{module} not importable: {why}")
+        unavailable(f"{module} is not importable ({why})")

@@ -5,7 +5,6 @@ production) and the backups; the round trip brings data and media back exactly."
 from __future__ import annotations
 
 import io
-import os
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -17,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.test import override_settings
+from quickscale_core.module_testing import unavailable
 from quickscale_modules.backup.settings import backup_storage
 
 from quickscale_modules.backup import services
@@ -33,9 +33,7 @@ def s3_endpoint() -> Iterator[str]:
     try:
         from moto.server import ThreadedMotoServer
     except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail("moto[server] is missing: CI installs it from requirements-dev.txt")
-        pytest.skip("moto[server] is not installed")
+        unavailable("moto[server] is not installed (it is in requirements-dev.txt)")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from quickscale_core.module_testing import unavailable
 from quickscale_themes.starter.testing import audit
 from quickscale_themes.todo.models import TodoItem, TodoList
 
@@ -42,10 +43,7 @@ def artifacts(request: pytest.FixtureRequest) -> Path:
 @pytest.fixture
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing (apt-get install -y chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"{CHROMIUM} is missing (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
