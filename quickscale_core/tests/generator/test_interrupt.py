@@ -7,6 +7,7 @@ next run removes. Finishing the run then gives exactly the tree of an uninterrup
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import signal
@@ -47,9 +48,20 @@ def run_generate(root: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def directory_mtimes(root: Path) -> dict[Path, int]:
-    """A cheap fingerprint that changes as soon as a run creates or renames a file."""
-    return {p: p.stat().st_mtime_ns for p in [root, *root.rglob("*")] if p.is_dir()}
+def directory_mtimes(root: Path) -> dict[str, int]:
+    """A cheap fingerprint that changes as soon as a run creates or renames a file.
+
+    The run being watched removes directories while this walks them, so a directory that
+    vanishes between listing and reading is left out rather than raised (os.walk ignores
+    listing errors by default; the stat is guarded here).
+    """
+    mtimes: dict[str, int] = {}
+    for directory, _dirs, _files in os.walk(root):
+        try:
+            mtimes[directory] = os.stat(directory).st_mtime_ns
+        except FileNotFoundError:
+            continue
+    return mtimes
 
 
 def wait_for_first_write(root: Path, proc: subprocess.Popen[bytes]) -> None:
