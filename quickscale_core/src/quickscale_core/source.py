@@ -148,9 +148,17 @@ def component_commit_id(
 
 def recorded_source_commit(repo: Path, commit: str) -> str | None:
     """The ``Source-commit:`` trailer of a component commit (None for other commits)."""
-    body = git.run(["log", "-1", "--format=%B", commit], repo, check=False)
-    found = _SOURCE_LINE.findall(body.stdout) if body.returncode == 0 else []
-    return found[-1] if found else None
+    return _source_and_parents(repo, commit)[0]
+
+
+def _source_and_parents(repo: Path, commit: str) -> tuple[str | None, str]:
+    """``commit``'s ``Source-commit:`` trailer (or None) and its parents' ids."""
+    body = git.run(["log", "-1", "--format=%P%n%B", commit], repo, check=False)
+    if body.returncode != 0:
+        return None, ""
+    parents, _, message = body.stdout.partition("\n")
+    found = _SOURCE_LINE.findall(message)
+    return (found[-1] if found else None), parents.strip()
 
 
 # A built component commit is unreachable in the client (a squash names it only in its
@@ -164,14 +172,10 @@ SPLIT_SOURCE_TRAILER = "Quickscale-split-source"
 def split_source_line(repo: Path, commit: str) -> str:
     """``Quickscale-split-source: <commit> <source commit>`` when ``commit`` is a built
     component commit (parentless, with a ``Source-commit:`` trailer); else ``""``."""
-    raw = git.run(["cat-file", "commit", commit], repo, check=False)
-    if raw.returncode != 0:
+    source_commit, parents = _source_and_parents(repo, commit)
+    if source_commit is None or parents:
         return ""
-    header, _, message = raw.stdout.partition("\n\n")
-    found = _SOURCE_LINE.findall(message)
-    if not found or any(line.startswith("parent ") for line in header.splitlines()):
-        return ""
-    return f"{SPLIT_SOURCE_TRAILER}: {commit} {found[-1]}"
+    return f"{SPLIT_SOURCE_TRAILER}: {commit} {source_commit}"
 
 
 def recorded_split_source(repo: Path, split: str) -> str | None:

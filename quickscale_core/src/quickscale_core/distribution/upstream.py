@@ -11,6 +11,7 @@ client first and treated the same way.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,19 +141,22 @@ def has_commit(repo: Path, commit: str) -> bool:
     return probe.returncode == 0
 
 
-def _rebuild(client: Path, split: str, source_repo: Path) -> bool:
-    """Rebuild a lost parentless component commit from the source commit it records.
+def _rebuild(client: Path, split: str, origin_of: Callable[[str], str | None]) -> bool:
+    """Write a lost parentless component commit again, byte for byte.
 
-    The squash commit that names ``split`` holds the same tree and the prefix, so once
-    the source commit is found the commit is written again, byte for byte.
+    The squash commit that names ``split`` holds its tree and prefix; ``origin_of(prefix)``
+    finds the source commit it was built from. Nothing is written unless the three give
+    exactly ``split``.
     """
     found = _squash_of(client, split)
     if found is None:
         return False
     prefix, tree = found
-    origin = find_built_commit(source_repo, prefix, split)
+    origin = origin_of(prefix)
     if origin is None:
         return False
+    if component_commit_id(prefix, tree, origin, sha256=len(split) == 64) != split:
+        return False  # a record that does not reproduce the commit: use the other ways
     return write_component_commit(client, prefix, tree, origin) == split
 
 
@@ -178,27 +182,15 @@ def _squash_of(client: Path, split: str) -> tuple[str, str] | None:
     return prefix, lines[0]
 
 
-def _rebuild_recorded(client: Path, split: str) -> bool:
-    """Rebuild ``split`` from the source commit the project's history records for it
-    (``Quickscale-split-source:``): no source needed, no history read."""
-    origin = recorded_split_source(client, split)
-    if origin is None:
-        return False
-    found = _squash_of(client, split)
-    if found is None:
-        return False
-    prefix, tree = found
-    if component_commit_id(prefix, tree, origin, sha256=len(split) == 64) != split:
-        return False  # a record that does not reproduce the commit: use the other ways
-    return write_component_commit(client, prefix, tree, origin) == split
-
-
 def ensure_split_present(client: Path, split: str, source: Source) -> None:
     """`git subtree merge --squash` reads the previous component commit; bring it back if
     it is missing (a squash add keeps it unreachable, so `git gc` may drop it, and a fresh
     clone of the project never had it): rebuild it from what the project recorded, fetch
     it, or, for a project made before that record existed, find its source commit."""
-    if has_commit(client, split) or _rebuild_recorded(client, split):
+    # The project's own record (``Quickscale-split-source:``): no source, no history read.
+    if has_commit(client, split) or _rebuild(
+        client, split, lambda _prefix: recorded_split_source(client, split)
+    ):
         return
     missing = SourceError(
         f"the previously embedded commit {split[:12]} is missing here and in the source",
@@ -213,5 +205,6 @@ def ensure_split_present(client: Path, split: str, source: Source) -> None:
     try:
         fetch_objects(source.local_path, [split], client)
     except GitError as error:
-        if not _rebuild(client, split, source.local_path):
+        repo = source.local_path
+        if not _rebuild(client, split, lambda prefix: find_built_commit(repo, prefix, split)):
             raise missing from error
