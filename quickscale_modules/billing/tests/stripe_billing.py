@@ -43,6 +43,7 @@ import re
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -85,10 +86,17 @@ class Localstripe:
         except urllib.error.HTTPError as error:
             raise LocalstripeError(error.code, json.loads(error.read() or b"{}")) from None
 
-    def answer(self, method: str, path: str, data: dict[str, Any] | None = None) -> Any:
-        """(status, body) for a stub to return: localstripe's error as it was."""
+    def answer(
+        self,
+        method: str,
+        path: str,
+        data: dict[str, Any] | None = None,
+        view: Callable[[Any], Any] = lambda body: body,
+    ) -> Any:
+        """(status, body) for a stub to return: a success as ``view`` shows it,
+        localstripe's error as it was."""
         try:
-            return 200, self.call(method, path, data)
+            return 200, view(self.call(method, path, data))
         except LocalstripeError as error:
             return error.status, error.body
 
@@ -166,8 +174,8 @@ class StripeBilling(BillingState):
         return sub
 
     def _get_subscription(self, match: Any, params: dict[str, str], query: str) -> Any:
-        status, body = self.localstripe.answer("GET", f"/v1/subscriptions/{match.group(1)}")
-        return (status, self._as_stripe(body)) if status == 200 else (status, body)
+        path = f"/v1/subscriptions/{match.group(1)}"
+        return self.localstripe.answer("GET", path, view=self._as_stripe)
 
     def _update_subscription(self, match: Any, params: dict[str, str], query: str) -> Any:
         sub_id = match.group(1)
@@ -185,8 +193,8 @@ class StripeBilling(BillingState):
                 return api_error(400, "invalid_subscription_item")
             update["items"] = [{"plan": params.pop("items[0][price]")}]
         assert not params, f"not translated for localstripe: {params}"
-        status, body = self.localstripe.answer("POST", f"/v1/subscriptions/{sub_id}", update)
-        return (status, self._as_stripe(body)) if status == 200 else (status, body)
+        path = f"/v1/subscriptions/{sub_id}"
+        return self.localstripe.answer("POST", path, update, view=self._as_stripe)
 
     # --- Invoices: localstripe's, seen as Stripe shows them -------------------------
 
@@ -201,8 +209,8 @@ class StripeBilling(BillingState):
         return found
 
     def _get_invoice(self, match: Any, params: dict[str, str], query: str) -> Any:
-        status, body = self.localstripe.answer("GET", f"/v1/invoices/{match.group(1)}")
-        return (status, self._invoice_as_stripe(body)) if status == 200 else (status, body)
+        path = f"/v1/invoices/{match.group(1)}"
+        return self.localstripe.answer("GET", path, view=self._invoice_as_stripe)
 
     # --- what Stripe does on its side -----------------------------------------------
 
