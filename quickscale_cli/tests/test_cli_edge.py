@@ -147,6 +147,19 @@ def test_shown_path_is_relative_under_the_current_directory_else_as_given(tmp_pa
     ("args", "expected"),
     [
         (["frobnicate"], "error: no such command 'frobnicate' — run 'quickscale --help'"),
+        (
+            ["genrate"],
+            "error: no such command 'genrate'; did you mean 'generate'? — run 'quickscale --help'",
+        ),
+        (
+            ["statu", "-C", "x"],
+            "error: no such command 'statu'; did you mean 'status'? — run 'quickscale --help'",
+        ),
+        (
+            ["config", "upgrad"],
+            "error: no such command 'upgrad'; did you mean 'upgrade'? — "
+            "run 'quickscale config --help'",
+        ),
         (["config", "frob"], "error: no such command 'frob' — run 'quickscale config --help'"),
         (["init"], "error: missing argument 'NAME' — run 'quickscale init --help'"),
         (["extract"], "error: missing argument 'PATH' — run 'quickscale extract --help'"),

@@ -57,11 +57,28 @@ class LazyGroup(click.Group):
         assert isinstance(command, click.Command)
         return command
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        # click suggests names only among commands already loaded, and ours load lazily.
+        name = args[0] if args else ""
+        if name and name not in COMMANDS and not name.startswith("-") and not ctx.resilient_parsing:
+            raise click.UsageError(_no_such_command(name), ctx)
+        return super().resolve_command(ctx, args)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Short help comes from a static table so --help imports no command module.
         rows = [(name, SHORT_HELP.get(name, "")) for name in self.list_commands(ctx)]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+
+def _no_such_command(name: str) -> str:
+    """Click's wording for an unknown command, with the nearest name if one is close."""
+    from difflib import get_close_matches
+
+    close = get_close_matches(name, sorted(COMMANDS), n=1)
+    return f"No such command '{name}'." + (f" Did you mean '{close[0]}'?" if close else "")
 
 
 SHORT_HELP: dict[str, str] = {
