@@ -5,7 +5,8 @@ application's Rails: ``validate``, ``preview``, ``generate`` and ``status`` re-r
 themselves in a fresh process of this Python with the project's embedded
 ``quickscale_core/src`` first on ``sys.path``, so templates, rules and the schema are
 those the project embeds. ``quickscale update --component core`` followed by
-``quickscale generate`` is how a project moves to newer templates.
+``quickscale generate`` is how a project moves to newer templates. A project left
+mid-merge is refused before any of that (see ``quickscale_cli.guard``).
 """
 
 from __future__ import annotations
@@ -82,11 +83,18 @@ def check_compatible(core: Path) -> None:
 def run_project_core(root: Path) -> None:
     """Re-run this command with the project's embedded core, unless it already runs.
 
-    Returns when there is nothing to switch to: no embedded core, the running core is
-    the embedded one, or this process was not started as the console script.
+    First refuses a project left mid-merge (quickscale_cli.guard), whose embedded core
+    may not even parse. Returns when there is nothing to switch to: no embedded core,
+    the running core is the embedded one, or this process was not started as the
+    console script.
     """
+    if os.environ.get(LAUNCHED_ENV):  # the re-run: its parent checked and chose the core
+        return
+    from quickscale_cli.guard import refuse_unfinished_merge
+
+    refuse_unfinished_merge(root)
     core = embedded_core(root)
-    if core is None or not _real_process or os.environ.get(LAUNCHED_ENV):
+    if core is None or not _real_process:
         return
     import quickscale_core
 

@@ -103,7 +103,7 @@ def cli() -> None:
     """QuickScale: ship many client Django projects fast and keep them improving together.
 
     Exit codes: 0 ok, 1 failed, 2 usage error, 3 update available (update --check),
-    130 interrupted.
+    4 unfinished merge (every command in a project mid-merge), 130 interrupted.
     """
 
 

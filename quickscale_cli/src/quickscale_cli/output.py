@@ -11,7 +11,9 @@ becomes the last paragraph of the command's ``--help`` ("Exit codes: 0 done; 1 r
 docs/cli.md says exactly the same, lists the same options, and that every code other
 than 2 and 130 is one the command can return. Every command declares 2 (a bad option
 always exits 2); 130 (interrupted) applies to every command and is declared only where
-the command does something about it.
+the command does something about it. 4 (an unfinished merge, see ``guard``) applies to
+every command that acts on a project and is never declared: docs/cli.md's table of
+codes and ``quickscale --help`` state it once for all.
 
 What is printed on failure:
 

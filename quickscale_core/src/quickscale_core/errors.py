@@ -17,6 +17,7 @@ class ExitCode(IntEnum):
     FAILED = 1  # the operation could not be done (bad state, invalid config, conflict)
     USAGE = 2  # the command was called wrongly (bad argument, missing file)
     UPDATE_AVAILABLE = 3  # `update --check`: a newer component exists
+    UNFINISHED_MERGE = 4  # any project command: a merge or conflict markers are left to resolve
     INTERRUPTED = 130  # SIGINT, as shells report it
 
 

@@ -52,7 +52,7 @@ def test_finishing_the_merge_by_hand_completes_the_update(lab: Lab) -> None:
     source, client, head = _conflicted(lab)
     assert lab.qs("update", "-c", "core", "--source", str(source), cwd=client).returncode == 1
     refused = lab.qs("update", "-c", "core", "--source", str(source), cwd=client)
-    assert refused.returncode == 1 and "a merge is in progress" in refused.stderr
+    assert refused.returncode == 4 and "an unfinished merge" in refused.stderr
 
     text = (client / NAMES).read_text()
     resolved = "".join(

@@ -75,6 +75,10 @@ def _rows(kind: str | None, source: str | None, directory: Path | None) -> list[
         if directory is not None:
             raise
         root = None
+    if root is not None:
+        from quickscale_cli.guard import refuse_unfinished_merge
+
+        refuse_unfinished_merge(root)
     offered = catalog.for_source(source)
     embedded = catalog.from_directory(root) if root else catalog.Catalog()
     enabled: set[str] = set()

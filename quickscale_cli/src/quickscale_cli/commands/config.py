@@ -16,6 +16,7 @@ from quickscale_core.config import (
 from quickscale_core.errors import QuickScaleError
 
 from quickscale_cli.commands._options import directory_option, in_directory
+from quickscale_cli.guard import refuse_unfinished_merge
 from quickscale_cli.output import USAGE, Command, shown_path
 
 UPGRADE_EXIT_CODES = {
@@ -46,6 +47,7 @@ def upgrade(path: Path, directory: Path) -> None:
     one per line as 'quickscale validate' shows them, and left untouched.
     """
     path = in_directory(directory, path)
+    refuse_unfinished_merge(path.parent)
     file = shown_path(path)
     result = upgrade_file(path, file=file)
     if not result.changed:
@@ -85,6 +87,7 @@ def schema(version: str | None, show_path: bool, directory: Path) -> None:
     project embeds and its source offers (--path: the shipped file, made from the
     first-party components).
     """
+    refuse_unfinished_merge(directory)
     chosen = int(version) if version is not None else _declared_version(directory)
     if show_path:
         click.echo(str(schema_path(chosen)))

@@ -31,6 +31,9 @@ def extract(path: Path, module: str, source: str | None, base: str, directory: P
     """
     from quickscale_core.distribution.extract import extract as run_extract
 
+    from quickscale_cli.guard import refuse_unfinished_merge
+
+    refuse_unfinished_merge(directory)
     done = run_extract(path, module, source, base, cwd=directory)
     click.echo(f"Created branch {done.branch} with {done.module_dir}/ ({len(done.files)} files):")
     for file_path in done.files:

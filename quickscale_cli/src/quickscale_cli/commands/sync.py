@@ -40,7 +40,10 @@ def push(component: str, name: str | None, source: str | None, base: str, direct
     from quickscale_core.distribution import components
     from quickscale_core.distribution.sync import push as run_push
 
+    from quickscale_cli.guard import refuse_unfinished_merge
+
     kind, name = components.parse(component, name)
+    refuse_unfinished_merge(directory)
     pushed = run_push(directory, kind, name, source, base)
     if pushed.branch is None:
         click.echo(f"{pushed.component.prefix}/ has no local changes: nothing to send.")

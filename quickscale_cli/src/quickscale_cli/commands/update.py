@@ -57,9 +57,12 @@ def update(
     from quickscale_core.distribution.errors import UpdateConflict
     from quickscale_core.errors import ExitCode, UsageError
 
+    from quickscale_cli.guard import refuse_unfinished_merge
+
     kind, name = components.parse(component, name) if component else (None, name)
     if name and not kind:
         raise UsageError("--name needs --component", "add --component modules or themes")
+    refuse_unfinished_merge(directory)
     if check:
         plans = updating.check(directory, kind, name, source, ref)
         if output_format == "json":
