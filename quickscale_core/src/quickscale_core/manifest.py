@@ -68,6 +68,14 @@ class Counter:
 
 
 @dataclass(frozen=True)
+class Example:
+    """A copy-paste example of a module's entry under ``modules:`` in quickscale.yml."""
+
+    description: str
+    options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
 class Manifest:
     """What core knows about one module or theme (see docs/architecture.md)."""
 
@@ -95,6 +103,7 @@ class Manifest:
     # Content-Security-Policy sources per directive, e.g. ("img-src", ("https://cdn.x",))
     csp: tuple[tuple[str, tuple[str, ...]], ...] = ()
     default: bool = False  # a theme: the one ``init`` uses when none is named
+    examples: tuple[Example, ...] = ()
 
     @property
     def name(self) -> str:
@@ -142,16 +151,23 @@ def _validator() -> Any:
     return Draft202012Validator(json.loads(_schema_bytes()))
 
 
-def _schema_errors(table: dict[str, Any], text: str) -> list[Any]:
-    """jsonschema's errors for ``table``, sorted; none, without importing jsonschema,
-    when this exact text already passed this exact schema (see quickscale_core.cache)."""
-    key = (text.encode("utf-8"), _schema_bytes())
-    if cache.seen("manifests", *key):
-        return []
-    errors = sorted(_validator().iter_errors(table), key=lambda e: list(e.absolute_path))
-    if not errors:
-        cache.remember("manifests", *key)
-    return errors
+def _schema_errors(table: dict[str, Any]) -> list[Any]:
+    """jsonschema's errors for ``table``, sorted."""
+    return sorted(_validator().iter_errors(table), key=lambda e: list(e.absolute_path))
+
+
+def _example_errors(manifest: Manifest) -> list[tuple[str, str]]:
+    """(key, message) for each example whose options the module's own option schema
+    refuses: an example a user copies must at least have the shape validate wants."""
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(manifest.options_schema())
+    problems = []
+    for index, example in enumerate(manifest.examples):
+        for error in validator.iter_errors(json.loads(json.dumps(dict(example.options)))):
+            path = "".join(f".{p}" for p in error.absolute_path)
+            problems.append((f"examples.{index}.options{path}", error.message))
+    return problems
 
 
 def parse_manifest(text: str, where: str, component: Component | None = None) -> Manifest:
@@ -169,7 +185,11 @@ def parse_manifest(text: str, where: str, component: Component | None = None) ->
             f"{where} has no [tool.quickscale] table",
             "declare the component there (see docs/architecture.md, 'Manifests')",
         )
-    errors = _schema_errors(table, text)
+    # Both checks need jsonschema (~50 ms): skipped for text that passed them before
+    # under this exact schema (see quickscale_core.cache).
+    cache_key = (text.encode("utf-8"), _schema_bytes())
+    fresh = not cache.seen("manifests", *cache_key)
+    errors = _schema_errors(table) if fresh else []
     if errors:
         first = errors[0]
         key = ".".join(str(p) for p in first.absolute_path) or "[tool.quickscale]"
@@ -214,7 +234,7 @@ def parse_manifest(text: str, where: str, component: Component | None = None) ->
         )
         for name, spec in table.get("providers", {}).items()
     )
-    return Manifest(
+    manifest = Manifest(
         component=declared,
         version=version,
         description=str(table.get("description") or project.get("description") or ""),
@@ -242,4 +262,18 @@ def parse_manifest(text: str, where: str, component: Component | None = None) ->
         ),
         csp=csp,
         default=bool(table.get("default", False)),
+        examples=tuple(
+            Example(x["description"], MappingProxyType(dict(x.get("options", {}))))
+            for x in table.get("examples", ())
+        ),
     )
+    if fresh:
+        problems = _example_errors(manifest)
+        if problems:
+            key_path, message = problems[0]
+            raise ManifestError(
+                f"{where}: {key_path}: {message}",
+                f"fix the example: it is what a user writes under 'modules: {declared.name}:'",
+            )
+        cache.remember("manifests", *cache_key)
+    return manifest
