@@ -399,7 +399,9 @@ def test_update_check_outside_a_git_repository_exits_1(quickscale_bin, tmp_path)
     assert "not in a git repository (--check too)" in _doc_rows()["update"].exit_codes
 
 
-@pytest.mark.parametrize("command", ["quickscale preview --bogus", "quickscale preview -C acme"])
+@pytest.mark.parametrize(
+    "command", ["quickscale preview --bogus", "quickscale genrate", "quickscale preview -C acme"]
+)
 def test_the_documented_error_samples_are_real(command, quickscale_bin, tmp_path):
     blocks = re.findall(r"```\n\$ (.*?)\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
     [sample] = [output for shown, output in blocks if shown == command]
