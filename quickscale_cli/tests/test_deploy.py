@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -347,8 +348,6 @@ def test_status_without_a_deploy_and_an_unknown_environment(deploy, project: Pat
 
 
 def test_a_project_whose_core_predates_deploys_is_told_to_update_it(deploy, project: Path, run_cli):
-    import shutil
-
     shutil.rmtree(project / "quickscale_core/src/quickscale_core/deploy")
     git(project, "commit", "-q", "-am", "an embedded core from before deploys")
     for args in (["deploy", "--env", "production", "--dry-run"], ["preview", "--env", "staging"]):
@@ -358,6 +357,10 @@ def test_a_project_whose_core_predates_deploys_is_told_to_update_it(deploy, proj
             "error: this project's quickscale_core predates deploys (no quickscale_core.deploy) "
             "— run 'quickscale update --component core', then 'quickscale generate', and commit"
         )
+    # status, which words what is behind as the deploy preflight does, still runs there.
+    status = run_cli("status", "--no-migrations", cwd=project)
+    assert (status.returncode, status.stderr) == (0, ""), status.stderr
+    assert "In sync: the code matches quickscale.yml." in status.stdout
 
 
 def test_compose_with_an_external_database_runs_no_postgres_of_its_own(
@@ -381,3 +384,90 @@ def test_compose_with_an_external_database_runs_no_postgres_of_its_own(
     again, _ = deploy(project, "--env", "production", "--skip-tests")
     assert again.returncode == 0, again.stdout + again.stderr
     assert len(git(project, "tag", "--list", "deploy/production/*").splitlines()) == 2
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "deploy.md"
+BEHIND = re.compile(
+    r"error: the generated code is behind quickscale\.yml \((\d+ files, 1 module to embed)\) "
+    r"— run 'quickscale generate', then deploy again"
+)
+
+
+def documented_error(start: str) -> str:
+    """The sample error line of docs/deploy.md that starts with ``start``."""
+    [line] = [s for s in DOCS.read_text().splitlines() if s.strip().startswith(start)]
+    return line.strip()
+
+
+def test_stale_generated_code_stops_the_deploy_in_one_line_until_generate(
+    deploy, project: Path, run_cli
+):
+    """An edit of quickscale.yml without generate (a module, a model, a new environment)
+    stops the preflight before Django runs: one line naming generate, not the old
+    code's symptoms (an unknown environment, security.W020, the proxy count)."""
+    config = yaml.safe_load((project / "quickscale.yml").read_text())
+    config["modules"]["auth"] = None
+    config["customizations"] = {
+        "models": [{"name": "Product", "fields": [{"name": "title", "type": "string"}]}]
+    }
+    config["environments"]["review"] = {"deploy": {"target": "fly", "app": "acme-review"}}
+    (project / "quickscale.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    git(project, "commit", "-q", "-am", "auth, a Product model, a review environment")
+    (project / ".env.review").write_text(
+        f"DJANGO_SECRET_KEY={SECRET}\nDATABASE_URL=postgres://u:p@db.internal/acme\n"
+    )
+
+    result, calls = deploy(project, "--env", "review", "--dry-run", "--skip-tests")
+    assert (result.returncode, result.stdout, calls) == (1, "", []), result.stderr
+    [line] = result.stderr.splitlines()
+    stale = BEHIND.fullmatch(line)
+    assert stale, line
+    shape = re.compile(r"\d+ files")
+    sample = documented_error("error: the generated code is behind")
+    assert shape.sub("N files", line) == shape.sub("N files", sample)
+
+    status = run_cli("status", "--no-migrations", cwd=project)
+    assert status.returncode == 1
+    assert (
+        f"Out of sync: the generated code is behind quickscale.yml ({stale[1]}) "
+        "— run 'quickscale generate'"
+    ) in status.stdout.splitlines()
+    shown = run_cli("status", "--no-migrations", "--format", "json", cwd=project)
+    report = json.loads(shown.stdout)
+    assert (report["in_sync"], report["generated_behind"]) == (False, stale[1])
+
+    done = run_cli("generate", cwd=project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    if git(project, "status", "--porcelain"):  # generate may or may not commit its output
+        git(project, "add", "-A")
+        git(project, "commit", "-q", "-m", "generate")
+    result, _ = deploy(project, "--env", "review", "--dry-run", "--skip-tests")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Dry run: nothing was deployed." in result.stdout
+    status = run_cli("status", "--no-migrations", "--format", "json", cwd=project)
+    assert json.loads(status.stdout)["generated_behind"] is None, status.stdout
+
+
+def test_a_missing_target_tool_is_one_line_dry_run_or_not(run_cli, project: Path, tmp_path: Path):
+    """Without the stand-ins (nor any docker or flyctl) on PATH, the deploy names the
+    tool and how to get it, before any check runs: no minutes of tests first."""
+    only_git = tmp_path / "only-git"
+    only_git.mkdir()
+    git_path = shutil.which("git")
+    assert git_path
+    (only_git / "git").symlink_to(git_path)
+    table = [
+        ("production", ["--dry-run"], "compose", "docker", "install Docker with the compose"),
+        ("staging", [], "fly", "flyctl", "install flyctl (https://fly.io/docs/flyctl/install/)"),
+    ]
+    for environment, args, target, tool, how in table:
+        result = run_cli(
+            "deploy", "--env", environment, *args, cwd=project, env={"PATH": str(only_git)}
+        )
+        assert (result.returncode, result.stdout) == (1, ""), result.stderr
+        [line] = result.stderr.splitlines()
+        assert line.startswith(
+            f"error: target {target} of environment '{environment}' deploys with '{tool}', "
+            f"which is not installed (not found on PATH) — {how}"
+        ), line
+    assert line == documented_error("error: target fly of environment 'staging'")

@@ -18,9 +18,10 @@ if TYPE_CHECKING:
 EXIT_CODES = {
     0: "deployed and recorded (--dry-run: the preflight passed and the plan was shown; "
     "--status: the last deploy was shown)",
-    1: "the preflight found problems (one line each), the deploy failed (rolled back when "
-    "there was a previous version), no deploy is recorded, or the project's core predates "
-    "deploys",
+    1: "the generated code is behind quickscale.yml, the target's tool (docker, flyctl) is "
+    "not installed, the preflight found problems (one line each), the deploy failed "
+    "(rolled back when there was a previous version), no deploy is recorded, or the "
+    "project's core predates deploys",
     2: "no quickscale.yml here or above, no such environment, or a usage error",
 }
 
@@ -42,23 +43,33 @@ def deploy(
 ) -> int:
     """Deploy the committed project to environment NAME, after a real preflight.
 
-    The preflight runs in the project's environment: uncommitted changes are refused,
-    quickscale.yml is validated, 'makemigrations --check', the project's tests, 'check
-    --deploy --fail-level WARNING' and the trusted-proxy / SSL-redirect check under the
-    environment's settings, and every required variable (from the components' manifests)
-    must be set, in .env.NAME or the shell. Then the target ships it: 'compose' (docker
-    compose over DOCKER_HOST=ssh://…, Caddy for TLS) or 'fly' (flyctl). A release that
-    never answers /health/ready is rolled back. Each deploy is recorded as a git tag
-    deploy/NAME/<time> (commit, component versions, config hash). See docs/deploy.md.
+    Two stops come first, one line each: the generated code must match quickscale.yml
+    (else run 'quickscale generate'), and the target's tool (docker, flyctl) must be
+    installed. Then the preflight runs in the project's environment: uncommitted
+    changes are refused, quickscale.yml is validated, 'makemigrations --check', the
+    project's tests, 'check --deploy --fail-level WARNING' and the trusted-proxy /
+    SSL-redirect check under the environment's settings, and every required variable
+    (from the components' manifests) must be set, in .env.NAME or the shell. Then the
+    target ships it: 'compose' (docker compose over DOCKER_HOST=ssh://…, Caddy for TLS)
+    or 'fly' (flyctl). A release that never answers /health/ready is rolled back. Each
+    deploy is recorded as a git tag deploy/NAME/<time> (commit, component versions,
+    config hash). See docs/deploy.md.
     """
     root = project_root(directory)
     require_deploy_support()
     if status:
         return _status(root, environment)
     from quickscale_core.deploy.environment import load_environment
-    from quickscale_core.deploy.preflight import deploy_variables, run_preflight
+    from quickscale_core.deploy.preflight import (
+        deploy_variables,
+        require_generated,
+        require_tool,
+        run_preflight,
+    )
 
     env = load_environment(root, environment)
+    require_generated(root)
+    require_tool(env)
     variables = deploy_variables(root, environment)
     click.echo(f"Preflight of '{environment}' (target {env.config.target or 'none'}):")
     report = run_preflight(env, variables, skip_tests=skip_tests)

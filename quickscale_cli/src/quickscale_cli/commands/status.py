@@ -14,8 +14,8 @@ from quickscale_cli.output import Command
 
 EXIT_CODES = {
     0: "in sync",
-    1: "out of sync (generate would change files, conflict markers remain, or a migration "
-    "is missing), or quickscale.yml is invalid",
+    1: "out of sync (the generated code is behind quickscale.yml, conflict markers "
+    "remain, or a migration is missing), or quickscale.yml is invalid",
     2: "no quickscale.yml here or above, or a usage error",
 }
 
@@ -32,14 +32,18 @@ def status(directory: Path | None, output_format: str, no_migrations: bool) -> i
     """Show what is generated, what you changed, and whether code matches quickscale.yml.
 
     In sync means a 'quickscale generate' would change nothing, no conflict markers
-    are left and 'makemigrations' would create no migration. Migrations are checked
-    with the project's environment (.venv/, or this Python if it can import Django).
+    are left and 'makemigrations' would create no migration; otherwise a line says
+    what is out of sync and the fix. Migrations are checked with the project's
+    environment (.venv/, or this Python if it can import Django). JSON adds in_sync
+    and generated_behind (what generate would do, in words; null when nothing).
     """
     from quickscale_core.generator.engine import project_status
 
     report = project_status(project_root(directory), check_migrations=not no_migrations)
+    behind = _behind(report.pending)
     if output_format == "json":
-        click.echo(json.dumps({**asdict(report), "in_sync": report.in_sync}, indent=2))
+        extra = {"in_sync": report.in_sync, "generated_behind": behind or None}
+        click.echo(json.dumps({**asdict(report), **extra}, indent=2))
         return 0 if report.in_sync else 1
     click.echo(f"Generated files: {len(report.generated)} (recorded in .quickscale/)")
     if report.user_modified:
@@ -59,11 +63,25 @@ def status(directory: Path | None, output_format: str, no_migrations: bool) -> i
     if report.in_sync:
         click.echo("In sync: the code matches quickscale.yml.")
         return 0
-    if report.pending or report.conflicts:
-        count = len(report.pending)
-        click.echo(f"Out of sync: 'quickscale generate' would change {count} file(s):")
+    if behind:
+        click.echo(
+            f"Out of sync: the generated code is behind quickscale.yml ({behind}) "
+            "— run 'quickscale generate'"
+        )
+    elif report.conflicts:
+        click.echo("Out of sync: conflict markers remain (listed above) — resolve them")
     else:
         click.echo("Out of sync: the models have changes that no migration records yet.")
     for path, state in report.pending:
         click.echo(f"  {state:<16} {path}")
     return 1
+
+
+def _behind(pending: list[tuple[str, str]]) -> str:
+    """What generate would still do, in the deploy preflight's words; a project's
+    embedded core from before deploys has no such summary, so its paths are counted."""
+    try:
+        from quickscale_core.deploy.preflight import generated_behind
+    except ImportError:
+        return f"{len(pending)} path{'' if len(pending) == 1 else 's'}" if pending else ""
+    return generated_behind(pending)

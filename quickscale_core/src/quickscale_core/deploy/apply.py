@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from quickscale_core.deploy.environment import Environment
-from quickscale_core.deploy.targets import Step, TargetPlan, plan_target
+from quickscale_core.deploy.targets import INSTALL, Step, TargetPlan, plan_target
 from quickscale_core.errors import QuickScaleError
 
 
@@ -30,11 +30,9 @@ class DeployFailed(QuickScaleError):
 
 def _tool_missing(step: Step) -> DeployFailed:
     tool = step.argv[0]
-    hint = {
-        "docker": "install Docker (the CLI with the compose plugin) on this machine",
-        "flyctl": "install flyctl (https://fly.io/docs/flyctl/install/) and 'flyctl auth login'",
-    }.get(tool, f"install {tool}")
-    return DeployFailed(f"'{tool}' was not found on PATH", hint, None)
+    return DeployFailed(
+        f"'{tool}' was not found on PATH", INSTALL.get(tool, f"install {tool}"), None
+    )
 
 
 def _run_step(

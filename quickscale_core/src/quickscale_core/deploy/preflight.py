@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,6 +64,80 @@ class PreflightFailed(QuickScaleError):
             "fix each problem listed above and run the deploy again",
         )
         self.report = report
+
+
+class GeneratedCodeBehind(QuickScaleError):
+    """quickscale.yml asks for more than the generated files hold: every later check
+    would test the old code (a new environment's settings, a module not embedded)."""
+
+    def __init__(self, behind: str) -> None:
+        super().__init__(
+            f"the generated code is behind quickscale.yml ({behind})",
+            "run 'quickscale generate', then deploy again",
+        )
+
+
+class ToolMissing(QuickScaleError):
+    """The target's tool is not installed: nothing could be shipped, dry run or not."""
+
+
+def generated_behind(pending: Sequence[tuple[str, str]]) -> str:
+    """What 'quickscale generate' would still do, in words ("3 files, 1 module to
+    embed"), or "" when the generated code matches quickscale.yml.
+
+    ``pending`` is ``quickscale status``'s (path, state) list, so that status and the
+    deploy preflight agree: files to write, the records in .quickscale/, and the theme
+    and module subtrees to embed or remove.
+    """
+    from quickscale_core.changes import ComponentStatus
+
+    actions = {ComponentStatus.EMBED.value: "to embed", ComponentStatus.REMOVE.value: "to remove"}
+    files, records = 0, False
+    components: Counter[tuple[str, str]] = Counter()
+    for path, state in pending:
+        if state == "records":
+            records = True
+        elif state in actions and path.endswith("/"):
+            kind = path.split("/")[0].removeprefix("quickscale_").removesuffix("s")
+            components[kind, actions[state]] += 1
+        else:
+            files += 1
+    parts = [_count(files, "file")] if files else []
+    parts += [f"{_count(n, kind)} {action}" for (kind, action), n in components.items()]
+    if records and not parts:
+        parts.append("its records in .quickscale/")
+    return ", ".join(parts)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def require_generated(root: Path) -> None:
+    """Stop first when the generated code is behind quickscale.yml: the Django checks
+    would otherwise report the old code's symptoms (an environment the settings do not
+    know, ALLOWED_HOSTS empty, the proxy count) instead of the one fix, generate."""
+    from quickscale_core.generator.engine import project_status
+
+    behind = generated_behind(project_status(root, check_migrations=False).pending)
+    if behind:
+        raise GeneratedCodeBehind(behind)
+
+
+def require_tool(env: Environment) -> None:
+    """Stop when the target's tool (docker, flyctl) is not on PATH, before the checks
+    spend minutes on a machine that could not ship anyway; --dry-run too."""
+    from quickscale_core.deploy.targets import INSTALL, TARGET_TOOL
+
+    target = env.config.target or ""
+    tool = TARGET_TOOL.get(target)
+    if tool is None or shutil.which(tool):
+        return
+    raise ToolMissing(
+        f"target {target} of environment '{env.name}' deploys with '{tool}', which is not "
+        "installed (not found on PATH)",
+        INSTALL[tool],
+    )
 
 
 def deploy_variables(
@@ -294,7 +370,8 @@ def check_proxy(env: Environment, python: str, variables: Mapping[str, str]) -> 
 def run_preflight(
     env: Environment, variables: Mapping[str, str], *, skip_tests: bool = False
 ) -> Preflight:
-    """Every check, in order; the Django ones only when the config is valid."""
+    """Every check, in order, each reporting its problems. ``quickscale deploy`` first
+    calls :func:`require_generated` and :func:`require_tool`, which stop in one line."""
     checks = [check_clean(env.root), check_config(env.root), check_target(env)]
     checks.append(check_variables(env, variables))
     python = project_python(env.root)

@@ -33,6 +33,14 @@ REDIS_IMAGE = "redis:7.4.1"
 CADDY_IMAGE = "caddy:2.8.4"
 HEALTH_PATH = "/health/ready"
 WAIT_SECONDS = 180
+#: The command-line tool each target drives.
+TARGET_TOOL = {"compose": "docker", "fly": "flyctl"}
+#: How to get each tool, for the one line that says it is missing.
+INSTALL = {
+    "docker": "install Docker with the compose plugin on this machine "
+    "(https://docs.docker.com/get-docker/)",
+    "flyctl": "install flyctl (https://fly.io/docs/flyctl/install/), then 'flyctl auth login'",
+}
 
 
 @dataclass(frozen=True)
