@@ -142,24 +142,39 @@ def _python_without_django(where: Path) -> Path:
     return python
 
 
-def test_without_the_project_environment_generate_prints_the_next_command(
+def test_without_the_project_environment_generate_stops_and_a_rerun_finishes(
     initialized_project: Path, project_env, tmp_path: Path
 ):
+    """A model change is never "done" before its migration exists: the run that cannot
+    make it stops with the command to run, and the next run (with an environment) makes
+    the migration that the written files alone would hide."""
     from gen_support import PRODUCT
 
+    project = initialized_project
     python = _python_without_django(tmp_path / "no-django")
-    write_config(initialized_project, config(models=[PRODUCT]))
+    write_config(project, config(models=[PRODUCT]))
     # This venv holds the CLI's modules without their distribution metadata, which the
     # launcher's dependency check reads; the embedded core is this very code anyway.
     env = project_env(QUICKSCALE_PROJECT_CORE="1")
-    result = run([str(python), "-m", "quickscale_cli.main", "generate"], initialized_project, env)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "environment was not found. Next: python manage.py makemigrations acme" in result.stdout
-    assert not list((initialized_project / "acme/migrations").glob("0002_*.py"))
-    assert (
-        "class Product(models.Model):"
-        in (initialized_project / "acme/generated_models.py").read_text()
+    result = run([str(python), "-m", "quickscale_cli.main", "generate"], project, env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: the models changed, and the project has no Python environment")
+    assert "run 'python3 -m venv .venv && .venv/bin/pip install -r requirements-dev.txt'" in line
+    assert not list((project / "acme/migrations").glob("0002_*.py"))
+    assert "class Product(models.Model):" in (project / "acme/generated_models.py").read_text()
+    # Today's main answered "Nothing to do" here and never made the migration.
+    rerun = run([CLI, "generate"], project, project_env())
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    (migration,) = (project / "acme/migrations").glob("0002_*.py")
+    assert "CreateModel" in migration.read_text() and "Product" in migration.read_text()
+    assert not (project / ".quickscale/pending.json").exists()
+    check = run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        project,
+        project_env(),
     )
+    assert check.returncode == 0, check.stdout + check.stderr
 
 
 def test_variants_render_different_templates_and_css_and_env_overrides(

@@ -42,11 +42,6 @@ def tracked(project: Path) -> dict[str, str]:
     }
 
 
-def commit_all(project: Path, message: str) -> None:
-    git(project, "add", "-A")
-    git(project, "commit", "-q", "-m", message)
-
-
 def with_modules(project: Path, theme: str = "starter", modules=None) -> dict:
     data = config(theme=theme)
     data["modules"] = MODULES if modules is None else modules
@@ -175,19 +170,50 @@ def test_preview_shows_the_embedding_and_changes_nothing(
     assert git(project, "rev-parse", "HEAD") == head
 
 
-def test_uncommitted_changes_are_refused_in_one_line_and_nothing_changes(
-    initialized_project: Path, project_env, qs
+def test_your_uncommitted_work_stays_yours_while_generate_embeds_and_commits(
+    initialized_project: Path, project_env
 ):
+    """Enabling modules needs no clean tree: the user's edit and new file stay uncommitted
+    and untouched, and generate's one commit holds the config and its own output only."""
     project = initialized_project
     with_modules(project)
     (project / "acme/services.py").write_text("# my work in progress\n")
+    notes = project / "notes.md"
+    notes.write_text("My note.\n")
+    git(project, "add", "notes.md")  # staged, not committed: must stay that way
+    done = run([CLI, "generate", "--no-migrations"], project, project_env())
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (project / "acme/services.py").read_text() == "# my work in progress\n"
+    assert notes.read_text() == "My note.\n"
+    status = git(project, "status", "--porcelain").splitlines()
+    assert sorted(status) == [" M acme/services.py", "A  notes.md"]
+    subject, *body = git(project, "log", "-1", "--format=%B").splitlines()
+    assert subject == "quickscale generate: apply quickscale.yml"
+    assert "- embed quickscale_modules/auth/" in body
+    changed = git(project, "show", "--name-only", "--format=", "HEAD").split()
+    assert "quickscale.yml" in changed and "acme/settings.py" in changed
+    assert "notes.md" not in changed and "acme/services.py" not in changed
+
+
+def test_uncommitted_changes_inside_a_component_to_remove_are_refused_in_one_line(
+    initialized_project: Path, project_env, qs
+):
+    project = initialized_project
+    original_config = (project / "quickscale.yml").read_bytes()
+    with_modules(project)
+    done = run([CLI, "generate", "--no-migrations"], project, project_env())
+    assert done.returncode == 0, done.stdout + done.stderr
+    services = project / "quickscale_modules/auth/src/quickscale_modules/auth/services.py"
+    services.write_text(services.read_text() + "# my fix in progress\n")
+    (project / "quickscale.yml").write_bytes(original_config)  # asks to remove auth
     head = git(project, "rev-parse", "HEAD")
-    before = qs.tree_bytes(project)  # (git status refreshes .git/index stat data)
+    before = qs.tree_bytes(project)
     done = run([CLI, "generate"], project, project_env())
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and "uncommitted changes" in lines[0]
-    assert "commit" in lines[0] and "stash" in lines[0]
+    (line,) = [line for line in lines if not line.startswith("warning: ")]
+    assert "uncommitted changes in a component" in line
+    assert "quickscale_modules/auth/src/quickscale_modules/auth/services.py" in line
     assert qs.tree_bytes(project) == before
     assert git(project, "rev-parse", "HEAD") == head
 
@@ -211,7 +237,7 @@ def test_enable_then_disable_modules_round_trips_the_project(
     assert any(s.startswith("Squashed 'quickscale_modules/auth/' content") for s in log)
     assert "django-allauth==65.21.1" in (project / "requirements.txt").read_text()
     assert "python manage.py migrate" in done.stdout
-    commit_all(project, "enable auth and notifications")
+    assert git(project, "status", "--porcelain") == ""  # generate committed its work
 
     (project / "quickscale.yml").write_bytes(original_config)
     preview = run([CLI, "preview", "--no-diff"], project, project_env())
@@ -242,7 +268,7 @@ def test_switching_theme_to_todo_and_back_embeds_then_removes_it(
         'path("todo/", include("quickscale_themes.todo.urls"))'
         in (project / "acme/urls.py").read_text()
     )
-    commit_all(project, "theme todo")
+    assert git(project, "status", "--porcelain") == ""
     (project / "quickscale.yml").write_bytes(original_config)
     done = run([CLI, "generate"], project, project_env())
     assert done.returncode == 0, done.stdout + done.stderr

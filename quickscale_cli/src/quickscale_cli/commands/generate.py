@@ -14,13 +14,17 @@ from quickscale_cli.commands._options import project_directory_option
 
 if TYPE_CHECKING:
     from quickscale_core.components import Component
+    from quickscale_core.generator.context import ProjectSpec
+    from quickscale_core.generator.plan import Plan
+    from quickscale_core.generator.transaction import Pending
 
 from quickscale_cli.output import Command, interrupt_on_sigterm
 
 EXIT_CODES = {
     0: "done, or nothing to do",
-    1: "quickscale.yml is invalid, conflicts (files named), failed migrations, or "
-    "uncommitted changes before embedding (commit or stash first)",
+    1: "quickscale.yml is invalid, conflicts (files named), the project's environment lacks "
+    "what the config needs (the install command is printed; generate again finishes), "
+    "failed migrations, or uncommitted changes inside a component to embed or remove",
     2: "no quickscale.yml here or above, or a usage error",
     130: "interrupted (run generate again to finish)",
 }
@@ -32,6 +36,14 @@ class GenerateInterrupted(QuickScaleError):
     exit_code = ExitCode.INTERRUPTED
 
 
+class EnvironmentLacking(QuickScaleError):
+    """The project's Python cannot import what the new config needs: install, then rerun."""
+
+
+class MigrationsFailed(QuickScaleError):
+    """manage.py failed: the files are written, the migration step is still owed."""
+
+
 @click.command(cls=Command, exit_codes=EXIT_CODES)
 @project_directory_option
 @click.option(
@@ -41,121 +53,220 @@ class GenerateInterrupted(QuickScaleError):
     "'manage.py migrate' after embedding a theme or module.",
 )
 @click.option(
+    "--no-commit",
+    is_flag=True,
+    help="Leave the changes uncommitted for review (by default generate ends with one "
+    "commit of exactly what it changed).",
+)
+@click.option(
     "--source",
     metavar="PATH|URL",
     help="Repository to embed themes and modules from (default: $QUICKSCALE_SOURCE, else "
     "the checkout quickscale is installed from).",
 )
-def generate(directory: Path | None, no_migrations: bool, source: str | None) -> int:
-    """Apply the plan that 'quickscale preview' shows.
+def generate(
+    directory: Path | None, no_migrations: bool, no_commit: bool, source: str | None
+) -> int:
+    """Apply the plan that 'quickscale preview' shows, and commit it.
 
     Files you never edited are updated; files you edited are merged with the new
     output (3-way); a true conflict leaves standard conflict markers in the file and
-    exits 1; files you deleted stay deleted. Every write is atomic, and running
-    generate again after any interruption finishes the job. The theme and the modules
-    of quickscale.yml are embedded by git subtree (quickscale_themes/<name>/,
-    quickscale_modules/<name>/) or removed when no longer listed; that needs a clean
-    git tree (commit or stash first).
+    exits 1; files you deleted stay deleted. The theme and the modules of
+    quickscale.yml are embedded by git subtree (quickscale_themes/<name>/,
+    quickscale_modules/<name>/) or removed when no longer listed. Changed models get
+    their migration. In a git repository generate then makes one commit holding
+    quickscale.yml and exactly what it changed; your other uncommitted edits stay
+    uncommitted. Whenever a step stops (a conflict, a venv that lacks a new module,
+    an interrupt), the printed fix followed by 'quickscale generate' finishes the job.
     """
-    from quickscale_core.generator.config_adapter import load_spec
+    from quickscale_core.generator import transaction
+    from quickscale_core.generator.config_adapter import CONFIG_FILE, load_spec
+    from quickscale_core.generator.embed import is_git_project
     from quickscale_core.generator.engine import (
         apply_components,
         apply_plan,
         models_changed,
         plan_project,
+        prepare_components,
     )
+    from quickscale_core.generator.ownership import RECORDS_DIR
 
     interrupt_on_sigterm()
     root = project_root(directory)
     spec = load_spec(root, source)
     plan = plan_project(root, spec)
     print_warnings(plan)
-    if plan.nothing_to_do:
+    pending = transaction.load(root)
+    if plan.nothing_to_do and pending.empty:
         click.echo("Nothing to do: the project matches quickscale.yml.")
         return 0
-    catch_up = not plan.records_current
+    resolved = prepare_components(plan, source)  # refusals here change nothing
+    changed_models = models_changed(plan, spec)
+    embedded = [op.component for op in plan.components if op.status.value == "embed"]
+    # Written down before anything changes, so that a stop at any later point leaves the
+    # next run knowing which paths its commit holds and which migrations are still owed.
+    pending.add(
+        [CONFIG_FILE, RECORDS_DIR, *(op.path for op in plan.ops if op.writes)],
+        makemigrations=changed_models and not no_migrations,
+        migrate=[] if no_migrations else [c.id for c in embedded],
+        notes=_notes(plan),
+    )
+    pending.add([op.prefix for op in plan.components])
     try:
-        for line in apply_components(plan, source):
+        transaction.save(root, pending)
+        for line in apply_components(plan, resolved):
             click.echo(f"  {line}")
         apply_plan(plan)
+        for op in plan.ops:
+            if op.writes or op.status.value in {"conflict", "deleted-by-user", "kept"}:
+                click.echo(f"  {op.status.value:<16} {op.path}")
+        if not plan.nothing_to_do:
+            click.echo(f"Generated: {summary(plan)}.")
+        if plan.conflicts:
+            _report_conflicts(plan)
+            return 1
+        if no_migrations:
+            _next_steps(root, spec.name, changed_models, embedded)
+        _migrate(root, spec, pending)
+        return _finish(root, pending, commit=is_git_project(root) and not no_commit)
     except KeyboardInterrupt:
         raise GenerateInterrupted(
             "interrupted: some files are regenerated, others not yet (each is whole)",
             "run 'quickscale generate' again to finish",
         ) from None
-    for op in plan.ops:
-        if op.writes or op.status.value in {"conflict", "deleted-by-user", "kept"}:
-            click.echo(f"  {op.status.value:<16} {op.path}")
-    click.echo(f"Generated: {summary(plan)}.")
-    exit_code = 0
-    # A run killed before its records were written may also have missed its migrations.
-    if models_changed(plan, spec) or (catch_up and spec.models):
-        exit_code = _migrate(root, spec.name, no_migrations)
-    embedded = [op.component for op in plan.components if op.status.value == "embed"]
-    if embedded and exit_code == 0:
-        exit_code = _migrate_components(root, embedded, no_migrations)
-    if plan.conflicts:
-        click.echo(f"{len(plan.conflicts)} file(s) have conflicts:", err=True)
-        for op in plan.conflicts:
-            click.echo(f"  conflict: {op.path}", err=True)
-        click.echo(
-            "Resolve the conflict markers (<<<<<<< … >>>>>>>) in each file, keeping the "
-            "lines you want, then run 'quickscale status'.",
-            err=True,
+
+
+def _notes(plan: Plan) -> list[str]:
+    """Lines of the commit message: what this run changes, edits of the user's named."""
+    notes = [f"{summary(plan)} (quickscale.yml as edited)"]
+    notes += [f"{op.status.value} {op.prefix}/" for op in plan.components]
+    merged = [op.path for op in plan.ops if op.writes and op.user_modified]
+    if merged:
+        notes.append(f"merged with your edits: {', '.join(merged)}")
+    return notes
+
+
+def _report_conflicts(plan: Plan) -> None:
+    """One line: the files, and what finishes the job once their markers are resolved."""
+    files = ", ".join(op.path for op in plan.conflicts)
+    click.echo(
+        f"error: {len(plan.conflicts)} file(s) have conflicts: {files} — resolve the "
+        "conflict markers (<<<<<<< … >>>>>>>) in each, keeping the lines you want; then "
+        "'quickscale generate' again finishes the job and commits",
+        err=True,
+    )
+
+
+def _next_steps(root: Path, app: str, models: bool, embedded: list[Component]) -> None:
+    """--no-migrations: the commands the user chose to run themselves."""
+    where = _cd_prefix(root)
+    if models:
+        click.echo(f"Models changed. Next: {where}python manage.py makemigrations {app}")
+    if embedded:
+        names = ", ".join(c.id for c in embedded)
+        click.echo(f"Embedded {names}. Next: {where}python manage.py migrate")
+
+
+def _migrate(root: Path, spec: ProjectSpec, pending: Pending) -> None:
+    """Make the migration of changed models and migrate embedded components: the steps a
+    rerun still owes when a previous run stopped before them (``pending`` says which)."""
+    from quickscale_core.generator import transaction
+    from quickscale_core.generator.engine import component_apps, migrations, project_python
+
+    app = spec.name
+    if not (pending.makemigrations or pending.migrate):
+        return
+    python = project_python(root)
+    if pending.makemigrations:
+        if python is None:
+            raise EnvironmentLacking(
+                "the models changed, and the project has no Python environment to make "
+                "their migration",
+                "run 'python3 -m venv .venv && .venv/bin/pip install -r requirements-dev.txt', "
+                "then 'quickscale generate' again",
+            )
+        _require_apps(root, python, component_apps(root, spec.components))
+        before = transaction.untracked_or_changed(root, f"{app}/migrations")
+        outcome = migrations(root, app)
+        if not outcome.ok:
+            raise MigrationsFailed(
+                f"makemigrations failed: {_last_line(outcome.output)}",
+                "fix that, then run 'quickscale generate' again",
+            )
+        click.echo(outcome.output)
+        after = transaction.untracked_or_changed(root, f"{app}/migrations")
+        pending.add(sorted(after - before))
+        pending.makemigrations = False
+        transaction.save(root, pending)
+    if pending.migrate:
+        _migrate_components(root, python, pending)
+
+
+def _require_apps(root: Path, python: str, apps: list[str]) -> None:
+    from quickscale_core.generator.engine import install_command, missing_apps
+
+    lacking = missing_apps(root, python, apps)
+    if lacking:
+        raise EnvironmentLacking(
+            f"the project's Python ({_shown_python(root, python)}) cannot import "
+            f"{', '.join(lacking)}, which quickscale.yml now needs",
+            f"run '{install_command(root, python)}', then 'quickscale generate' again",
         )
-        return 1
-    return exit_code
 
 
-def _migrate(root: Path, app: str, skip: bool) -> int:
-    """Create migrations for the changed models, or say exactly how to."""
-    from quickscale_core.generator.engine import migrations
-
-    command = f"{_cd_prefix(root)}python manage.py makemigrations {app}"
-    if skip:
-        click.echo(f"Models changed. Next: {command}")
-        return 0
-    outcome = migrations(root, app)
-    if not outcome.ran:
-        click.echo(f"Models changed, but the project's environment was not found. Next: {command}")
-        return 0
-    if not outcome.ok:
-        return _failed("makemigrations", outcome.output, command)
-    click.echo(outcome.output)
-    return 0
-
-
-def _migrate_components(root: Path, components: list[Component], skip: bool) -> int:
-    """Create the tables of newly embedded themes and modules, or say exactly how to."""
+def _migrate_components(root: Path, python: str | None, pending: Pending) -> None:
+    """``manage.py migrate`` for newly embedded components: best effort, since it only
+    touches the local database (the code is complete without it)."""
+    from quickscale_core.components import Component
+    from quickscale_core.generator import transaction
     from quickscale_core.generator.engine import migrate_project
 
+    components = [Component.parse(text) for text in pending.migrate]
+    names = ", ".join(pending.migrate)
     where = _cd_prefix(root)
-    names = ", ".join(c.id for c in components)
-    if skip:
-        click.echo(f"Embedded {names}. Next: {where}python manage.py migrate")
-        return 0
     outcome = migrate_project(root, components)
     if not outcome.ran:
         click.echo(
             f"Embedded {names}; the project's environment was not found or "
             f"lacks them. Next: {where}{outcome.command}"
         )
+    elif not outcome.ok:
+        raise MigrationsFailed(
+            f"migrate failed: {_last_line(outcome.output)}",
+            "fix that, then run 'quickscale generate' again",
+        )
+    else:
+        click.echo(f"Migrated: {names} are ready.")
+    pending.migrate = []
+    transaction.save(root, pending)
+
+
+def _finish(root: Path, pending: Pending, *, commit: bool) -> int:
+    """Close the run: forget the pending work and, in git, commit exactly its paths."""
+    from quickscale_core.generator import transaction
+
+    transaction.clear(root)
+    if not commit:
         return 0
-    if not outcome.ok:
-        return _failed("migrate", outcome.output, f"{where}{outcome.command}")
-    click.echo(f"Migrated: {names} are ready.")
+    subject = "quickscale generate: apply quickscale.yml"
+    body = "\n".join(f"- {note}" for note in pending.notes)
+    made = transaction.commit(root, pending.paths, f"{subject}\n\n{body}\n" if body else subject)
+    if made:
+        click.echo(f"Committed {made[:12]}: {subject}.")
     return 0
+
+
+def _shown_python(root: Path, python: str) -> str:
+    return os.path.relpath(python, root) if Path(python).is_relative_to(root) else python
+
+
+def _last_line(output: str) -> str:
+    """Where Django puts the error: the last line of its output."""
+    lines = output.strip().splitlines() or ["(no output)"]
+    return lines[-1]
 
 
 def _cd_prefix(root: Path) -> str:
     """``cd <project> && `` unless the project is the current directory, so a printed
     command can be pasted as it is."""
     return "" if root == Path.cwd().resolve() else f"cd {os.path.relpath(root)} && "
-
-
-def _failed(step: str, output: str, command: str) -> int:
-    """Report a failed manage.py ``step`` by its last line of output (where Django puts
-    the error) and the command to rerun once fixed; exit code 1."""
-    lines = output.splitlines() or ["(no output)"]
-    click.echo(f"error: {step} failed: {lines[-1]} — fix that, then run: {command}", err=True)
-    return 1

@@ -6,8 +6,8 @@ as ``init`` embeds ``quickscale_core/``, so ``quickscale update`` and ``sync pus
 them all alike. Which components a project should hold follows from its config (theme
 and modules); the plan compares that with the directories present.
 
-``git subtree add`` refuses to work in a dirty tree, and a half-embedded project is
-worse than none, so :func:`require_clean_tree` is checked before anything changes.
+A half-embedded project is worse than none, so :func:`require_clean_prefixes` is checked
+before anything changes.
 """
 
 from __future__ import annotations
@@ -44,26 +44,29 @@ def plan_components(root: Path, wanted: tuple[Component, ...]) -> list[Component
     return ops
 
 
-#: The config edit that asks for a new component is expected to be uncommitted.
-_ALLOWED_DIRTY = {"quickscale.yml"}
-
-
-def _dirty_paths(root: Path) -> list[str]:
-    status = git.run(["status", "--porcelain", "--untracked-files=normal"], root).stdout
+def _dirty_paths(root: Path, prefixes: list[str]) -> list[str]:
+    status = git.run(
+        ["status", "--porcelain", "--untracked-files=all", "--", *prefixes], root
+    ).stdout
     return [line[3:] for line in status.splitlines() if line.strip()]
 
 
-def require_clean_tree(root: Path) -> None:
-    """Refuse (nothing changed) when the project has uncommitted changes.
+def require_clean_prefixes(root: Path, ops: list[ComponentChange]) -> None:
+    """Refuse (nothing changed) when a folder about to be embedded or removed holds
+    uncommitted changes: removing it would lose them, embedding over it would mix them in.
 
-    quickscale.yml may differ from HEAD: that edit is what asks for the change.
+    The rest of the tree may be as dirty as the user likes: an embed is built in a private
+    index and adds only its own folder, so enabling module after module needs no commit
+    in between.
     """
-    if [p for p in _dirty_paths(root) if p not in _ALLOWED_DIRTY]:
+    prefixes = [f"{op.prefix}/" for op in ops]
+    dirty = _dirty_paths(root, prefixes) if prefixes else []
+    if dirty:
+        shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")
         raise DirtyTreeError(
-            "the project has uncommitted changes, and 'git subtree' needs a clean tree to "
-            "embed or remove a theme or module",
-            "commit them (git add -A && git commit) or stash them (git stash -u), "
-            "then run 'quickscale generate' again",
+            f"uncommitted changes in a component generate must embed or remove: {shown}",
+            "commit them first (git add -A && git commit), or move them out of the "
+            "component's folder, then run 'quickscale generate' again",
         )
 
 
@@ -144,7 +147,7 @@ def remove(root: Path, component: Component) -> None:
 
 
 def apply_components(root: Path, ops: list[ComponentChange], source: Source) -> list[str]:
-    """Carry out ``ops`` (the tree must be clean); return one line per change made."""
+    """Carry out ``ops`` (their folders must be clean); return one line per change made."""
     done = []
     for op in ops:
         if op.status is ComponentStatus.EMBED:

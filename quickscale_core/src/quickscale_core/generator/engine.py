@@ -26,6 +26,7 @@ from quickscale_core.generator.config_adapter import CONFIG_FILE, load_spec
 from quickscale_core.generator.context import ProjectSpec, normalize_frontend_source
 from quickscale_core.generator.plan import Plan, Status, compute_plan, removed_models
 from quickscale_core.generator.render import RenderedFile, render_tree
+from quickscale_core.source import Source
 
 # Files the generator renders once at ``init`` and then never manages: the config is
 # the user's input, not the generator's output.
@@ -134,21 +135,30 @@ def apply_plan(plan: Plan) -> None:
         ownership.write(root, plan.records, plan.previous)
 
 
-def apply_components(plan: Plan, source: str | None = None) -> list[str]:
-    """Embed or remove the plan's subtrees (before apply_plan writes the files).
+def prepare_components(plan: Plan, source: str | None = None) -> Source | None:
+    """Check, changing nothing, that the plan's subtrees can be embedded or removed; return
+    the source to embed from (None when there is nothing to embed or remove).
 
-    Refuses with DirtyTreeError, changing nothing, when the project has uncommitted
-    changes (git subtree needs a clean tree). Returns one line per change made.
+    Refuses with DirtyTreeError when a folder to embed or remove holds uncommitted
+    changes, and with a SourceError when the source lacks a wanted component.
     """
     if not plan.components:
-        return []
+        return None
     from quickscale_core.source import check_components, resolve_source
 
-    embed.require_clean_tree(plan.root)
+    embed.require_clean_prefixes(plan.root, plan.components)
     resolved = resolve_source(source)
     wanted = [op.component.id for op in plan.components if op.status is ComponentStatus.EMBED]
     check_components(resolved, wanted)
-    return embed.apply_components(plan.root, plan.components, resolved)
+    return resolved
+
+
+def apply_components(plan: Plan, source: Source | None) -> list[str]:
+    """Embed or remove the plan's subtrees (before apply_plan writes the files), from the
+    source prepare_components() checked. Returns one line per change made."""
+    if not plan.components or source is None:
+        return []
+    return embed.apply_components(plan.root, plan.components, source)
 
 
 def migrate_project(root: Path, components: Sequence[Component]) -> MigrationOutcome:
@@ -157,23 +167,49 @@ def migrate_project(root: Path, components: Sequence[Component]) -> MigrationOut
     the exact commands to run."""
     command = "python manage.py migrate"
     python = project_python(root)
-    embedded = catalog.from_directory(root)
-    apps = [app for c in components if (e := embedded.get(c)) for app in e.manifest.apps]
-    needed = ", ".join(dict.fromkeys(apps))
     if python is None:
         return MigrationOutcome(False, True, command, "")
-    if needed:
-        probe = subprocess.run(
-            [python, "-c", f"import {needed}"],
-            cwd=root,
-            env=_project_env(),
-            capture_output=True,
-            check=False,
-        )
-        if probe.returncode != 0:
-            install = "pip install -r requirements-dev.txt"
-            return MigrationOutcome(False, True, f"{install} && {command}", "")
+    if missing_apps(root, python, component_apps(root, components)):
+        return MigrationOutcome(False, True, f"{install_command(root, python)} && {command}", "")
     return _run_manage(python, root, ["migrate", "--noinput"], command)
+
+
+def component_apps(root: Path, components: Sequence[Component]) -> list[str]:
+    """The Django apps of ``components`` as embedded in the project (from their manifests)."""
+    embedded = catalog.from_directory(root)
+    apps = [app for c in components if (e := embedded.get(c)) for app in e.manifest.apps]
+    return list(dict.fromkeys(apps))
+
+
+def missing_apps(root: Path, python: str, apps: Sequence[str]) -> list[str]:
+    """Which of ``apps`` the project's Python cannot import (all of them if it cannot run)."""
+    if not apps:
+        return []
+    probe = subprocess.run(
+        [python, str(Path(__file__).with_name("app_probe.py")), *apps],
+        cwd=root,
+        env=_project_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if probe.returncode != 0:
+        return list(apps)
+    return probe.stdout.split()
+
+
+def install_command(root: Path, python: str) -> str:
+    """The exact command that installs the project's requirements into ``python``'s
+    environment, as typed from the project directory."""
+    for relative in (Path(".venv/bin/python"), Path(".venv/Scripts/python.exe")):
+        if (root / relative).is_file() and Path(python) == root / relative:
+            return f"{relative.parent / 'pip'} install -r requirements-dev.txt"
+    return f"{python} -m pip install -r requirements-dev.txt"
+
+
+def project_apps(root: Path, spec: ProjectSpec) -> list[str]:
+    """Every first-party app the project's settings will import: its theme's and modules'."""
+    return component_apps(root, spec.components)
 
 
 @dataclass(frozen=True)

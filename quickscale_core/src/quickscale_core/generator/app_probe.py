@@ -1,0 +1,33 @@
+"""Which Django apps a project's Python cannot import: run as a script, in the project's
+interpreter, from the project directory (``python app_probe.py APP ...``).
+
+It prints the missing ones. An embedded component that is not installed still imports,
+as an empty namespace package (its folder is on ``sys.path`` through the project
+directory, as under ``manage.py``), and its submodules then fail far from the cause; such
+an app counts as missing too.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+
+def missing(apps: list[str]) -> list[str]:
+    absent = []
+    for name in apps:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            absent.append(name)
+            continue
+        if getattr(module, "__file__", None) is None:
+            absent.append(name)
+    return absent
+
+
+if __name__ == "__main__":
+    # As manage.py sees it: the project directory first, not this script's folder.
+    sys.path[0] = os.getcwd()
+    print(" ".join(missing(sys.argv[1:])))
