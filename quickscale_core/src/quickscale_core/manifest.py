@@ -193,10 +193,12 @@ def parse_manifest(text: str, where: str, component: Component | None = None) ->
     if errors:
         first = errors[0]
         key = ".".join(str(p) for p in first.absolute_path) or "[tool.quickscale]"
-        raise ManifestError(
-            f"{where}: {key}: {first.message}",
-            "fix the manifest (its schema is quickscale_core/manifest.schema.json)",
-        )
+        hint = "fix the manifest (its schema is quickscale_core/manifest.schema.json)"
+        if first.validator == "additionalProperties":
+            # In a project, a key its core does not know comes from a newer source.
+            hint += "; if it comes from a source newer than the project's core, run "
+            hint += "'quickscale update --component core'"
+        raise ManifestError(f"{where}: {key}: {first.message}", hint)
     project = data.get("project", {})
     kind = f"{table['kind']}s"
     declared = Component(kind, table["name"])
