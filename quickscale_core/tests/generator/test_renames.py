@@ -143,6 +143,7 @@ def render(models: list[dict[str, Any]]) -> bytes:
             [FieldRename("P", "name", "title"), FieldRename("P", "name", "label")],
             id="one-field-two-could-be-it",
         ),
+        pytest.param([PRODUCT], [renamed(PRODUCT, "PRODUCT")], [], id="case-only-same-table"),
         pytest.param([], [PRODUCT], [], id="first-model"),
         pytest.param([PRODUCT, ORDER], [PRODUCT], [], id="model-removed"),
         pytest.param([PRODUCT], [PRODUCT, ORDER], [], id="model-added"),
@@ -360,6 +361,24 @@ def test_a_choice_that_names_no_candidate_is_a_one_line_usage_error(
         choose_renames(candidates, renames, drops, tmp_path / "quickscale.yml")
     assert caught.value.exit_code is ExitCode.USAGE
     assert caught.value.one_line() == expected
+
+
+def test_a_pending_rename_is_kept_and_may_be_named_again(tmp_path):
+    """A generate that wrote its files but not yet its migration left ITEM_RENAME to do:
+    the rerun is no longer shown it as a candidate, so it comes as ``pending``."""
+    path = tmp_path / "quickscale.yml"
+    path.write_text(CONFIG, "utf-8")
+    for renames in ([], ["Product=Item"]):
+        assert choose_renames([], renames, [], path, pending=[ITEM_RENAME]) == (ITEM_RENAME,)
+    both = choose_renames(
+        [AMOUNT_RENAME], ["Item.price=Item.amount"], [], path, pending=[ITEM_RENAME]
+    )
+    assert both == (ITEM_RENAME, AMOUNT_RENAME)
+    with pytest.raises(RenameUndecided) as caught:
+        choose_renames([AMOUNT_RENAME], [], [], path, pending=[ITEM_RENAME])
+    assert "run 'quickscale generate --rename Item.price=Item.amount'" in caught.value.hint
+    with pytest.raises(UsageError, match="Product is given more than one fate"):
+        choose_renames([], [], ["Product"], path, pending=[ITEM_RENAME])
 
 
 def test_renames_travel_as_json_and_back():

@@ -162,8 +162,8 @@ def install(app: str, text: str) -> None:
             """Chosen renames not made whose old model or field is in the migrations."""
             before = self.from_state.models
             for key, written in chosen.items():
-                if key in self.answers.made:
-                    continue
+                if key in self.answers.made or (len(key) == 2 and key[0] == key[1]):
+                    continue  # made, or only the case of a model name changed
                 state = before.get((app, key[0]))
                 if state is not None and (len(key) == 2 or key[1] in state.fields):
                     yield written

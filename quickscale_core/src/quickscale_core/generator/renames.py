@@ -148,7 +148,8 @@ def rename_candidates(before: bytes | None, after: bytes | None) -> list[Rename]
         for name in new
         if name not in old
         for gone in removed
-        if _model_shape(old[gone]) == _model_shape(new[name])
+        # Django keys models by lowercase name: a change of case keeps the same table.
+        if gone.lower() != name.lower() and _model_shape(old[gone]) == _model_shape(new[name])
     ]
     for model in (name for name in new if name in old):
         before_fields, after_fields = old[model], new[model]
@@ -235,22 +236,27 @@ def choose_renames(
     config_path: Path,
     *,
     command: str = "quickscale generate",
+    pending: Sequence[Rename] = (),
 ) -> tuple[Rename, ...]:
     """The renames to make, from the candidates and the user's ``--rename``/``--drop``.
 
-    Raises UsageError (exit 2) for a choice that names no candidate or contradicts
-    another, and RenameUndecided (exit 1) while a candidate is neither renamed nor
-    dropped; its hint carries ``command`` with every choice, given and needed.
-    Reads ``config_path`` only to locate the error. Writes nothing.
+    ``pending`` are renames chosen by an earlier generate whose migration is not made
+    yet (its files are written, so they are no longer candidates): they are kept, and
+    naming them again is allowed. Raises UsageError (exit 2) for a choice that names no
+    candidate or contradicts another, and RenameUndecided (exit 1) while a candidate is
+    neither renamed nor dropped; its hint carries ``command`` with every choice, given
+    and needed. Reads ``config_path`` only to locate the error. Writes nothing.
     """
-    chosen = [parse_rename(text) for text in renames]
+    chosen = list(pending)
+    chosen += [r for r in map(parse_rename, renames) if r not in chosen]
     dropped = [parse_drop(text) for text in drops]
-    _check_choices(candidates, chosen, dropped)
+    _check_choices([*pending, *candidates], chosen, dropped)
     olds = {r.gone for r in chosen} | set(dropped)
     news = {_new_key(r) for r in chosen}
     undecided = [c for c in candidates if c.gone not in olds and _new_key(c) not in news]
     if undecided:
-        raise _undecided(undecided, chosen, dropped, config_path, command)
+        given = [r for r in chosen if r not in pending]
+        raise _undecided(undecided, given, dropped, config_path, command)
     return tuple(chosen)
 
 
