@@ -250,7 +250,7 @@ def test_removing_the_module_unwires_it_with_the_table_warning(
 ) -> None:
     env = clean_env(QUICKSCALE_SOURCE=str(source_repo))
     run(["git", "add", "-A"], cwd=shop)  # what generate wrote when payments came in
-    run(["git", "commit", "-qm", "Wire payments"], cwd=shop)
+    run(["git", "commit", "-qm", "Wire payments", "--allow-empty"], cwd=shop)
     config = shop / "quickscale.yml"
     config.write_text(
         re.sub(r"\nmodules:\n  payments:\n    provider: stripe\n", "\n", config.read_text())
