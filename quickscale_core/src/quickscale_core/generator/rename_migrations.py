@@ -52,6 +52,11 @@ def install(app: str, text: str) -> None:
     from django.db.migrations.utils import resolve_relation
 
     chosen = _chosen(text)
+    if chosen and not hasattr(makemigrations.Command, "autodetector"):
+        raise SystemExit(  # printed on stderr, exit status 1
+            "CommandError: renaming needs Django 5.2 or later (makemigrations' "
+            "autodetector attribute); no migration was written"
+        )
 
     class ChosenRenames(NonInteractiveMigrationQuestioner):  # type: ignore[misc]
         """Yes to the chosen renames, no to any other; remembers what it said yes to."""
