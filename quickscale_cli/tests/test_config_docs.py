@@ -1,7 +1,9 @@
-"""docs/config.md stays true: its example configs are valid, its sample output is real."""
+"""docs/config.md stays true: its example configs are valid, its sample output is real,
+its component reference is the manifests', and what it says of the CLI is what it does."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -9,10 +11,14 @@ import pytest
 import yaml
 from cli_support import minimal_project
 from click.testing import CliRunner
+from quickscale_cli.commands._reference import describe, reference_markdown
 from quickscale_cli.main import cli
-from quickscale_core.config import validate_text
+from quickscale_core.config import LATEST_VERSION, SCHEMA_VERSIONS, schema_path, validate_text
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "config.md"
+from quickscale_core import catalog
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC = ROOT / "docs" / "config.md"
 BLOCKS = re.findall(r"```(\w*)\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
 EXAMPLES = [text for lang, text in BLOCKS if lang == "yaml" and "project:" in text]
 
@@ -59,3 +65,54 @@ def test_documented_validate_output_is_what_validate_prints(tmp_path, monkeypatc
     [sample] = [t for lang, t in BLOCKS if t.startswith("$ quickscale validate\n")]
     assert result.output == sample.removeprefix("$ quickscale validate\n")
     assert result.exit_code == 1
+
+
+def _section(heading: str) -> str:
+    """The text of the doc's section that starts with ``heading``, to the next one."""
+    text = DOC.read_text(encoding="utf-8")
+    return text[text.index(f"\n{heading}") :].split("\n## ", 2)[1]
+
+
+def test_the_component_reference_is_what_the_manifests_and_the_command_give(run_cli, tmp_path):
+    """Regenerate it with '.venv/bin/python scripts/config-docs' after a manifest change."""
+    text = DOC.read_text(encoding="utf-8")
+    documented = text.split("<!-- reference:start -->\n")[1].split("<!-- reference:end -->")[0]
+    expected = reference_markdown(describe(e) for e in catalog.from_directory(ROOT, "source"))
+    assert documented == expected, "run '.venv/bin/python scripts/config-docs'"
+    printed = run_cli("components", "--format", "markdown", cwd=tmp_path)
+    assert (printed.returncode, printed.stdout) == (0, documented), printed.stderr
+    one = run_cli("components", "billing", "--format", "markdown", cwd=tmp_path)
+    assert one.returncode == 0 and one.stdout.startswith("#### `modules/billing`\n")
+    assert one.stdout in documented
+
+
+def test_config_schema_defaults_to_the_version_the_project_declares(tmp_path):
+    section = _section("## `quickscale config schema")
+    said = " ".join(section.split())
+    assert "Without `--version`, the version the project's `quickscale.yml` declares" in said
+    assert f"else {LATEST_VERSION}, the latest" in said
+    for version in SCHEMA_VERSIONS:
+        project = tmp_path / f"v{version}"
+        minimal_project(project, f"schema_version: {version}\nproject:\n  name: acme\n")
+        done = CliRunner().invoke(cli, ["config", "schema", "--path", "-C", str(project)])
+        assert (done.exit_code, done.output) == (0, f"{schema_path(version)}\n")
+    done = CliRunner().invoke(cli, ["config", "schema", "--path", "-C", str(tmp_path)])
+    assert done.output == f"{schema_path(LATEST_VERSION)}\n"
+
+
+def test_the_editor_settings_map_the_schema_a_new_project_passes():
+    """The VS Code example maps the latest schema, which accepts what init writes (v1
+    refuses every schema-2 file), at the path a project's embedded core has it."""
+    section = _section("## Editor support")
+    [settings] = [json.loads(t) for lang, t in BLOCKS if lang == "json" and t in section]
+    comments = re.findall(r"\$schema=(\S+)", section)
+    mapped = [*settings["yaml.schemas"], *comments]
+    assert mapped and all(p.endswith(f"/v{LATEST_VERSION}.json") for p in mapped), mapped
+    from jsonschema import Draft202012Validator
+
+    for path in mapped:
+        # A project embeds quickscale_core at its root, as the monorepo holds it.
+        schema = json.loads((ROOT / path).read_text(encoding="utf-8"))
+        validator = Draft202012Validator(schema)
+        for example in EXAMPLES:  # what init writes, and the file using every section
+            assert list(validator.iter_errors(yaml.safe_load(example))) == [], path

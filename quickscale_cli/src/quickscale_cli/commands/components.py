@@ -1,20 +1,31 @@
-"""``quickscale components``: the catalogue of modules and themes a source offers."""
+"""``quickscale components``: the catalogue of modules and themes a source offers, and
+``quickscale components NAME``: one component's options, providers and an example."""
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from quickscale_cli.commands._options import format_option, project_directory_option
+from quickscale_cli.commands._options import project_directory_option
 from quickscale_cli.output import Command
 
-EXIT_CODES = {0: "listed", 1: "the source or a manifest cannot be read", 2: "usage error"}
+EXIT_CODES = {
+    0: "listed or described",
+    1: "the source or a manifest cannot be read",
+    2: "usage error (an unknown NAME included)",
+}
+#: Columns that hold one word each: never wrapped.
+_ONE_WORD = 2
+#: Between two columns of the list.
+_GAP = 2
 
 
 @click.command(cls=Command, exit_codes=EXIT_CODES)
+@click.argument("name", required=False)
 @click.option(
     "--kind",
     type=click.Choice(["modules", "themes"]),
@@ -23,49 +34,89 @@ EXIT_CODES = {0: "listed", 1: "the source or a manifest cannot be read", 2: "usa
 )
 @click.option("--source", metavar="PATH|URL", help="Source repository (default as for init).")
 @project_directory_option
-@format_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Output for people (text), programs (json) or documentation (markdown: the "
+    "reference docs/config.md carries).",
+)
 def components(
-    kind: str | None, source: str | None, directory: Path | None, output_format: str
+    name: str | None,
+    kind: str | None,
+    source: str | None,
+    directory: Path | None,
+    output_format: str,
 ) -> None:
-    """List the modules and themes: name, version, description and providers, and,
-    inside a project (found from DIR upwards, if there is one), whether each is enabled
-    and which version is embedded.
+    """List the modules and themes: name, version, options and description, and, inside
+    a project (found from DIR upwards, if there is one), whether each is enabled and
+    which version is embedded.
+
+    With NAME (billing, modules/billing, themes/todo), describe that one component:
+    its options with their types, defaults and allowed values, its providers and the
+    environment variables each reads, what it requires, and examples to paste into
+    quickscale.yml.
 
     Everything comes from the components' manifests ([tool.quickscale] in each one's
     pyproject.toml); a new module folder in the source shows up here at once.
     """
+    from quickscale_cli.commands import _reference
+
     rows = _rows(kind, source, directory)
+    if name is not None:
+        row = _pick(rows, name)
+        if output_format == "json":
+            click.echo(json.dumps(row, indent=2))
+        elif output_format == "markdown":
+            click.echo(_reference.reference_markdown([row]), nl=False)
+        else:
+            import shutil
+
+            width = shutil.get_terminal_size((80, 24)).columns
+            click.echo(_reference.detail_text(row, width), nl=False)
+        return
     if output_format == "json":
         click.echo(json.dumps(rows, indent=2))
-        return
-    from rich.console import Console
-    from rich.table import Table
+    elif output_format == "markdown":
+        click.echo(_reference.reference_markdown(rows), nl=False)
+    else:
+        _print_list(rows)
 
-    inside = any("enabled" in row for row in rows)
-    table = Table(box=None, pad_edge=False, highlight=False)
-    for title in ("component", "version", "providers", "description"):
-        table.add_column(title, overflow="fold")
-    if inside:
-        table.add_column("in this project")
-    for row in rows:
-        providers = ", ".join(
-            f"{p}*" if p == row["default_provider"] else p for p in row["providers"]
+
+def _pick(rows: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    """The row ``name`` means: an id (modules/billing) or a name one component has."""
+    from quickscale_core.config.diagnostics import did_you_mean
+    from quickscale_core.errors import UsageError
+
+    named = [r for r in rows if name in (r["id"], r["name"])]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        ids = [r["id"] for r in named]
+        raise UsageError(
+            f"'{name}' names {' and '.join(ids)}",
+            f"name one: run 'quickscale components {ids[0]}'",
         )
-        cells = [row["id"], row["version"], providers or "-", row["description"]]
-        if inside:
-            state = "enabled" if row["enabled"] else "-"
-            if row["embedded_version"]:
-                state += f" (embedded {row['embedded_version']})"
-            cells.append(state)
-        table.add_row(*cells)
-    Console(soft_wrap=False).print(table)
-    click.echo("* default provider")
+    if "/" in name:
+        guess = did_you_mean(name, [r["id"] for r in rows])
+    else:  # a name, or the id where two components share it
+        shared = {r["name"] for r in rows if sum(o["name"] == r["name"] for o in rows) > 1}
+        guess = did_you_mean(name, [r["id"] if r["name"] in shared else r["name"] for r in rows])
+    there = ", ".join(r["id"] for r in rows) or "none"
+    fix = f"did you mean '{guess}'? run 'quickscale components {guess}'" if guess else ""
+    raise UsageError(
+        f"no component named '{name}' in the source",
+        f"{fix}{'; ' if fix else ''}the components are: {there}",
+    )
 
 
 def _rows(kind: str | None, source: str | None, directory: Path | None) -> list[dict[str, Any]]:
     from quickscale_core.errors import UsageError
     from quickscale_core.generator.engine import find_project_root
 
+    from quickscale_cli.commands._reference import describe
     from quickscale_core import catalog
 
     root: Path | None
@@ -90,21 +141,127 @@ def _rows(kind: str | None, source: str | None, directory: Path | None) -> list[
     for entry in embedded.over(offered):
         if kind and entry.component.kind != kind:
             continue
-        manifest = entry.manifest
+        row = describe(entry)
         source_entry = offered.get(entry.component)
-        row: dict[str, Any] = {
-            "id": entry.component.id,
-            "kind": entry.component.singular,
-            "name": manifest.name,
-            "version": source_entry.manifest.version if source_entry else manifest.version,
-            "description": manifest.description,
-            "providers": [p.name for p in manifest.providers],
-            "default_provider": manifest.default_provider,
-            "requires": [r.id for r in manifest.requires],
-        }
+        if source_entry:  # what enabling it now would embed
+            row["version"] = source_entry.manifest.version
         if root is not None:
             here = embedded.get(entry.component)
             row["enabled"] = entry.component.id in enabled
             row["embedded_version"] = here.manifest.version if here else None
         rows.append(row)
     return rows
+
+
+# --- The list, as text: a table in a terminal, aligned plain lines otherwise ------------
+
+
+def _cells(rows: list[dict[str, Any]]) -> list[list[str]]:
+    """The header and one row per component; a cell's lines are separated by newlines."""
+    inside = any("enabled" in row for row in rows)
+    table = [["component", "version", *(["in this project"] if inside else []), "options"]]
+    table[0].append("description")
+    for row in rows:
+        state = []
+        if inside:  # the embedded version only where it is not the one offered
+            state = ["enabled" if row["enabled"] else "-"]
+            if row["embedded_version"] not in (None, row["version"]):
+                state[0] += f" ({row['embedded_version']} embedded)"
+        cells = [row["id"], row["version"], *state, _options_cell(row), row["description"]]
+        table.append(cells)
+    return table
+
+
+def _options_cell(row: dict[str, Any]) -> str:
+    """The keys a module's entry takes; a long list of providers is shortened (the
+    component's own page and the JSON list them all)."""
+    lines = []
+    providers = row["providers"]
+    if providers:
+        default = row["default_provider"]
+        others = [p for p in providers if p != default]
+        shown = [f"{default}*", *others] if len(providers) <= 3 else [f"{default}*"]
+        rest = f", {len(others)} more" if len(providers) > 3 else ""
+        lines.append(f"provider: {', '.join(shown)}{rest}")
+    if row["schema"]:
+        lines += [key for key in row["schema"]["properties"] if key != "provider"]
+    return "\n".join(lines) or "-"
+
+
+def _print_list(rows: list[dict[str, Any]]) -> None:
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    table = _cells(rows)
+    # The layout follows where the lines go (FORCE_COLOR asks for colours, not a table).
+    widths = _fit(table, console.width) if sys.stdout.isatty() else None
+    if widths is None:  # piped, or a terminal too narrow to keep every word whole
+        plain = [[cell.replace("\n", "; ") for cell in cells] for cells in table]
+        for line in _aligned(plain):
+            click.echo(line)
+    else:
+        from rich.table import Table
+        from rich.text import Text
+
+        grid = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+        for index, (title, width) in enumerate(zip(table[0], widths, strict=True)):
+            grid.add_column(title, width=width, no_wrap=index < _ONE_WORD, overflow="fold")
+        for cells in table[1:]:
+            grid.add_row(*(Text(cell) for cell in cells))
+        console.print(grid, soft_wrap=False)
+    if any(row["providers"] for row in rows):
+        click.echo("* the default provider")
+    click.echo("quickscale components NAME: one component's options, providers and an example")
+
+
+def _fit(table: list[list[str]], available: int) -> list[int] | None:
+    """Column widths that fit ``available`` columns with no word split, or None.
+
+    Each column gets at least its longest word (the one-word columns their longest
+    cell). Of the space left, the other columns share half, those that lack least
+    first (so a short column stays whole), and the description, last, takes the rest.
+    Rich then only wraps between words.
+    """
+    from rich.cells import cell_len
+
+    columns = list(zip(*table, strict=True))
+    lines = [[line for cell in column for line in cell.splitlines()] for column in columns]
+    highs = [max(map(cell_len, column)) for column in lines]
+    lows = [
+        high if index < _ONE_WORD else max(cell_len(w) for line in column for w in line.split())
+        for index, (column, high) in enumerate(zip(lines, highs, strict=True))
+    ]
+    budget = available - _GAP * (len(columns) - 1)
+    if sum(highs) <= budget:
+        return highs
+    if sum(lows) > budget:
+        return None
+    spare = budget - sum(lows)
+    lacking = [high - low for low, high in zip(lows, highs, strict=True)]
+    widths = list(lows)
+    last = len(widths) - 1
+    order = sorted(range(last), key=lacking.__getitem__)
+    pool = spare // 2
+    for done, index in enumerate(order):
+        given = min(lacking[index], pool // (len(order) - done))
+        widths[index] += given
+        pool -= given
+        spare -= given
+    for index in (last, *order):  # the description, then whatever still lacks
+        given = min(highs[index] - widths[index], spare)
+        widths[index] += given
+        spare -= given
+    return widths
+
+
+def _aligned(table: list[list[str]]) -> list[str]:
+    """Plain lines, each column padded to its widest cell (the last one not padded)."""
+    from rich.cells import cell_len
+
+    widths = [max(map(cell_len, column)) for column in zip(*table, strict=True)]
+    lines = []
+    for cells in table:
+        pairs = zip(cells, widths, strict=True)
+        padded = [cell + " " * (width - cell_len(cell)) for cell, width in pairs]
+        lines.append((" " * _GAP).join(padded).rstrip())
+    return lines
