@@ -37,6 +37,7 @@ from quickscale_core.config.model import CONFIG_FILENAME
 from quickscale_core.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
+    from quickscale_core.config.loader import Document
     from quickscale_core.generator.engine import MigrationOutcome
 
 #: The script run by the project's Python, and the variable that hands it the renames.
@@ -250,7 +251,7 @@ def choose_renames(
     chosen = list(pending)
     chosen += [r for r in map(parse_rename, renames) if r not in chosen]
     dropped = [parse_drop(text) for text in drops]
-    _check_choices([*pending, *candidates], chosen, dropped)
+    _check_choices([*pending, *candidates], chosen, dropped, command)
     olds = {r.gone for r in chosen} | set(dropped)
     news = {_new_key(r) for r in chosen}
     undecided = [c for c in candidates if c.gone not in olds and _new_key(c) not in news]
@@ -267,15 +268,18 @@ def _new_key(rename: Rename) -> str:
     return rename.new
 
 
-def _check_choices(candidates: Sequence[Rename], chosen: list[Rename], dropped: list[str]) -> None:
+def _check_choices(
+    candidates: Sequence[Rename], chosen: list[Rename], dropped: list[str], command: str
+) -> None:
     spellings = [c.spelling for c in candidates]
     for rename in chosen:
         if rename not in candidates:
-            raise _no_candidate(f"--rename {rename.spelling}", rename.spelling, spellings)
+            option = f"--rename {rename.spelling}"
+            raise _no_candidate(option, rename.spelling, spellings, command)
     gone = list(dict.fromkeys(c.gone for c in candidates))
     for name in dropped:
         if name not in gone:
-            raise _no_candidate(f"--drop {name}", name, gone)
+            raise _no_candidate(f"--drop {name}", name, gone, command)
     olds = [r.gone for r in chosen] + dropped
     twice = next((name for name in olds if olds.count(name) > 1), None)
     if twice is not None:
@@ -292,11 +296,11 @@ def _check_choices(candidates: Sequence[Rename], chosen: list[Rename], dropped: 
         )
 
 
-def _no_candidate(option: str, name: str, known: Sequence[str]) -> UsageError:
+def _no_candidate(option: str, name: str, known: Sequence[str], command: str) -> UsageError:
     if not known:
         return UsageError(
             f"{option}: nothing in {CONFIG_FILENAME} looks renamed since the last generate",
-            "run 'quickscale generate' without it",
+            f"run '{command}' without it",
         )
     close = did_you_mean(name, known)
     guess = f"did you mean {close}? " if close else ""
@@ -313,7 +317,8 @@ def _undecided(
     config_path: Path,
     command: str,
 ) -> RenameUndecided:
-    located = sorted(((_locate(config_path, c), c) for c in undecided), key=lambda p: p[0])
+    document = _parsed_config(config_path)
+    located = sorted(((_locate(document, c), c) for c in undecided), key=lambda p: p[0])
     (line, column), first = located[0]
     ordered = [c for _, c in located]
     keep = list(chosen)
@@ -326,7 +331,7 @@ def _undecided(
     keep_command = f"{command}{rename_args}{''.join(f' --drop {d}' for d in dropped)}"
     drop_command = f"{command}{''.join(f' --rename {r.spelling}' for r in chosen)}{drop_args}"
     kinds = {type(c) for c in ordered}
-    data = "rows" if kinds == {ModelRename} else "values" if kinds == {FieldRename} else "data"
+    what = "rows" if kinds == {ModelRename} else "values" if kinds == {FieldRename} else "data"
     lost = ", ".join(dict.fromkeys(c.gone for c in ordered))
     also = [c.describe() for c in ordered[1:]]
     message = f"{CONFIG_FILENAME}:{line}:{column}: {first.describe()}?"
@@ -334,23 +339,27 @@ def _undecided(
         message += f" (and {'; '.join(also)}?)"
     message += " generate cannot tell a rename from a drop and an add"
     hint = (
-        f"to keep the {data} run '{keep_command}'; "
-        f"to drop {lost} and {'its' if len(ordered) == 1 else 'their'} {data} "
+        f"to keep the {what} run '{keep_command}'; "
+        f"to drop {lost} and {'its' if len(ordered) == 1 else 'their'} {what} "
         f"run '{drop_command}'"
     )
     return RenameUndecided(message, hint, line, column, ordered)
 
 
-def _locate(config_path: Path, rename: Rename) -> tuple[int, int]:
-    """1-based line and column of the new name in the config (1:1 when not found)."""
+def _parsed_config(config_path: Path) -> Document | None:
+    """The config, parsed with the positions of its values (None when unreadable)."""
     from quickscale_core.config.loader import DocumentError, parse
 
     try:
-        document = parse(config_path.read_text("utf-8"), CONFIG_FILENAME)
+        return parse(config_path.read_text("utf-8"), CONFIG_FILENAME)
     except (OSError, UnicodeDecodeError, DocumentError):
-        return 1, 1
-    path = _new_name_path(document.data, rename)
-    span = document.locate(path) if path else None
+        return None
+
+
+def _locate(document: Document | None, rename: Rename) -> tuple[int, int]:
+    """1-based line and column of the new name in the config (1:1 when not found)."""
+    path = _new_name_path(document.data, rename) if document else None
+    span = document.locate(path) if document and path else None
     return (span.line, span.column) if span else (1, 1)
 
 
