@@ -69,14 +69,20 @@ def git(root: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
+def commit_all(root: Path, message: str) -> None:
+    """Commit whatever generate left uncommitted (it may commit its own output)."""
+    if git(root, "status", "--porcelain"):
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", message)
+
+
 @pytest.fixture
 def project(run_cli, tmp_path: Path) -> Path:
     modules = {"notifications": {"provider": "console"}}
     root = init_with_config(run_cli, tmp_path, modules=modules, environments=ENVIRONMENTS)
     done = run_cli("generate", cwd=root)
     assert done.returncode == 0, done.stdout + done.stderr
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "environments")
+    commit_all(root, "environments")
     (root / ".env.production").write_text(
         f"DJANGO_SECRET_KEY={SECRET}\nPOSTGRES_PASSWORD='pg-secret'\n"
     )
@@ -438,9 +444,7 @@ def test_stale_generated_code_stops_the_deploy_in_one_line_until_generate(
 
     done = run_cli("generate", cwd=project)
     assert done.returncode == 0, done.stdout + done.stderr
-    if git(project, "status", "--porcelain"):  # generate may or may not commit its output
-        git(project, "add", "-A")
-        git(project, "commit", "-q", "-m", "generate")
+    commit_all(project, "generate")
     result, _ = deploy(project, "--env", "review", "--dry-run", "--skip-tests")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Dry run: nothing was deployed." in result.stdout
