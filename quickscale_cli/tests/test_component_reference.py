@@ -180,3 +180,27 @@ def test_an_unknown_name_is_one_line_with_did_you_mean_and_the_list(
     else:
         assert "did you mean" not in line
     assert line.endswith("the components are: " + ", ".join(described))
+
+
+def test_inside_a_project_it_says_where_the_component_stands(run_cli: RunCli, project: Path):
+    config = project / "quickscale.yml"
+    original = config.read_text()
+    version = json.loads(run_cli("components", "starter", "--format", "json", cwd=project).stdout)
+    embedded = f"(enabled in this project, {version['embedded_version']} embedded)"
+    cases = [
+        ("starter", original, embedded),
+        ("auth", original, "(not enabled in this project)"),
+        (
+            "auth",
+            original + "modules:\n  auth:\n",
+            "(enabled in quickscale.yml, not embedded yet: run 'quickscale generate')",
+        ),
+    ]
+    try:
+        for name, text, state in cases:
+            config.write_text(text)
+            done = run_cli("components", name, cwd=project, env={"COLUMNS": "100"})
+            assert done.returncode == 0, done.stderr
+            assert f"  {state}" in done.stdout.splitlines(), done.stdout
+    finally:
+        config.write_text(original)

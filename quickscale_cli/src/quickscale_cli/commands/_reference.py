@@ -216,10 +216,7 @@ def detail_text(described: Mapping[str, Any], width: int) -> str:
     lines = [f"{described['id']} {described['version']}"]
     lines += _wrap(described["description"], width, "  ", "  ")
     if "enabled" in described:
-        state = "enabled in this project" if described["enabled"] else "not enabled in this project"
-        if described["embedded_version"]:
-            state += f", embedded {described['embedded_version']}"
-        lines += _wrap(f"({state})", width, "  ", "  ")
+        lines += _wrap(f"({_state(described)})", width, "  ", "  ")
     if described["requires"]:
         needed = ", ".join(described["requires"])
         lines += ["", *_wrap(f"Requires {needed} (embedded with it).", width, "", "  ")]
@@ -242,6 +239,16 @@ def detail_text(described: Mapping[str, Any], width: int) -> str:
         lines += ["", *example["yaml"].splitlines()]
     lines += ["", "Put it in quickscale.yml, then run 'quickscale generate'."]
     return "\n".join(lines) + "\n"
+
+
+def _state(described: Mapping[str, Any]) -> str:
+    """Where the component stands in the project the command runs in."""
+    embedded = described["embedded_version"]
+    if not described["enabled"]:
+        return "not enabled in this project" + (f"; {embedded} is embedded" if embedded else "")
+    if embedded:
+        return f"enabled in this project, {embedded} embedded"
+    return "enabled in quickscale.yml, not embedded yet: run 'quickscale generate'"
 
 
 def _facts(row: Mapping[str, Any]) -> str:
