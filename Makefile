@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test venv lint typecheck bench clean
+.PHONY: demo demo-venv test venv lint typecheck bench clean
 
 # Every first-party package, editable: the same environment CI and generated-project
 # tests run in (a generated project's apps import the themes and modules).
@@ -17,9 +17,24 @@ $(BIN)/quickscale: requirements-dev.txt $(addsuffix /pyproject.toml,$(PACKAGES))
 
 venv: $(BIN)/quickscale
 
-## Create a demo project from this checkout and serve it on http://127.0.0.1:8000 (SQLite).
-demo: venv
-	scripts/demo
+# The demo's own light venv, in the demo's directory: the CLI and core only, editable,
+# none of the test toolchain (`make demo` stays under a minute on a fresh machine).
+DEMO_DIR ?= demo
+DEMO_VENV := $(DEMO_DIR)/.venv
+
+$(DEMO_VENV)/bin/quickscale: quickscale_core/pyproject.toml quickscale_cli/pyproject.toml
+	$(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/pip install --quiet -e ./quickscale_core -e ./quickscale_cli
+	@touch $@
+
+demo-venv: $(DEMO_VENV)/bin/quickscale
+
+## Create a demo project from this checkout and serve it on http://127.0.0.1:8000 (SQLite;
+## `make demo PORT=8001` for another port). The port is checked before anything is made.
+demo:
+	@scripts/demo --check-port
+	@$(MAKE) --no-print-directory demo-venv
+	@DEMO_DIR='$(DEMO_DIR)' QUICKSCALE='$(abspath $(DEMO_VENV))/bin/quickscale' scripts/demo
 
 ## Run every test: unit, end-to-end (PostgreSQL and Chromium when available), lint, types.
 test: venv

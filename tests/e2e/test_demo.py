@@ -1,10 +1,12 @@
 """`make demo` shows the product, and a generated project's own tests guard its wiring.
 
-The demo is built by scripts/demo itself (`--no-serve`), as `make demo` builds it, and
-then served by scripts/demo; headless Chromium goes through it as a newcomer would:
+The demo is built as `make demo` builds it: `make demo-venv` (the demo's light venv, the
+CLI and core only), then scripts/demo itself (`--no-serve`); then `make demo` serves it,
+and headless Chromium goes through it as a newcomer would:
 the home page, "Log in" (the site's own page, not the admin's), sign-up, the
 verification mail read from the terminal where the demo runs, verification, logging
-in, a to-do list. The login the demo prints works too.
+in, a to-do list. The login the demo prints works too. When the port is taken, `make
+demo` says so in one line naming `PORT=`, before it installs or creates anything.
 
 Then the demo project's wiring is broken on purpose, one component at a time, and its
 own `pytest` fails in the smoke tests that component contributed to the project.
@@ -12,9 +14,11 @@ own `pytest` fails in the smoke tests that component contributed to the project.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -28,22 +32,44 @@ from quickscale_core.testing import monorepo_root
 
 pytestmark = pytest.mark.e2e
 
-DEMO = monorepo_root() / "scripts" / "demo"
+ROOT = monorepo_root()
+DEMO = ROOT / "scripts" / "demo"
 EMAIL = "ada@example.com"
 PASSWORD = "correct-horse-battery-9"
 SHOTS = ARTIFACTS / "demo"
 
 
-def demo_env(work: Path, source_repo: Path, **extra: str) -> dict[str, str]:
-    """What `make demo` sees, with the project in ``work`` and shared code taken from
-    this working tree (``source_repo``), as the other end-to-end tests do."""
-    return clean_env(DEMO_DIR=str(work), QUICKSCALE_SOURCE=str(source_repo), **extra)
+def demo_env(work: Path, source_repo: Path | None = None, **extra: str) -> dict[str, str]:
+    """What `make demo` sees, with the demo in ``work`` and shared code taken from this
+    working tree (``source_repo``), as the other end-to-end tests do. No make variables
+    of an outer `make test` leak in."""
+    if source_repo is not None:
+        extra["QUICKSCALE_SOURCE"] = str(source_repo)
+    env = clean_env(DEMO_DIR=str(work), **extra)
+    for name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):
+        env.pop(name, None)
+    return env
+
+
+def make(*args: str, env: dict[str, str], timeout: int = 900) -> subprocess.CompletedProcess[str]:
+    """``make ARGS`` in this checkout, as typed there."""
+    return subprocess.run(
+        ["make", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory, source_repo: Path) -> tuple[Path, Path]:
-    """(the demo's directory, the project) as `scripts/demo --no-serve` leaves them."""
+    """(the demo's directory, the project) as `make demo` builds them: the light venv by
+    `make demo-venv`, the rest by `scripts/demo --no-serve`."""
     work = tmp_path_factory.mktemp("demo")
+    venv = make("demo-venv", f"DEMO_DIR={work}", env=demo_env(work))
+    assert venv.returncode == 0, venv.stdout + venv.stderr
     built = subprocess.run(
         [str(DEMO), "--no-serve"],
         env=demo_env(work, source_repo),
@@ -56,8 +82,74 @@ def demo(tmp_path_factory: pytest.TempPathFactory, source_repo: Path) -> tuple[P
     return work, work / "acme"
 
 
+def test_the_demo_s_venv_holds_the_cli_and_core_only(demo: tuple[Path, Path]) -> None:
+    """The light venv is enough to build the demo (the fixture did), and it holds none of
+    the monorepo's test toolchain, whose install made the first run take minutes."""
+    work, _ = demo
+    listed = subprocess.run(
+        [str(work / ".venv" / "bin" / "python"), "-m", "pip", "list", "--format=json"],
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    names = {row["name"].lower() for row in json.loads(listed.stdout)}
+    assert {"quickscale-cli", "quickscale-core"} <= names
+    assert not names & {"pytest", "playwright", "moto", "locust", "mypy", "django"}, names
+
+
+def bound(port: int) -> socket.socket:
+    """A listener on ``port`` (0: any), as another server holding it would be."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", port))
+    sock.listen()
+    return sock
+
+
+TAKEN = re.compile(r"error: port (\d+) is in use — run 'make demo PORT=(\d+)'")
+
+
+# make exits 2 when a recipe fails, and adds its own "make: *** ... Error 1" line.
+@pytest.mark.parametrize(("how", "code"), [("make", 2), ("script", 1)])
+def test_a_taken_port_stops_the_demo_first_in_one_line_naming_port(
+    tmp_path: Path, how: str, code: int
+) -> None:
+    work = tmp_path / "demo"
+    with bound(0) as taken:
+        port = taken.getsockname()[1]
+        env = demo_env(work, PORT=str(port))
+        if how == "make":
+            done = make("demo", f"PORT={port}", f"DEMO_DIR={work}", env=env, timeout=60)
+        else:
+            done = subprocess.run([str(DEMO)], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == code, done.stdout + done.stderr
+    first, *rest = done.stderr.splitlines()
+    found = TAKEN.fullmatch(first)
+    assert found, done.stderr
+    assert int(found.group(1)) == port
+    assert all(re.match(r"make(\[\d+\])?: \*\*\* ", line) for line in rest), done.stderr
+    assert done.stdout == ""
+    # Nothing was installed or created: neither the demo's directory nor its venv.
+    assert not work.exists()
+    # The port it names is free to use.
+    bound(int(found.group(2))).close()
+
+
+@pytest.mark.parametrize("port", ["abc", "0", "70000", "80 81"])
+def test_a_port_that_is_no_port_is_refused_in_one_line(tmp_path: Path, port: str) -> None:
+    work = tmp_path / "demo"
+    done = subprocess.run(
+        [str(DEMO)], env=demo_env(work, PORT=port), capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.splitlines() == [
+        f"error: PORT must be a number from 1 to 65535, not '{port}' — run 'make demo PORT=8000'"
+    ]
+    assert not work.exists()
+
+
 class Terminal:
-    """scripts/demo serving, its output (request log, console mails) kept as a person
+    """`make demo` serving, its output (request log, console mails) kept as a person
     sees it in the terminal."""
 
     def __init__(self, log: Path, process: subprocess.Popen[bytes], base: str) -> None:
@@ -81,7 +173,8 @@ def terminal(demo: tuple[Path, Path], source_repo: Path) -> Iterator[Terminal]:
     log = work / "terminal.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [str(DEMO)],
+            ["make", "demo", f"PORT={port}", f"DEMO_DIR={work}"],
+            cwd=ROOT,
             env=demo_env(work, source_repo, PORT=str(port), PYTHONUNBUFFERED="1"),
             stdout=out,
             stderr=subprocess.STDOUT,
