@@ -144,8 +144,10 @@ def test_dry_run_runs_the_whole_preflight_for_real_and_deploys_nothing(deploy, p
     assert result.returncode == 0, result.stdout + result.stderr
     assert calls == []
     lines = result.stdout.splitlines()
-    assert lines[:9] == [
+    assert lines[:11] == [
         "Preflight of 'production' (target compose):",
+        "  ok    generated code matches quickscale.yml",
+        "  ok    docker installed",
         "  ok    committed",
         "  ok    validate",
         "  ok    target",
@@ -447,6 +449,10 @@ def test_stale_generated_code_stops_the_deploy_in_one_line_until_generate(
     commit_all(project, "generate")
     result, _ = deploy(project, "--env", "review", "--dry-run", "--skip-tests")
     assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[1:3] == [
+        "  ok    generated code matches quickscale.yml",
+        "  ok    flyctl installed",
+    ]
     assert "Dry run: nothing was deployed." in result.stdout
     status = run_cli("status", "--no-migrations", "--format", "json", cwd=project)
     assert json.loads(status.stdout)["generated_behind"] is None, status.stdout

@@ -61,6 +61,7 @@ def deploy(
         return _status(root, environment)
     from quickscale_core.deploy.environment import load_environment
     from quickscale_core.deploy.preflight import (
+        Check,
         deploy_variables,
         require_generated,
         require_tool,
@@ -69,11 +70,13 @@ def deploy(
 
     env = load_environment(root, environment)
     require_generated(root)
-    require_tool(env)
+    tool = require_tool(env)
+    passed = [Check("generated code matches quickscale.yml")]
+    passed += [Check(f"{tool} installed")] if tool else []
     variables = deploy_variables(root, environment)
     click.echo(f"Preflight of '{environment}' (target {env.config.target or 'none'}):")
     report = run_preflight(env, variables, skip_tests=skip_tests)
-    for check in report.checks:
+    for check in [*passed, *report.checks]:
         mark = "skip" if check.skipped else ("ok" if check.ok else "FAIL")
         why = f" ({check.skipped})" if check.skipped else ""
         click.echo(f"  {mark:<4}  {check.name}{why}")

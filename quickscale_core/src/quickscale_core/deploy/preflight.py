@@ -124,15 +124,18 @@ def require_generated(root: Path) -> None:
         raise GeneratedCodeBehind(behind)
 
 
-def require_tool(env: Environment) -> None:
-    """Stop when the target's tool (docker, flyctl) is not on PATH, before the checks
-    spend minutes on a machine that could not ship anyway; --dry-run too."""
+def require_tool(env: Environment) -> str | None:
+    """The target's tool (docker, flyctl), None without a target (check_target says so).
+
+    Stops when the tool is not on PATH, before the checks spend minutes on a machine
+    that could not ship anyway; --dry-run too.
+    """
     from quickscale_core.deploy.targets import INSTALL, TARGET_TOOL
 
     target = env.config.target or ""
     tool = TARGET_TOOL.get(target)
     if tool is None or shutil.which(tool):
-        return
+        return tool
     raise ToolMissing(
         f"target {target} of environment '{env.name}' deploys with '{tool}', which is not "
         "installed (not found on PATH)",
