@@ -19,6 +19,9 @@ from pathlib import Path
 
 import pytest
 from cli_support import minimal_project
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from quickscale_cli.tables import GAP, fit, grid
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 CONFIG = (
@@ -130,3 +133,42 @@ def test_at_a_terminal_no_word_is_split_or_lost(
         assert shown != plain  # a table, wrapped to the terminal
     else:  # too narrow to keep words whole in columns: the plain lines
         assert shown == plain
+
+
+WORD = st.text(alphabet="abcdefghij/_-.*0123456789", min_size=1, max_size=24)
+CELL = st.lists(st.lists(WORD, min_size=1, max_size=6).map(" ".join), min_size=1, max_size=3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    table=st.integers(2, 6).flatmap(
+        lambda n: st.lists(st.lists(CELL.map("\n".join), min_size=n, max_size=n), min_size=2)
+    ),
+    available=st.integers(20, 160),
+    one_word=st.integers(0, 2),
+)
+def test_a_fitted_table_wraps_only_between_words_and_loses_none(
+    table: list[list[str]], available: int, one_word: int
+):
+    """Any table, any width: either the columns fit with every word whole, or fit()
+    says no (and the plain lines are printed)."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    one_word = min(one_word, len(table[0]) - 1)
+    table = [[" ".join(c.split()) if i < one_word else c for i, c in enumerate(r)] for r in table]
+    widths = fit(table, available, one_word)
+    columns = list(zip(*table, strict=True))
+    longest = [max(len(w) for cell in column for w in cell.split()) for column in columns]
+    if widths is None:
+        lows = [max(len(c) for c in column) for column in columns][:one_word]
+        assert sum(lows + longest[one_word:]) + GAP * (len(longest) - 1) > available
+        return
+    assert all(w >= low for w, low in zip(widths, longest, strict=True))
+    assert sum(widths) + GAP * (len(widths) - 1) <= available
+    out = StringIO()
+    Console(file=out, width=available, color_system=None).print(grid(table, widths, one_word))
+    rendered = out.getvalue()
+    assert all(len(line.rstrip()) <= available for line in rendered.splitlines())
+    assert Counter(rendered.split()) == Counter(w for row in table for c in row for w in c.split())

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +17,6 @@ EXIT_CODES = {
     1: "the source or a manifest cannot be read",
     2: "usage error (an unknown NAME included)",
 }
-#: Columns that hold one word each: never wrapped.
-_ONE_WORD = 2
-#: Between two columns of the list.
-_GAP = 2
 
 
 @click.command(cls=Command, exit_codes=EXIT_CODES)
@@ -153,7 +148,7 @@ def _rows(kind: str | None, source: str | None, directory: Path | None) -> list[
     return rows
 
 
-# --- The list, as text: a table in a terminal, aligned plain lines otherwise ------------
+# --- The list, as text (quickscale_cli.tables: a table in a terminal, else plain lines) --
 
 
 def _cells(rows: list[dict[str, Any]]) -> list[list[str]]:
@@ -189,79 +184,9 @@ def _options_cell(row: dict[str, Any]) -> str:
 
 
 def _print_list(rows: list[dict[str, Any]]) -> None:
-    from rich.console import Console
+    from quickscale_cli.tables import print_table
 
-    console = Console(highlight=False)
-    table = _cells(rows)
-    # The layout follows where the lines go (FORCE_COLOR asks for colours, not a table).
-    widths = _fit(table, console.width) if sys.stdout.isatty() else None
-    if widths is None:  # piped, or a terminal too narrow to keep every word whole
-        plain = [[cell.replace("\n", "; ") for cell in cells] for cells in table]
-        for line in _aligned(plain):
-            click.echo(line)
-    else:
-        from rich.table import Table
-        from rich.text import Text
-
-        grid = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-        for index, (title, width) in enumerate(zip(table[0], widths, strict=True)):
-            grid.add_column(title, width=width, no_wrap=index < _ONE_WORD, overflow="fold")
-        for cells in table[1:]:
-            grid.add_row(*(Text(cell) for cell in cells))
-        console.print(grid, soft_wrap=False)
+    print_table(_cells(rows), one_word=2)  # the id and the version never wrap
     if any(row["providers"] for row in rows):
         click.echo("* the default provider")
     click.echo("quickscale components NAME: one component's options, providers and an example")
-
-
-def _fit(table: list[list[str]], available: int) -> list[int] | None:
-    """Column widths that fit ``available`` columns with no word split, or None.
-
-    Each column gets at least its longest word (the one-word columns their longest
-    cell). Of the space left, the other columns share half, those that lack least
-    first (so a short column stays whole), and the description, last, takes the rest.
-    Rich then only wraps between words.
-    """
-    from rich.cells import cell_len
-
-    columns = list(zip(*table, strict=True))
-    lines = [[line for cell in column for line in cell.splitlines()] for column in columns]
-    highs = [max(map(cell_len, column)) for column in lines]
-    lows = [
-        high if index < _ONE_WORD else max(cell_len(w) for line in column for w in line.split())
-        for index, (column, high) in enumerate(zip(lines, highs, strict=True))
-    ]
-    budget = available - _GAP * (len(columns) - 1)
-    if sum(highs) <= budget:
-        return highs
-    if sum(lows) > budget:
-        return None
-    spare = budget - sum(lows)
-    lacking = [high - low for low, high in zip(lows, highs, strict=True)]
-    widths = list(lows)
-    last = len(widths) - 1
-    order = sorted(range(last), key=lacking.__getitem__)
-    pool = spare // 2
-    for done, index in enumerate(order):
-        given = min(lacking[index], pool // (len(order) - done))
-        widths[index] += given
-        pool -= given
-        spare -= given
-    for index in (last, *order):  # the description, then whatever still lacks
-        given = min(highs[index] - widths[index], spare)
-        widths[index] += given
-        spare -= given
-    return widths
-
-
-def _aligned(table: list[list[str]]) -> list[str]:
-    """Plain lines, each column padded to its widest cell (the last one not padded)."""
-    from rich.cells import cell_len
-
-    widths = [max(map(cell_len, column)) for column in zip(*table, strict=True)]
-    lines = []
-    for cells in table:
-        pairs = zip(cells, widths, strict=True)
-        padded = [cell + " " * (width - cell_len(cell)) for cell, width in pairs]
-        lines.append((" " * _GAP).join(padded).rstrip())
-    return lines
