@@ -145,7 +145,8 @@ def test_billing_s_plan_syntax_is_shown_without_its_readme(run_cli: RunCli, tmp_
     assert "exactly one item has default: true" in rows["plans"]["allowed"]
     assert rows["plans[].key"]["required"] and rows["plans[].name"]["required"]
     assert rows["plans[].interval"]["allowed"] == "one of: month, year"
-    assert "in quotes" in rows["plans[].price"]["allowed"]
+    price = rows["plans[].price"]["allowed"]
+    assert "in quotes" in price and "not with price_minor; needs currency and interval" in price
     assert rows["plans[].entitlements.<key>.limit"]["type"] == "integer"
     assert billing["requires"] == ["modules/payments"]
     [example] = billing["examples"]

@@ -105,15 +105,22 @@ def _options(manifest: Manifest) -> list[dict[str, Any]]:
 
 
 def _flatten(
-    name: str, schema: Mapping[str, Any], required: bool, default: Any, rows: list[dict[str, Any]]
+    name: str,
+    schema: Mapping[str, Any],
+    required: bool,
+    default: Any,
+    rows: list[dict[str, Any]],
+    together: Iterable[str] = (),
 ) -> None:
+    """A row for the key ``name``, then one for each key below it; ``together`` are the
+    rules its mapping sets on it with its sibling keys."""
     rows.append(
         {
             "name": name,
             "type": _type(schema),
             "required": required,
             "default": default,
-            "allowed": "; ".join(_allowed(schema)),
+            "allowed": "; ".join([*_allowed(schema), *together]),
             "description": str(schema.get("description", "")),
         }
     )
@@ -128,8 +135,15 @@ def _flatten(
 
 def _children(prefix: str, schema: Mapping[str, Any], rows: list[dict[str, Any]]) -> None:
     required = set(schema.get("required", ()))
+    exclusive = list(schema.get("x-exclusive", ()))
+    needs = schema.get("dependentRequired", {})
     for key, sub in schema.get("properties", {}).items():
-        _flatten(prefix + key, sub, key in required, sub.get("default"), rows)
+        together = []
+        if key in exclusive:
+            together.append("not with " + " or ".join(k for k in exclusive if k != key))
+        if key in needs:
+            together.append("needs " + " and ".join(needs[key]))
+        _flatten(prefix + key, sub, key in required, sub.get("default"), rows, together)
 
 
 def _type(schema: Mapping[str, Any]) -> str:
@@ -175,18 +189,6 @@ def _allowed(schema: Mapping[str, Any]) -> Iterable[str]:
         yield f"no two items share a {schema['x-unique-by']}"
     if "x-exactly-one" in schema:
         yield f"exactly one item has {schema['x-exactly-one']}: true"
-    items = schema.get("items")
-    rules = list(_item_rules(items)) if isinstance(items, Mapping) else []
-    if rules:
-        yield "each item: " + ", ".join(rules)
-    yield from _item_rules(schema)
-
-
-def _item_rules(schema: Mapping[str, Any]) -> Iterable[str]:
-    if "x-exclusive" in schema:
-        yield "at most one of " + ", ".join(schema["x-exclusive"])
-    for key, needed in schema.get("dependentRequired", {}).items():
-        yield f"{key} needs {' and '.join(needed)}"
 
 
 def _rule(schema: Mapping[str, Any]) -> str:
@@ -299,8 +301,8 @@ def reference_markdown(described: Iterable[Mapping[str, Any]]) -> str:
             for row in item["options"]:
                 kind = row["type"] + (", required" if row["required"] else "")
                 default = "—" if row["default"] is None else f"`{scalar(row['default'])}`"
-                cells = [f"`{row['name']}`", kind, default, row["allowed"] or "—"]
-                out.append("| " + " | ".join(_cell(c) for c in [*cells, row["description"]]) + " |")
+                cells = [f"`{row['name']}`", kind, default, row["allowed"], row["description"]]
+                out.append("| " + " | ".join(_cell(c) or "—" for c in cells) + " |")
         elif item["kind"] == "module":
             out += ["", "No options."]
         if item["environment"]:
