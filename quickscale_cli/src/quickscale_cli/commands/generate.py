@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,16 +17,18 @@ if TYPE_CHECKING:
     from quickscale_core.components import Component
     from quickscale_core.generator.context import ProjectSpec
     from quickscale_core.generator.plan import Plan
+    from quickscale_core.generator.renames import Rename
     from quickscale_core.generator.transaction import Pending
 
 from quickscale_cli.output import Command, interrupt_on_sigterm
 
 EXIT_CODES = {
     0: "done, or nothing to do",
-    1: "quickscale.yml is invalid, conflicts (files named), the project's environment lacks "
-    "what the config needs (the install command is printed; generate again finishes), "
-    "failed migrations, or uncommitted changes inside a component to embed or remove",
-    2: "no quickscale.yml here or above, or a usage error",
+    1: "quickscale.yml is invalid, conflicts (files named), a model or field looks renamed "
+    "and neither --rename nor --drop says which, the project's environment lacks what the "
+    "config needs (the install command is printed; generate again finishes), failed "
+    "migrations, or uncommitted changes inside a component to embed or remove",
+    2: "no quickscale.yml here or above, --rename/--drop names no candidate, or a usage error",
     130: "interrupted (run generate again to finish)",
 }
 
@@ -59,13 +62,34 @@ class MigrationsFailed(QuickScaleError):
     "commit of exactly what it changed).",
 )
 @click.option(
+    "--rename",
+    "renames",
+    multiple=True,
+    metavar="OLD=NEW",
+    help="Keep the rows of a model or field renamed in quickscale.yml (a RenameModel or "
+    "RenameField migration): Product=Item or Product.price=Product.amount.",
+)
+@click.option(
+    "--drop",
+    "drops",
+    multiple=True,
+    metavar="NAME",
+    help="Drop a model or field that quickscale.yml seems to rename, with its data: "
+    "Product or Product.price.",
+)
+@click.option(
     "--source",
     metavar="PATH|URL",
     help="Repository to embed themes and modules from (default: $QUICKSCALE_SOURCE, else "
     "the checkout quickscale is installed from).",
 )
 def generate(
-    directory: Path | None, no_migrations: bool, no_commit: bool, source: str | None
+    directory: Path | None,
+    no_migrations: bool,
+    no_commit: bool,
+    renames: tuple[str, ...],
+    drops: tuple[str, ...],
+    source: str | None,
 ) -> int:
     """Apply the plan that 'quickscale preview' shows, and commit it.
 
@@ -74,7 +98,8 @@ def generate(
     exits 1; files you deleted stay deleted. The theme and the modules of
     quickscale.yml are embedded by git subtree (quickscale_themes/<name>/,
     quickscale_modules/<name>/) or removed when no longer listed. Changed models get
-    their migration. In a git repository generate then makes one commit holding
+    their migration; a model or field that looks renamed is refused until --rename
+    (keep its rows) or --drop says which. In a git repository generate then makes one commit holding
     quickscale.yml and exactly what it changed; your other uncommitted edits stay
     uncommitted. Whenever a step stops (a conflict, a venv that lacks a new module,
     an interrupt), the printed fix followed by 'quickscale generate' finishes the job.
@@ -90,13 +115,16 @@ def generate(
         prepare_components,
     )
     from quickscale_core.generator.ownership import RECORDS_DIR
+    from quickscale_core.generator.renames import encode_renames
 
     interrupt_on_sigterm()
     root = project_root(directory)
     spec = load_spec(root, source)
     plan = plan_project(root, spec)
-    print_warnings(plan)
     pending = transaction.load(root)
+    chosen = _renames(root, spec, plan, pending, renames, drops, _as_typed(directory, source))
+    plan.warnings = [w for w in plan.warnings if not _renamed_away(w, chosen)]
+    print_warnings(plan)
     if plan.nothing_to_do and pending.empty:
         click.echo("Nothing to do: the project matches quickscale.yml.")
         return 0
@@ -112,6 +140,7 @@ def generate(
         notes=_notes(plan),
     )
     pending.add([op.prefix for op in plan.components])
+    pending.renames = encode_renames(chosen)
     try:
         transaction.save(root, pending)
         for line in apply_components(plan, resolved):
@@ -134,6 +163,52 @@ def generate(
             "interrupted: some files are regenerated, others not yet (each is whole)",
             "run 'quickscale generate' again to finish",
         ) from None
+
+
+def _renames(
+    root: Path,
+    spec: ProjectSpec,
+    plan: Plan,
+    pending: Pending,
+    renames: tuple[str, ...],
+    drops: tuple[str, ...],
+    command: str,
+) -> tuple[Rename, ...]:
+    """The renames to make: refused (nothing written) while quickscale.yml seems to rename
+    a model or field and neither --rename nor --drop says what is meant."""
+    from quickscale_core.generator.config_adapter import CONFIG_FILE
+    from quickscale_core.generator.renames import choose_renames, decode_renames, rename_candidates
+
+    models = f"{spec.name}/generated_models.py"
+    candidates = rename_candidates(plan.previous.bases.get(models), plan.records.get(models))
+    return choose_renames(
+        candidates,
+        renames,
+        drops,
+        root / CONFIG_FILE,
+        command=command,
+        pending=decode_renames(pending.renames),
+    )
+
+
+def _as_typed(directory: Path | None, source: str | None) -> str:
+    """This command as the user would type it again (a fix must run as given)."""
+    words = ["quickscale", "generate"]
+    if directory is not None:
+        words += ["-C", shlex.quote(str(directory))]
+    if source:
+        words += ["--source", shlex.quote(source)]
+    return " ".join(words)
+
+
+def _renamed_away(warning: str, chosen: tuple[Rename, ...]) -> bool:
+    """A "model X was removed … DROPPED" warning about a model that is being renamed."""
+    from quickscale_core.generator.renames import ModelRename
+
+    return any(
+        isinstance(r, ModelRename) and warning.startswith(f"model {r.old} was removed")
+        for r in chosen
+    )
 
 
 def _notes(plan: Plan) -> list[str]:
@@ -171,7 +246,8 @@ def _migrate(root: Path, spec: ProjectSpec, pending: Pending) -> None:
     """Make the migration of changed models and migrate embedded components: the steps a
     rerun still owes when a previous run stopped before them (``pending`` says which)."""
     from quickscale_core.generator import transaction
-    from quickscale_core.generator.engine import component_apps, migrations, project_python
+    from quickscale_core.generator.engine import component_apps, project_python
+    from quickscale_core.generator.renames import decode_renames, makemigrations_with_renames
 
     app = spec.name
     if not (pending.makemigrations or pending.migrate):
@@ -187,7 +263,7 @@ def _migrate(root: Path, spec: ProjectSpec, pending: Pending) -> None:
             )
         _require_apps(root, python, component_apps(root, spec.components))
         before = transaction.untracked_or_changed(root, f"{app}/migrations")
-        outcome = migrations(root, app)
+        outcome = makemigrations_with_renames(root, app, decode_renames(pending.renames))
         if not outcome.ok:
             raise MigrationsFailed(
                 f"makemigrations failed: {_last_line(outcome.output)}",

@@ -38,6 +38,9 @@ class Pending:
     makemigrations: bool = False  # the models changed; their migration is not made yet
     migrate: list[str] = field(default_factory=list)  # embedded components to migrate
     notes: list[str] = field(default_factory=list)  # lines for the commit message
+    # renames the user chose for that migration (renames.encode_renames), kept so a
+    # rerun makes RenameModel/RenameField rather than a drop and an add
+    renames: str = "[]"
 
     @property
     def empty(self) -> bool:
@@ -71,6 +74,7 @@ def load(root: Path) -> Pending:
             makemigrations=bool(data.get("makemigrations", False)),
             migrate=[str(c) for c in data.get("migrate", [])],
             notes=[str(n) for n in data.get("notes", [])],
+            renames=json.dumps(data.get("renames", [])),
         )
     except (OSError, ValueError, AttributeError, TypeError):
         return Pending()
@@ -83,6 +87,7 @@ def save(root: Path, pending: Pending) -> None:
         "makemigrations": pending.makemigrations,
         "migrate": pending.migrate,
         "notes": pending.notes,
+        "renames": json.loads(pending.renames),
     }
     write_atomic(root / PENDING, (json.dumps(data, indent=2) + "\n").encode("utf-8"))
 
