@@ -1,11 +1,15 @@
-"""`quickscale init`: the happy path, every bad input, and interruption at any point."""
+"""`quickscale init`: the happy path, every bad input, and a SIGKILL at any point
+(Ctrl-C: test_init_interrupt.py)."""
 
 from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import subprocess
+import sys
+import sysconfig
 import time
 from pathlib import Path
 
@@ -154,6 +158,119 @@ def test_unusable_source_is_refused(run_cli, tmp_path, kind):
     assert tree(work) == []
 
 
+def installed_from_an_index(site: Path) -> Path:
+    """quickscale_core and quickscale_cli in ``site`` as a wheel from a package index
+    leaves them: each package and its dist-info, without the direct_url.json that pip
+    writes only for an install from a local directory or a URL. Nothing there is in a
+    git checkout, so the CLI has no checkout to take shared code from."""
+    import quickscale_cli
+    import quickscale_core
+
+    purelib = Path(sysconfig.get_paths()["purelib"])
+    for package in (quickscale_core, quickscale_cli):
+        name = package.__name__
+        shutil.copytree(
+            Path(package.__file__).parent, site / name, ignore=shutil.ignore_patterns("*.pyc")
+        )
+        (info,) = purelib.glob(f"{name}-*.dist-info")
+        shutil.copytree(info, site / info.name, ignore=shutil.ignore_patterns("direct_url.json"))
+    return site
+
+
+def test_without_a_source_or_checkout_init_refuses_in_one_line(source_repo, tmp_path):
+    site = installed_from_an_index(tmp_path / "site")
+    work = tmp_path / "work"
+    work.mkdir()
+    cache = tmp_path / "cache"
+    env = {k: v for k, v in os.environ.items() if k not in {"QUICKSCALE_SOURCE", "PYTHONPATH"}}
+    env |= {"PYTHONPATH": str(site), "QUICKSCALE_CACHE_DIR": str(cache)}
+
+    def init(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "quickscale_cli", "init", *args]
+        return subprocess.run(command, cwd=work, env=env, capture_output=True, text=True)
+
+    refused = init("acme")
+    assert refused.returncode == ExitCode.FAILED, refused.stderr
+    assert refused.stderr.splitlines() == [
+        "error: no source of shared code: quickscale was not installed from a checkout — "
+        "pass --source PATH|URL or set QUICKSCALE_SOURCE"
+    ]
+    assert tree(work) == [] and not cache.exists()  # nothing written, not even a cache
+    # the same installation, given a source, creates the project
+    created = init("acme", "--source", str(source_repo))
+    assert created.returncode == 0, created.stderr
+    assert (work / "acme" / "quickscale_core" / "pyproject.toml").is_file()
+
+
+IDENTITY_VARIABLES = {
+    "GIT_AUTHOR_NAME",
+    "GIT_AUTHOR_EMAIL",
+    "GIT_COMMITTER_NAME",
+    "GIT_COMMITTER_EMAIL",
+    "EMAIL",
+    "GIT_CONFIG_GLOBAL",
+    "GIT_CONFIG_SYSTEM",
+}
+
+
+@pytest.mark.parametrize(
+    ("gitconfig", "variables", "expected"),
+    [
+        pytest.param("", {}, "run 'git config --global user.name \"Your Name\"' and ", id="none"),
+        pytest.param(
+            "[user]\n\tname = Ann\n", {}, "run 'git config --global user.email", id="no-email"
+        ),
+        pytest.param(
+            "",
+            {"GIT_AUTHOR_NAME": "Env Ann", "GIT_AUTHOR_EMAIL": "ann@env.invalid"}
+            | {"GIT_COMMITTER_NAME": "Env Ann", "GIT_COMMITTER_EMAIL": "ann@env.invalid"},
+            "Env Ann <ann@env.invalid>",
+            id="from-the-environment",
+        ),
+        pytest.param(
+            '[includeIf "gitdir:WORK/"]\n\tpath = WORK/../identity\n',
+            {},
+            "Inc Ann <ann@inc.invalid>",
+            id="only-for-repositories-under-the-directory",
+        ),
+    ],
+)
+def test_init_needs_a_git_identity_and_commits_with_it(
+    quickscale_bin, source_repo, tmp_path, gitconfig, variables, expected
+):
+    """Refused in one line before anything is written when git has no identity (HOME
+    empty, no system config, no variables); else every commit is the user's own."""
+    home = tmp_path / "home"
+    home.mkdir()
+    work = tmp_path / "work"
+    work.mkdir()
+    (home / ".gitconfig").write_text(gitconfig.replace("WORK", str(work)))
+    (tmp_path / "identity").write_text("[user]\n\tname = Inc Ann\n\temail = ann@inc.invalid\n")
+    env = {k: v for k, v in os.environ.items() if k not in IDENTITY_VARIABLES}
+    env |= {"HOME": str(home), "XDG_CONFIG_HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1"}
+    env |= {"QUICKSCALE_SOURCE": str(source_repo), **variables}
+    result = subprocess.run(
+        [quickscale_bin, "init", "acme"], cwd=work, env=env, capture_output=True, text=True
+    )
+    if expected.startswith("run "):  # refused before anything was written
+        assert result.returncode == ExitCode.FAILED, result.stderr
+        (line,) = result.stderr.splitlines()
+        assert line.startswith("error: git has no identity to commit with (") and expected in line
+        assert line.endswith(", then 'quickscale init' again")
+        assert tree(work) == []  # no project, no hidden build directory
+        return
+    assert result.returncode == 0, result.stderr
+    log = subprocess.run(
+        ["git", "log", "--format=%an <%ae>%n%cn <%ce>"],
+        cwd=work / "acme",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert set(log.stdout.splitlines()) == {expected}  # every author and committer
+
+
 @pytest.fixture
 def slow_git(tmp_path: Path) -> dict[str, str]:
     """A PATH whose `git` is the real one, slowed down, so a signal lands mid-build."""
@@ -174,19 +291,6 @@ def _start_init(quickscale_bin: str, source_repo: Path, cwd: Path, env: dict[str
         stderr=subprocess.PIPE,
         text=True,
     )
-
-
-def test_sigint_mid_build_leaves_nothing(quickscale_bin, source_repo, tmp_path, slow_git):
-    work = tmp_path / "work"
-    work.mkdir()
-    proc = _start_init(quickscale_bin, source_repo, work, slow_git)
-    time.sleep(0.4)
-    assert proc.poll() is None, "init finished before it could be interrupted"
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == ExitCode.INTERRUPTED
-    assert "interrupted" in err
-    assert tree(work) == []  # neither acme/ nor the hidden build directory
 
 
 def test_sigkill_at_random_points_never_leaves_the_project(

@@ -14,8 +14,10 @@ from pathlib import Path
 
 from quickscale_core.errors import GitError
 
-# Used only when the user has no git identity configured, so `init` never fails on a
-# machine where git was just installed. The user's own identity always wins.
+# Used only by commands that commit inside an existing project (generate, update,
+# deploy) when git has no identity there, so they keep working. `init` refuses instead
+# (see require_identity): the user's own first commit would fail anyway. The user's
+# identity always wins.
 FALLBACK_IDENTITY = {"name": "QuickScale", "email": "quickscale@localhost"}
 
 
@@ -109,12 +111,49 @@ def output_env(args: Sequence[str], cwd: Path, env: Mapping[str, str]) -> str:
     return run(args, cwd, env=env).stdout.strip()
 
 
+def _has_identity(cwd: Path, env: Mapping[str, str] | None = None) -> bool:
+    """Whether git would commit in ``cwd``: it accepts an author and a committer there,
+    from its config, the GIT_AUTHOR_*/GIT_COMMITTER_* variables or EMAIL, as git decides."""
+    return all(
+        run(["var", variable], cwd, env=env, check=False).returncode == 0
+        for variable in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT")
+    )
+
+
+def require_identity(repo: Path) -> None:
+    """Refuse, before anything is written, when git has no identity to commit with in
+    the repository ``repo`` is about to become.
+
+    git reads only the user's and the system's config here (and an ``includeIf
+    "gitdir:"`` that matches ``repo``): GIT_DIR names the future repository, which does
+    not exist, so a repository around ``repo`` lends it nothing.
+    """
+    if not repo.parent.is_dir():
+        return  # nothing can be created there; the caller says so
+    env = {"GIT_DIR": str(repo / ".git" if repo.is_dir() else repo)}
+    if _has_identity(repo.parent, env):
+        return
+    examples = {"user.name": "Your Name", "user.email": "you@example.com"}
+    unset = [
+        key
+        for key in examples
+        if not run(["config", key], repo.parent, env=env, check=False).stdout.strip()
+    ] or list(examples)  # set, yet refused (e.g. an empty name): both, to be sure
+    commands = " and ".join(f"'git config --global {key} \"{examples[key]}\"'" for key in unset)
+    raise GitError(
+        f"git has no identity to commit with ({' and '.join(unset)} not set), for init's "
+        "commits or your own",
+        f"run {commands}, then 'quickscale init' again",
+    )
+
+
 def identity_env(cwd: Path) -> dict[str, str]:
-    """Author/committer variables to set when the user has no git identity configured."""
+    """Author/committer variables to set when git has no identity in ``cwd`` (an
+    existing project: generate, update and deploy keep working); empty when it has one."""
+    if _has_identity(cwd):
+        return {}
     name = run(["config", "user.name"], cwd, check=False).stdout.strip()
     email = run(["config", "user.email"], cwd, check=False).stdout.strip()
-    if name and email:
-        return {}
     name = name or FALLBACK_IDENTITY["name"]
     email = email or FALLBACK_IDENTITY["email"]
     return {

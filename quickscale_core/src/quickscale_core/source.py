@@ -1,12 +1,15 @@
 """Where shared code comes from: the source repository and its component branches.
 
 The order is: ``--source`` / ``QUICKSCALE_SOURCE``, else the git checkout the CLI is
-installed from, else the public repository. A component (``core``, ``modules/<name>``,
-``themes/<name>``) is published as a branch of that name (``quickscale publish``). When
-a local source's HEAD is ahead of that branch (a development checkout), the component
-commit is built from the component's tree at HEAD, with a fixed author and date and the
-source commit in a trailer: the same source commit always gives the same commit, and
-the cost does not depend on how long the source's history is.
+installed from, else a one-line refusal naming both. No installed distribution carries
+the components, and no URL is assumed: another project's repository has no component
+branches or manifests, so it would only fail later and worse. A component (``core``,
+``modules/<name>``, ``themes/<name>``) is published as a branch of that name
+(``quickscale publish``). When a local source's HEAD is ahead of that branch (a
+development checkout), the component commit is built from the component's tree at HEAD,
+with a fixed author and date and the source commit in a trailer: the same source commit
+always gives the same commit, and the cost does not depend on how long the source's
+history is.
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ from quickscale_core import git
 from quickscale_core.components import Component
 from quickscale_core.errors import GitError, SourceError
 
-PUBLIC_REPOSITORY = "https://github.com/Experto-AI/quickscale.git"
 SOURCE_ENV = "QUICKSCALE_SOURCE"
 
 
@@ -71,13 +73,17 @@ def _installed_checkout() -> Path | None:
 
 
 def resolve_source(explicit: str | None = None) -> Source:
-    """Resolve the source repository, following the brief's order."""
+    """The source named by ``explicit`` or ``QUICKSCALE_SOURCE``, else the checkout the
+    CLI is installed from; a SourceError when there is none of them."""
     location = explicit or os.environ.get(SOURCE_ENV) or ""
     if not location:
         checkout = _installed_checkout()
-        if checkout is not None:
-            return Source(str(checkout), checkout)
-        return Source(PUBLIC_REPOSITORY, None)
+        if checkout is None:
+            raise SourceError(
+                "no source of shared code: quickscale was not installed from a checkout",
+                f"pass --source PATH|URL or set {SOURCE_ENV}",
+            )
+        return Source(str(checkout), checkout)
     if "://" in location or location.startswith("git@"):
         return Source(location, None)
     path = Path(location).expanduser().resolve()

@@ -23,6 +23,7 @@ from quickscale_core.errors import ConfigError, QuickScaleError, UsageError
 from quickscale_core.generator.context import ProjectSpec, normalize_frontend_source
 from quickscale_core.generator.engine import render_project
 from quickscale_core.generator.render import templates_root
+from quickscale_core.git import require_identity
 
 #: Answer -> None if fine, else the error line to show before asking again.
 Check = Callable[[str], str | None]
@@ -112,7 +113,10 @@ def run_wizard(directory: Path, name: str | None, source: str | None) -> Project
     """Ask for the project definition; the spec to create, or None if the user declines.
 
     The themes offered are those of the source (``--source``, else the usual one).
+    A missing source or git identity is refused before the first question, so no
+    answer is given in vain.
     """
+    require_identity(directory.resolve() / (name or "project"))
     components = for_source(source)
     click.echo(
         "This creates a QuickScale project and its quickscale.yml. Press Enter to keep "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import time
 from pathlib import Path
 
@@ -12,11 +13,22 @@ from quickscale_cli.output import Command, interrupt_on_sigterm
 
 EXIT_CODES = {
     0: "created",
-    1: "failed: the directory exists and is not empty, git is missing, the source is "
-    "unusable, or the wizard was cancelled",
+    1: "failed: the directory exists and is not empty, git is missing or has no identity "
+    "(user.name, user.email), there is no usable source, or the wizard was cancelled",
     2: "a bad project name, or a usage error",
     130: "interrupted (nothing is left behind)",
 }
+
+
+def _hold_interrupts() -> None:
+    """The point of no return, just before the finished project is renamed into place.
+
+    Ctrl-C and SIGTERM are blocked from here until the process exits, so an interrupt
+    either undoes the build or comes once the project is complete and is dropped: never
+    exit 130 with a project left. One that came before is raised right here (by
+    pthread_sigmask, which runs pending handlers), and the build is removed.
+    """
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
 @click.command(cls=Command, exit_codes=EXIT_CODES)
@@ -94,6 +106,7 @@ def init(
         source=source,
         spec=spec,
         progress=lambda message: click.echo(f"  {message}…", err=True),
+        committing=_hold_interrupts,
     )
     elapsed = time.perf_counter() - started
     where = target.relative_to(Path.cwd()) if target.is_relative_to(Path.cwd()) else target

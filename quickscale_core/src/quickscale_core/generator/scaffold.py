@@ -5,6 +5,11 @@ it is complete (files written, git history made, quickscale_core and the theme
 embedded), so an error or an interrupt at any point leaves no ``NAME/`` behind. A
 SIGKILL can leave the hidden build directory; the next ``init`` of the same name
 removes it.
+
+The rename is the point of no return. The caller may pass ``committing``, called just
+before it: the CLI blocks Ctrl-C and SIGTERM there for the rest of its run (a signal
+that came before is raised there and undoes the build), so an interrupt either leaves
+nothing or comes after the project is complete, and then changes nothing.
 """
 
 from __future__ import annotations
@@ -93,11 +98,13 @@ def create_project(
     source: str | None = None,
     spec: ProjectSpec | None = None,
     progress: Progress | None = None,
+    committing: Callable[[], None] | None = None,
 ) -> Path:
     """Create project ``name`` under ``parent``; return its path.
 
     Raises a QuickScaleError subclass (nothing created) on bad input, a missing git or
-    an unusable source.
+    git identity, or an unusable source. ``committing`` runs just before the finished
+    project is renamed into place; whatever it raises undoes the build.
     """
     say = progress or (lambda _message: None)
     spec = spec or ProjectSpec(name=name)  # validates the name
@@ -105,6 +112,7 @@ def create_project(
     target = parent / spec.name
     _check_target(target)
     git.git_executable()
+    git.require_identity(target)
     resolved: Source = resolve_source(source)
     check_components(resolved, ["core"])
     if spec.catalog is None:
@@ -145,17 +153,18 @@ def create_project(
             (build / ".env").write_text(dev_env_file(spec), encoding="utf-8")
 
             say("Creating the git repository")
-            identity = git.identity_env(build)
             git.run(["add", "-A"], build)
             git.run(
                 ["commit", "-q", "-m", f"Create {spec.name} with quickscale init {__version__}"],
                 build,
-                env=identity,
             )
             say(f"Embedding {', '.join(c.prefix for c in shared)} from {resolved.describe()}")
             commits = fetching.result()
         for component, commit in zip(shared, commits, strict=True):
-            subtree_add(build, component.prefix, commit, identity, clean_index=True)
+            # require_identity() above: git has the user's own identity to commit with.
+            subtree_add(build, component.prefix, commit, {}, clean_index=True)
+        if committing is not None:
+            committing()
         os.rename(build, target)
     except OSError as error:
         shutil.rmtree(build, ignore_errors=True)

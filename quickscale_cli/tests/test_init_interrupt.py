@@ -1,0 +1,196 @@
+"""Ctrl-C at any point of a real `quickscale init`.
+
+The rule (docs/cli.md): the rename of the finished project into place is the point of
+no return. Before it, SIGINT exits 130 and leaves nothing (no project, no hidden build
+directory). From just before it, init blocks SIGINT and SIGTERM until it exits, so one
+that comes later is held, and init exits 0 with the complete project.
+
+Each run is stopped (SIGSTOP) at a point, and while it stands still the kernel says
+which side of that point it is on: SIGINT and SIGTERM, and only they, in its blocked
+mask (``SigBlk`` in /proc/PID/status) means past it. Only then is SIGINT sent and the
+run continued, so the outcome each run must have is known exactly, never guessed from
+timing; the timing only spreads the points over the whole run.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from quickscale_core.errors import ExitCode
+
+# Stop points, as fractions of an uninterrupted init's wall time.
+FRACTIONS = [i / 12 for i in range(12)]
+PROGRESS_LINES = 3  # init's progress lines on stderr ("Rendering project files…", …)
+
+
+def _as_a_terminal_starts_it() -> None:
+    # A test run started in the background (`cmd &` in a script, as scripts/run-tests
+    # does) inherits SIGINT ignored, and Python then installs no handler: Ctrl-C would
+    # do nothing at all. A shell in a terminal starts commands with it at its default.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def start_init(
+    quickscale_bin: str, source: Path, cwd: Path, stdout: int = subprocess.PIPE
+) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [quickscale_bin, "init", "acme"],
+        cwd=cwd,
+        env={**os.environ, "QUICKSCALE_SOURCE": str(source)},
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        preexec_fn=_as_a_terminal_starts_it,
+    )
+
+
+def tree(path: Path) -> list[str]:
+    return sorted(str(p.relative_to(path)) for p in path.rglob("*"))
+
+
+def head_tree(project: Path) -> str:
+    return subprocess.run(
+        ["git", "rev-parse", "HEAD^{tree}"], cwd=project, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def _signals(status: str, field: str) -> int:
+    line = next(line for line in status.splitlines() if line.startswith(f"{field}:"))
+    return int(line.split()[1], 16)
+
+
+def _mask(*signums: int) -> int:
+    return sum(1 << (signum - 1) for signum in signums)
+
+
+# What init blocks at its point of no return, and nothing else: while subprocess starts
+# a child, it blocks every signal for an instant, and that is not the point.
+HELD = _mask(signal.SIGINT, signal.SIGTERM)
+
+
+@dataclass
+class Stopped:
+    """Where a stopped run stood: None when it had already exited."""
+
+    held: bool  # SIGINT and SIGTERM blocked, as init does past the point of no return
+    project_there: bool
+
+
+def stop(pid: int, project: Path) -> Stopped | None:
+    """SIGSTOP ``pid``, wait until it stands still (or has exited), read its state."""
+    os.kill(pid, signal.SIGSTOP)
+    for _ in range(10_000):
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        if state == "Z":
+            return None
+        if state in "Tt":
+            status = Path(f"/proc/{pid}/status").read_text()
+            return Stopped(
+                held=_signals(status, "SigBlk") == HELD,
+                project_there=project.exists(),
+            )
+        time.sleep(0.001)
+    raise AssertionError(f"init (pid {pid}) never stopped")
+
+
+def interrupt(proc: subprocess.Popen[bytes], project: Path) -> Stopped | None:
+    """Stop the run, note where it stood, then send SIGINT and let it go on."""
+    where = stop(proc.pid, project)
+    if where is not None:
+        os.kill(proc.pid, signal.SIGINT)
+    os.kill(proc.pid, signal.SIGCONT)
+    return where
+
+
+def check_outcome(
+    where: Stopped | None, returncode: int, stderr: str, work: Path, reference: str
+) -> str:
+    """Assert the rule for one run; return which side of the point it was on."""
+    project = work / "acme"
+    if where is None or where.held:  # finished first, or past the point of no return
+        assert returncode == 0, stderr
+        assert tree(work)[0] == "acme" and not list(work.glob(".acme*"))
+        assert head_tree(project) == reference  # complete: the same files as a full run
+        status = subprocess.run(
+            ["git", "status", "--porcelain"], cwd=project, capture_output=True, text=True
+        )
+        assert status.stdout == ""
+        return "finished" if where is None else "held"
+    assert not where.project_there, "the project was in place before SIGINT was blocked"
+    # Killed by SIGINT itself (the shell's 130) when it lands before Python's handler is
+    # installed, or while the CLI is still importing, before it can answer.
+    assert returncode in (ExitCode.INTERRUPTED, -signal.SIGINT), stderr
+    if returncode == ExitCode.INTERRUPTED:
+        assert stderr.strip().splitlines()[-1] == "error: interrupted — nothing was changed"
+    assert tree(work) == []  # neither acme/ nor the hidden build directory
+    return "interrupted"
+
+
+@pytest.fixture(scope="module")
+def reference(quickscale_bin: str, source_repo: Path, tmp_path_factory) -> tuple[str, float]:
+    """An uninterrupted init: its HEAD tree, and its wall time to spread the stops over."""
+    work = tmp_path_factory.mktemp("reference")
+    started = time.perf_counter()
+    proc = start_init(quickscale_bin, source_repo, work)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err.decode()
+    return head_tree(work / "acme"), time.perf_counter() - started
+
+
+def test_sigint_anywhere_either_undoes_init_or_comes_after_the_project_is_complete(
+    quickscale_bin, source_repo, tmp_path, reference
+):
+    expected_tree, seconds = reference
+    outcomes = []
+    points: list[tuple[str, float | int]] = [("time", f) for f in FRACTIONS]
+    points += [("after progress line", n) for n in range(1, PROGRESS_LINES + 1)]
+    for index, (kind, at) in enumerate(points):
+        work = tmp_path / str(index)
+        work.mkdir()
+        proc = start_init(quickscale_bin, source_repo, work)
+        assert proc.stderr is not None
+        if kind == "time":
+            time.sleep(at * seconds)
+        else:
+            for _ in range(int(at)):
+                proc.stderr.readline()
+        where = interrupt(proc, work / "acme")
+        _, err = proc.communicate(timeout=120)
+        text = err.decode()
+        outcome = check_outcome(where, proc.returncode, text, work, expected_tree)
+        outcomes.append((kind, at, outcome))
+    assert "interrupted" in {outcome for *_, outcome in outcomes}, outcomes
+
+
+def test_sigint_once_the_project_is_in_place_is_held_and_init_exits_0(
+    quickscale_bin, source_repo, tmp_path, reference
+):
+    # A full pipe on stdout holds init at its first line ("Created acme …"), which comes
+    # after the rename: so init is stopped past the point of no return every time.
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    try:
+        while True:
+            os.write(write_end, b"\n" * 4096)
+    except BlockingIOError:
+        pass
+    os.set_blocking(write_end, True)
+    work = tmp_path / "work"
+    work.mkdir()
+    proc = start_init(quickscale_bin, source_repo, work, stdout=write_end)
+    os.close(write_end)
+    while proc.poll() is None and not (work / "acme").exists():
+        time.sleep(0.005)
+    where = interrupt(proc, work / "acme")
+    with os.fdopen(read_end, "rb") as pipe:
+        out = pipe.read()
+    _, err = proc.communicate(timeout=120)
+    assert where is not None and where.project_there
+    assert where.held, "SIGINT was not blocked once the project was in place"
+    assert check_outcome(where, proc.returncode, err.decode(), work, reference[0]) == "held"
+    assert b"Created acme in" in out
