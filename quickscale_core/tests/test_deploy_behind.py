@@ -12,6 +12,11 @@ CASES = [
     ("nothing pending", [], ""),
     ("one file", [("acme/settings.py", "updated")], "1 file"),
     (
+        "a generate that stopped owing its migration or commit",
+        [(".quickscale/pending.json", "unfinished")],
+        "the migration or commit of a generate that stopped",
+    ),
+    (
         "files of every state, the records, a module",
         [
             ("acme/settings.py", "updated"),

@@ -163,6 +163,9 @@ def test_without_the_project_environment_generate_stops_and_a_rerun_finishes(
     assert "run 'python3 -m venv .venv && .venv/bin/pip install -r requirements-dev.txt'" in line
     assert not list((project / "acme/migrations").glob("0002_*.py"))
     assert "class Product(models.Model):" in (project / "acme/generated_models.py").read_text()
+    status = run([CLI, "status", "--no-migrations"], project, project_env())
+    assert status.returncode == 1
+    assert "the migration or commit of a generate that stopped" in status.stdout
     # Today's main answered "Nothing to do" here and never made the migration.
     rerun = run([CLI, "generate"], project, project_env())
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr

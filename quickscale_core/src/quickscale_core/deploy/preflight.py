@@ -86,17 +86,19 @@ def generated_behind(pending: Sequence[tuple[str, str]]) -> str:
     embed"), or "" when the generated code matches quickscale.yml.
 
     ``pending`` is ``quickscale status``'s (path, state) list, so that status and the
-    deploy preflight agree: files to write, the records in .quickscale/, and the theme
-    and module subtrees to embed or remove.
+    deploy preflight agree: files to write, the records in .quickscale/, the theme
+    and module subtrees to embed or remove, and what a stopped generate still owes.
     """
     from quickscale_core.changes import ComponentStatus
 
     actions = {ComponentStatus.EMBED.value: "to embed", ComponentStatus.REMOVE.value: "to remove"}
-    files, records = 0, False
+    files, records, unfinished = 0, False, False
     components: Counter[tuple[str, str]] = Counter()
     for path, state in pending:
         if state == "records":
             records = True
+        elif state == "unfinished":
+            unfinished = True
         elif state in actions and path.endswith("/"):
             kind = path.split("/")[0].removeprefix("quickscale_").removesuffix("s")
             components[kind, actions[state]] += 1
@@ -106,6 +108,8 @@ def generated_behind(pending: Sequence[tuple[str, str]]) -> str:
     parts += [f"{_count(n, kind)} {action}" for (kind, action), n in components.items()]
     if records and not parts:
         parts.append("its records in .quickscale/")
+    if unfinished:
+        parts.append("the migration or commit of a generate that stopped")
     return ", ".join(parts)
 
 

@@ -20,7 +20,7 @@ from quickscale_core import catalog
 from quickscale_core.changes import ComponentStatus
 from quickscale_core.components import Component
 from quickscale_core.errors import ConfigError, UsageError
-from quickscale_core.generator import embed, ownership, wiring
+from quickscale_core.generator import embed, ownership, transaction, wiring
 from quickscale_core.generator.atomic import remove_file, remove_stale_temporaries, write_atomic
 from quickscale_core.generator.config_adapter import CONFIG_FILE, load_spec
 from quickscale_core.generator.context import ProjectSpec, normalize_frontend_source
@@ -316,6 +316,8 @@ def project_status(root: Path, *, check_migrations: bool = True) -> StatusReport
     pending = [(op.path, op.status.value) for op in plan.changes]
     pending += [(p, "records") for p in ([] if plan.records_current else [ownership.MANIFEST])]
     pending += [(f"{op.prefix}/", op.status.value) for op in plan.components]
+    if not transaction.load(root).empty:  # a generate stopped before its migration or commit
+        pending.append((transaction.PENDING, "unfinished"))
     state, command = _migration_state(root, spec.name) if check_migrations else ("unchecked", "")
     return StatusReport(
         generated=sorted(plan.previous.paths),
