@@ -8,3 +8,6 @@ class BackupConfig(AppConfig):
     label = "quickscale_backup"
     verbose_name = "QuickScale backup"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from quickscale_modules.backup import checks  # noqa: F401  (registers it)
