@@ -175,3 +175,16 @@ def test_status_reports_missing_migrations_until_they_are_made(run_cli, project)
     assert made.returncode == 0
     final = run_cli("status", cwd=project, env=env)
     assert final.returncode == 0 and "In sync" in final.stdout
+
+
+def test_a_project_core_older_than_the_cli_is_one_line_naming_the_update(run_cli, project):
+    """generate needs a core part (its transaction record) that an older embedded core
+    lacks; the launcher runs that core, so the CLI says what to update, not a traceback."""
+    older = project / "quickscale_core/src/quickscale_core/generator/transaction.py"
+    older.unlink()
+    set_config(project, variant="client_a")
+    result = run_cli("generate", cwd=project)
+    assert result.returncode == 1, result.stdout + result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: this project's embedded quickscale_core predates this CLI")
+    assert line.endswith("run 'quickscale update --component core', then the command again")

@@ -134,6 +134,23 @@ def interrupt_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, handler)
 
 
+def _older_core(error: ImportError) -> QuickScaleError:
+    """A command of this CLI needs a part of quickscale_core that the project's embedded
+    core (which the launcher runs) predates: one line naming the update, not a traceback.
+    Any other ImportError is a real bug and is raised again."""
+    import os
+
+    from quickscale_cli.launcher import LAUNCHED_ENV
+
+    missing = error.name or ""
+    if not (os.environ.get(LAUNCHED_ENV) and missing.startswith("quickscale_core")):
+        raise error
+    return QuickScaleError(
+        f"this project's embedded quickscale_core predates this CLI ({error})",
+        "run 'quickscale update --component core', then the command again",
+    )
+
+
 def run_guarded(cli: click.Group, argv: list[str]) -> NoReturn:
     """Run ``cli`` and map every outcome to a documented exit code."""
     try:
@@ -142,6 +159,8 @@ def run_guarded(cli: click.Group, argv: list[str]) -> NoReturn:
         result = cli.main(args=argv, prog_name="quickscale", standalone_mode=False)
     except QuickScaleError as error:
         fail(error)
+    except ImportError as error:
+        fail(_older_core(error))
     except (click.exceptions.Abort, KeyboardInterrupt):  # click's Ctrl-C at a prompt, or ours
         click.echo("error: interrupted — nothing was changed", err=True)
         sys.exit(int(ExitCode.INTERRUPTED))
