@@ -16,6 +16,8 @@ from pathlib import Path
 from gen_support import PRODUCT, config, write_config
 
 CLI = str(Path(sys.executable).with_name("quickscale"))
+DOC = Path(__file__).resolve().parents[3] / "docs" / "generation.md"
+LOCATION = re.compile(r"quickscale\.yml:\d+:\d+:")
 FIX = re.compile(r"run '([^']+)'")
 ROWS = (
     "from acme.models import {model} as M; print(sorted(M.objects.values_list('name', '{price}')))"
@@ -64,6 +66,9 @@ def test_a_rename_is_refused_in_one_located_line_and_its_fix_keeps_the_rows(
         assert refused.returncode == 1, refused.stdout + refused.stderr
         (line,) = refused.stderr.splitlines()
         assert re.match(r"error: quickscale\.yml:\d+:\d+: (model|field) ", line), line
+        if model == "Item" and price == "price":  # the sample docs/generation.md shows
+            (sample,) = [s for s in DOC.read_text().splitlines() if s.startswith("error: ")]
+            assert LOCATION.sub("", sample) == LOCATION.sub("", line)
         assert {p: p.read_bytes() for p in before} == before  # nothing written
         assert not (project / ".quickscale/pending.json").exists()
         fix = FIX.search(line)
