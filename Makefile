@@ -23,8 +23,9 @@ DEMO_DIR ?= demo
 DEMO_VENV := $(DEMO_DIR)/.venv
 
 $(DEMO_VENV)/bin/quickscale: quickscale_core/pyproject.toml quickscale_cli/pyproject.toml
-	$(PYTHON) -m venv $(DEMO_VENV)
-	$(DEMO_VENV)/bin/pip install --quiet -e ./quickscale_core -e ./quickscale_cli
+	@echo "Installing the quickscale CLI and core into $(DEMO_VENV)…"
+	@$(PYTHON) -m venv $(DEMO_VENV)
+	@$(DEMO_VENV)/bin/pip install --quiet -e ./quickscale_core -e ./quickscale_cli
 	@touch $@
 
 demo-venv: $(DEMO_VENV)/bin/quickscale
@@ -33,7 +34,7 @@ demo-venv: $(DEMO_VENV)/bin/quickscale
 ## `make demo PORT=8001` for another port). The port is checked before anything is made.
 demo:
 	@scripts/demo --check-port
-	@$(MAKE) --no-print-directory demo-venv
+	@$(MAKE) --silent --no-print-directory demo-venv
 	@DEMO_DIR='$(DEMO_DIR)' QUICKSCALE='$(abspath $(DEMO_VENV))/bin/quickscale' scripts/demo
 
 ## Run every test: unit, end-to-end (PostgreSQL and Chromium when available), lint, types.
