@@ -492,3 +492,71 @@ def post_stripe_event(base: str, payload: dict[str, Any], secret: str) -> int:
     )
     with urllib.request.urlopen(request, timeout=60) as response:
         return int(response.status)
+
+
+# --- One set of pins for every generated project (combinations, lifecycle walks) -------
+#
+# A project's venv holds its own embedded quickscale_core, theme and modules, installed
+# editable from its folders exactly as its README says, never the monorepo's copies. What
+# is shared is everything else: all_modules_venv installs every pin of every component
+# once per session through uv, which keeps the wheels in its cache; make_project_env then
+# builds a project's .venv from its own requirements-dev.txt out of that cache, offline,
+# in about a second (pip: about 25 s per project, with its cache warm).
+
+
+# uv never fetches a Python (the venvs use this interpreter's) and reads no config file.
+UV_ENV = {"UV_PYTHON_DOWNLOADS": "never", "UV_NO_CONFIG": "1"}
+
+
+def uv_binary() -> str:
+    """The monorepo's uv (pinned in requirements-dev.txt)."""
+    candidate = Path(sys.executable).with_name("uv")
+    found = str(candidate) if candidate.exists() else shutil.which("uv")
+    assert found, "uv is not installed: it is pinned in requirements-dev.txt"
+    return found
+
+
+def every_pin(source: Path) -> list[str]:
+    """Requirement lines of everything a project made from ``source`` may install: core's
+    runtime, development and build pins, and every theme's and module's own pins."""
+    from quickscale_core import catalog, pins
+
+    lines = [f"{name}=={version}" for name, version in (*pins.RUNTIME, *pins.DEV, *pins.CLI)]
+    for entry in catalog.from_directory(source):
+        lines += [f"{name}=={version}" for name, version in entry.manifest.pins]
+    return sorted(set(lines))
+
+
+@pytest.fixture(scope="session")
+def all_modules_venv(tmp_path_factory: pytest.TempPathFactory, source_repo: Path) -> Path:
+    """A venv holding every component's pins (no QuickScale package): built once, it
+    fills uv's cache for ``make_project_env``. Request it before calling that."""
+    venv = tmp_path_factory.mktemp("all-modules") / "venv"
+    requirements = venv.parent / "requirements.txt"
+    requirements.write_text("\n".join(every_pin(source_repo)) + "\n")
+    run([uv_binary(), "venv", "-q", "--python", sys.executable, str(venv)], venv.parent, UV_ENV)
+    install = ["pip", "install", "-q", "--python", str(venv / "bin" / "python")]
+    run([uv_binary(), *install, "-r", str(requirements)], venv.parent, UV_ENV)
+    return venv
+
+
+def make_project_env(project: Path, with_pip: bool = False) -> Path:
+    """``project``'s own .venv, exactly its requirements-dev.txt (the embedded components
+    editable from the project's folders): made, or brought in line after a change of
+    modules. From uv's cache when every wheel is there, else from the index."""
+    uv = uv_binary()
+    venv = project / ".venv"
+    if not venv.exists():
+        seed = ["--seed"] if with_pip else []
+        run([uv, "venv", "-q", *seed, "--python", sys.executable, str(venv)], project, UV_ENV)
+    sync = [uv, "pip", "sync", "-q", "--python", str(venv / "bin" / "python")]
+    offline = subprocess.run(
+        [*sync, "--offline", "requirements-dev.txt"],
+        cwd=project,
+        env={**os.environ, **UV_ENV},
+        capture_output=True,
+        text=True,
+    )
+    if offline.returncode != 0:
+        run([*sync, "requirements-dev.txt"], project, UV_ENV)
+    return venv
