@@ -504,8 +504,8 @@ def post_stripe_event(base: str, payload: dict[str, Any], secret: str) -> int:
 # in about a second (pip: about 25 s per project, with its cache warm).
 
 
-# uv never fetches a Python (the venvs use this interpreter's) and reads no config file.
-UV_ENV = {"UV_PYTHON_DOWNLOADS": "never", "UV_NO_CONFIG": "1"}
+# uv never fetches a Python: the venvs use this interpreter's.
+UV_ENV = {"UV_PYTHON_DOWNLOADS": "never"}
 
 
 def uv_binary() -> str:
