@@ -28,7 +28,8 @@ def _hold_interrupts() -> None:
     exit 130 with a project left. One that came before is raised right here (by
     pthread_sigmask, which runs pending handlers), and the build is removed.
     """
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    if hasattr(signal, "pthread_sigmask"):  # POSIX only
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
 @click.command(cls=Command, exit_codes=EXIT_CODES)
