@@ -97,8 +97,9 @@ def test_validate_accepts_and_generation_wires_every_component_and_provider(firs
     from quickscale_core.config.model import build_config
 
     cases = _every_choice(first_party)
-    # 2 themes, admin, analytics, auth, backup, billing, notifications' providers, payments
-    assert len(cases) == 2 + 1 + 1 + 1 + 1 + 1 + 15 + 1
+    # 2 themes, admin, analytics, auth, backup's 2 providers, billing, notifications' 15,
+    # payments
+    assert len(cases) == 2 + 1 + 1 + 1 + 2 + 1 + 15 + 1
     for theme, modules in cases:
         text = _config(theme, modules)
         result = validate_text(text, components=first_party)
