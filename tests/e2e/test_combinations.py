@@ -4,8 +4,9 @@ green project.
 A strength-2 covering array over the on/off state of every module, computed here from
 the manifests: a few configurations in which each pair of modules is seen in all four
 states that a valid quickscale.yml allows (a module that requires another, as billing
-requires payments, is never on without it). Each configuration is made by the real CLI
-on each theme and must pass its own tests, have no missing migration, and pass
+requires payments, is never on without it). Each configuration, every module in it with
+the first example of its manifest, is made by the real CLI on each theme and must pass
+its own tests, have no missing migration, and pass
 `check --deploy --fail-level WARNING` under production variables. All modules together
 also run on PostgreSQL, with every migration applied.
 
@@ -124,15 +125,10 @@ SOAK_CASES = [
 
 
 def module_entry(name: str) -> dict[str, Any]:
-    """The module's entry in quickscale.yml: each option its schema requires, with the
-    schema's first example (else its default); nothing when none is required."""
-    schema = CATALOG.get(f"modules/{name}").manifest.options_schema()  # type: ignore[union-attr]
-    entry = {}
-    for option in schema.get("required", ()):
-        spec = schema["properties"][option]
-        assert spec.get("examples") or "default" in spec, f"{name}.{option}: no example"
-        entry[option] = spec["examples"][0] if spec.get("examples") else spec["default"]
-    return entry
+    """The module's entry in quickscale.yml: the first example of its manifest (reading
+    the manifest checks each example against the module's options), else empty."""
+    manifest = CATALOG.get(f"modules/{name}").manifest  # type: ignore[union-attr]
+    return dict(manifest.examples[0].options) if manifest.examples else {}
 
 
 def entries(modules: Iterable[str], **chosen: dict[str, Any]) -> dict[str, dict[str, Any]]:
