@@ -135,7 +135,7 @@ def test_a_taken_port_stops_the_demo_first_in_one_line_naming_port(
     bound(int(found.group(2))).close()
 
 
-@pytest.mark.parametrize("port", ["abc", "0", "70000", "80 81"])
+@pytest.mark.parametrize("port", ["abc", "0", "08000", "70000", "80 81"])
 def test_a_port_that_is_no_port_is_refused_in_one_line(tmp_path: Path, port: str) -> None:
     work = tmp_path / "demo"
     done = subprocess.run(
