@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo demo-venv test venv lint typecheck bench clean
+.PHONY: demo demo-venv test soak venv lint typecheck bench clean
 
 # Every first-party package, editable: the same environment CI and generated-project
 # tests run in (a generated project's apps import the themes and modules).
@@ -40,6 +40,12 @@ demo:
 ## Run every test: unit, end-to-end (PostgreSQL and Chromium when available), lint, types.
 test: venv
 	scripts/run-tests
+
+## On demand, not in CI: long lifecycle walks (QUICKSCALE_WALK_SEEDS, QUICKSCALE_WALK_STEPS;
+## 200 steps by default) and every on/off combination of the modules on both themes.
+soak: venv
+	cd tests && QUICKSCALE_SOAK=1 ../$(BIN)/python -m pytest -q -s -p no:cacheprovider \
+		e2e/test_lifecycle.py e2e/test_combinations.py
 
 lint: venv
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
