@@ -30,6 +30,7 @@ import json
 import os
 import random
 import re
+import shlex
 import shutil
 import subprocess
 import time
@@ -387,6 +388,13 @@ ENVIRONMENTS: Mapping[str, dict[str, Any]] = {
     },
 }
 
+# Providers' keys that have a recognisable shape (a check refuses others).
+VALUE_SHAPES = (
+    ("PUBLISHABLE_KEY", "pk_test_"),
+    ("STRIPE_SECRET_KEY", "sk_test_"),
+    ("WEBHOOK_SECRET", "whsec_"),
+)
+
 # How often each step is drawn.
 STEPS: Mapping[str, float] = {
     "config": 4.0,
@@ -420,6 +428,7 @@ class Walk:
     steps_log: list[str] = field(default_factory=list)
     counter: int = 0
     commands: int = 0
+    said: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -499,6 +508,12 @@ class Walk:
     def quickscale(self, *args: str, cwd: Path | None = None) -> Ran:
         """A real CLI run, with the invariants of every exit checked."""
         ran = self.execute([self.tools.quickscale, *args], cwd=cwd)
+        self.check_exit(ran, args)
+        return ran
+
+    def check_exit(self, ran: Ran, args: Sequence[str]) -> None:
+        """A documented exit code, no traceback, and a failure's first error line names
+        its fix."""
         words = [a for a in args if not a.startswith("-")]
         key = " ".join(words[:2]) if " ".join(words[:2]) in self.tools.exit_codes else words[0]
         documented = self.tools.exit_codes.get(key)
@@ -516,16 +531,18 @@ class Walk:
                 raise self.fail("it failed without an 'error: ' line on stderr", ran)
             if " — " not in errors[0]:
                 raise self.fail("its error line names no fix ('what — fix')", ran)
-        return ran
 
     # -- converging: follow the printed fix, settle conflicts, run again --------------------
 
     def converge(self, *args: str, on_conflict: str | None = None) -> Ran:
         """Run ``quickscale ARGS`` until it succeeds: after a failure, run the fix it names
-        verbatim, or settle its conflict, then run it again."""
+        verbatim, or settle its conflict, then run it again. ``self.said`` keeps what
+        every run printed."""
         followed: list[str] = []
+        self.said = []
         for _ in range(MAX_ROUNDS):
             ran = self.quickscale(*args)
+            self.said.append(ran.stdout + ran.stderr)
             self.note(f"    quickscale {' '.join(args)} -> {ran.code} ({ran.seconds:.1f}s)")
             if ran.code == 0:
                 return ran
@@ -540,11 +557,24 @@ class Walk:
             if followed.count(fix) >= 2:
                 raise self.fail(f"following the fix '{fix}' does not converge", ran)
             followed.append(fix)
-            done = self.execute(fix)
-            self.note(f"    fix: {fix} -> {done.code} ({done.seconds:.1f}s)")
-            if done.code != 0:
-                raise self.fail(f"the printed fix '{fix}' fails when run verbatim", done)
+            self.follow(fix)
         raise self.fail(f"no success after {MAX_ROUNDS} runs and fixes", ran)
+
+    def follow(self, fix: str) -> None:
+        """Run a printed fix verbatim. A quickscale command is held to the same
+        invariants; one that stops on a conflict (an update that a push asked for) gets
+        the conflict resolved, as its own output says."""
+        done = self.execute(fix)
+        self.said.append(done.stdout + done.stderr)
+        self.note(f"    fix: {fix} -> {done.code} ({done.seconds:.1f}s)")
+        if fix.startswith("quickscale "):
+            self.check_exit(done, shlex.split(fix)[1:])
+        if done.code == 0:
+            return
+        conflicted = self.conflicted_files()
+        if not conflicted:
+            raise self.fail(f"the printed fix '{fix}' fails when run verbatim", done)
+        self.settle(conflicted, done, "resolve")
 
     def conflicted_files(self) -> list[str]:
         """Files git reports unmerged, and changed files that hold conflict markers."""
@@ -661,7 +691,8 @@ class Walk:
         theme = self.rng.choice(sorted(self.tools.components.themes))
         start = time.monotonic()
         source = str(self.source)
-        ran = self.quickscale("init", self.name, "--theme", theme, "--source", source, cwd=self.work)
+        args = ("init", self.name, "--theme", theme, "--source", source)
+        ran = self.quickscale(*args, cwd=self.work)
         if ran.code != 0:
             raise self.fail("init failed", ran)
         self.tools.make_venv(self.root)
@@ -706,11 +737,11 @@ class Walk:
             args.append("--no-commit")
         uncommitted = [m for m in self.markers if not m.committed]
         ran = self.converge(*args, on_conflict="resolve")
-        said = ran.stdout + ran.stderr
         if "--no-commit" in args:  # reviewed, then committed by the user
             self.commit_all("Reviewed what generate did")
             return ran
         head = self.git("log", "-1", "--format=%H").stdout.strip()
+        said = "\n".join([*self.said, self.git("log", "-1", "--format=%B").stdout])
         for marker in uncommitted:
             shown = self.execute(["git", "show", f"{head}:{marker.path}"])
             if marker.text in shown.stdout and marker.path not in said:
@@ -1066,19 +1097,25 @@ class Walk:
 
     # -- deploy ----------------------------------------------------------------------------
 
-    def secrets(self) -> dict[str, str]:
-        """A value for every variable a provider of any module reads (manifests), and the
-        targets' own (docs/deploy.md)."""
-        values = {
-            name: f"walk-{name.lower()}-value" for name in self.tools.components.provider_env()
-        }
-        values.update(
-            DJANGO_SECRET_KEY="walk-secret-" + "k" * 50,
-            DATABASE_URL="postgres://walk:walk@db.internal/walk",
-            POSTGRES_PASSWORD="walk-postgres",
-            REDIS_URL="redis://redis.internal:6379/0",
-        )
+    def provider_values(self) -> dict[str, str]:
+        """A value for every variable a provider of any module reads (manifests), in the
+        shape of a real one where it has a known shape (Stripe's key prefixes)."""
+        values = {}
+        for name in self.tools.components.provider_env():
+            prefix = next((p for suffix, p in VALUE_SHAPES if name.endswith(suffix)), "walk-")
+            values[name] = f"{prefix}{name.lower()}_0123456789abcdef"
         return values
+
+    def secrets(self) -> dict[str, str]:
+        """``.env.NAME`` of a deploy: the providers' variables and the targets' own
+        (docs/deploy.md)."""
+        return {
+            **self.provider_values(),
+            "DJANGO_SECRET_KEY": "walk-secret-" + "k" * 50,
+            "DATABASE_URL": "postgres://walk:walk@db.internal/walk",
+            "POSTGRES_PASSWORD": "walk-postgres",
+            "REDIS_URL": "redis://redis.internal:6379/0",
+        }
 
     def step_deploy(self) -> str:
         name = self.rng.choice(sorted(ENVIRONMENTS))
@@ -1132,9 +1169,7 @@ class Walk:
         self.note(f"    project tests -> {tests.code} ({tests.seconds:.1f}s)")
         if tests.code != 0:
             raise self.fail("the project's own tests fail", tests)
-        production = self.tools.production_env(
-            **{k: v for k, v in self.secrets().items() if k not in ("DATABASE_URL", "REDIS_URL")}
-        )
+        production = self.tools.production_env(**self.provider_values())
         check = self.manage("check", "--deploy", "--fail-level", "WARNING", env=production)
         self.note(f"    check --deploy -> {check.code} ({check.seconds:.1f}s)")
         if check.code != 0:
