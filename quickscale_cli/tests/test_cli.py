@@ -39,3 +39,19 @@ def test_help_does_not_import_heavy_modules(quickscale_bin):
     result = subprocess.run([python, "-c", probe], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "HEAVY="
+
+
+def test_ctrl_c_while_the_cli_still_loads_is_one_line_and_130(quickscale_bin, tmp_path):
+    """SIGINT raises KeyboardInterrupt wherever Python is; here that is inside the import of
+    click (stood in for by a click that raises it), before any command runs."""
+    (tmp_path / "click.py").write_text("raise KeyboardInterrupt\n")
+    python = quickscale_bin.rsplit("/", 1)[0] + "/python"
+    for how in (["-c", "from quickscale_cli import entry; entry()"], ["-m", "quickscale_cli"]):
+        result = subprocess.run(
+            [python, *how, "--help"],
+            capture_output=True,
+            text=True,
+            env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        )
+        assert (result.returncode, result.stdout) == (ExitCode.INTERRUPTED, ""), result.stderr
+        assert result.stderr == "error: interrupted — nothing was changed\n"

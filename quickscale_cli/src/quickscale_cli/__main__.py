@@ -1,5 +1,5 @@
 """``python -m quickscale_cli``: the same as the ``quickscale`` console script."""
 
-from quickscale_cli.main import main
+from quickscale_cli import entry
 
-main()
+entry()
