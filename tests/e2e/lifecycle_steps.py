@@ -1012,9 +1012,11 @@ class Walk:
         index = self.rng.choice(safe_line_starts(path, text))
         target.write_text(insert_line(text, index, comment_for(path, marker)))
         committed = self.rng.random() < 0.5
-        if committed:
-            self.git("commit", "-q", "-m", f"Hand edit of {path}", "--", path)
         self.markers.append(Marker(marker, path, committed))
+        if committed:  # the whole file: earlier edits of it too
+            self.git("commit", "-q", "-m", f"Hand edit of {path}", "--", path)
+            for earlier in self.markers:
+                earlier.committed = earlier.committed or earlier.path == path
         return f"hand edit {path} line {index + 1}{' (committed)' if committed else ''}"
 
     def commit_all(self, why: str) -> None:
