@@ -115,7 +115,12 @@ def test_a_conflict_exits_1_names_the_file_and_status_tracks_it(run_cli, project
     report = json.loads(run_cli("status", "--format", "json", cwd=project).stdout)
     assert report["conflicts"] == [SETTINGS] and report["in_sync"] is False
     settings.write_text(mine)  # the user resolves the conflict by keeping their line
-    resolved = run_cli("status", cwd=project)
+    owing = run_cli("status", "--no-migrations", cwd=project)
+    assert owing.returncode == 1 and "run 'quickscale generate'" in owing.stdout, owing.stdout
+    finished = run_cli("generate", cwd=project)  # the stopped run's commit
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    assert "Committed " in finished.stdout
+    resolved = run_cli("status", "--no-migrations", cwd=project)
     assert resolved.returncode == 0, resolved.stdout
     assert f"  {SETTINGS}" in resolved.stdout  # listed under "Changed by you"
 
