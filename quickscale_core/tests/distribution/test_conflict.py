@@ -18,16 +18,20 @@ def _conflicted(lab: Lab) -> tuple[Path, Path, str]:
     return source, client, head
 
 
+DOC = Path(__file__).resolve().parents[3] / "docs" / "distribution.md"
+
+
 def test_conflict_exits_1_lists_the_file_and_tells_how_to_finish_or_abort(lab: Lab) -> None:
     source, client, _head = _conflicted(lab)
 
     done = lab.qs("update", "--component", "core", "--source", str(source), cwd=client)
 
     assert done.returncode == 1
-    lines = done.stderr.splitlines()
-    assert f"  {NAMES}" in lines
-    assert "git add <files>" in done.stderr and "git commit" in done.stderr
-    assert "To undo the whole update: git merge --abort" in lines
+    (line,) = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert f"merge conflicts in {NAMES} — " in line
+    assert "'git add' them and 'git commit' to finish" in line
+    assert line.endswith("or run 'git merge --abort' to undo the update")
+    assert line in DOC.read_text().splitlines()  # docs/distribution.md shows this very line
     unmerged = lab.git(client, "diff", "--name-only", "--diff-filter=U")
     assert unmerged == NAMES
 
@@ -98,8 +102,12 @@ def test_updating_several_modules_reports_what_was_done_before_a_conflict(lab: L
 
     assert done.returncode == 1
     assert "modules/alpha: 0.1.0 -> 0.2.0" in done.stdout
-    assert "updating modules/beta stopped on merge conflicts" in done.stderr
-    assert f"  {beta_init}" in done.stderr.splitlines()
+    (line,) = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert line == (
+        f"error: updating modules/beta stopped on merge conflicts in {beta_init} — resolve "
+        "the markers in each, 'git add' them and 'git commit' to finish; or run "
+        "'git merge --abort' to undo the update"
+    )
     after_alpha = lab.git(client, "rev-parse", "HEAD")
     lab.git(client, "merge", "--abort")
     assert lab.git(client, "rev-parse", "HEAD") == after_alpha

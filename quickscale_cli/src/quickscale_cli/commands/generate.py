@@ -253,6 +253,8 @@ def _migrate(root: Path, spec: ProjectSpec, pending: Pending) -> None:
     if not (pending.makemigrations or pending.migrate):
         return
     python = project_python(root)
+    if python is not None:  # the settings will import every app of the new config
+        _require_apps(root, python, component_apps(root, spec.components))
     if pending.makemigrations:
         if python is None:
             raise EnvironmentLacking(
@@ -261,7 +263,6 @@ def _migrate(root: Path, spec: ProjectSpec, pending: Pending) -> None:
                 "run 'python3 -m venv .venv && .venv/bin/pip install -r requirements-dev.txt', "
                 "then 'quickscale generate' again",
             )
-        _require_apps(root, python, component_apps(root, spec.components))
         before = transaction.untracked_or_changed(root, f"{app}/migrations")
         outcome = makemigrations_with_renames(root, app, decode_renames(pending.renames))
         if not outcome.ok:

@@ -88,14 +88,21 @@ def update(
         )
     except UpdateConflict as conflict:
         _report([r for r in conflict.completed if isinstance(r, updating.Result)])
-        click.echo(f"error: updating {conflict.component} stopped on merge conflicts in:", err=True)
-        for path in conflict.files:
-            click.echo(f"  {path}", err=True)
-        click.echo("To finish: fix the files, then 'git add <files>' and 'git commit'.", err=True)
-        click.echo(f"To undo the whole update: {conflict.abort_command}", err=True)
+        click.echo(_conflict_line(conflict), err=True)
         return int(ExitCode.FAILED)
     _report(results)
     return int(ExitCode.OK)
+
+
+def _conflict_line(conflict: UpdateConflict) -> str:
+    """One line: the conflicted files, and the two ways out of the merge left open."""
+    files = list(conflict.files)
+    shown = ", ".join(files[:5]) + (f" and {len(files) - 5} more" if len(files) > 5 else "")
+    return (
+        f"error: updating {conflict.component} stopped on merge conflicts in {shown} — "
+        "resolve the markers in each, 'git add' them and 'git commit' to finish; or run "
+        f"'{conflict.abort_command}' to undo the update"
+    )
 
 
 def _check_line(plan: ComponentChange) -> str:
