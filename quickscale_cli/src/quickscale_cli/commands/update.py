@@ -13,6 +13,7 @@ from quickscale_cli.output import USAGE, Command
 
 if TYPE_CHECKING:
     from quickscale_core.changes import ComponentChange
+    from quickscale_core.distribution.errors import UpdateConflict
     from quickscale_core.distribution.update import Result
 
 _COMPONENT_HELP = "core, modules or themes (or modules/NAME, themes/NAME)."
