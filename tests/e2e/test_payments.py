@@ -16,7 +16,6 @@ refund. Removing the module from quickscale.yml unwires it with the table warnin
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from conftest import (
     JsonStandIn,
     axe_findings,
     clean_env,
+    install_requirements,
     post_stripe_event,
     production_env,
     run,
@@ -59,8 +59,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory, quickscale_bin: str, source_r
     run(["git", "commit", "-qam", "Enable payments"], cwd=project)
     run([quickscale_bin, "validate"], cwd=project, env=env)
     run([quickscale_bin, "generate", "--no-migrations"], cwd=project, env=env)
-    run([sys.executable, "-m", "venv", ".venv"], cwd=project)
-    run([".venv/bin/pip", "install", "-q", "-r", "requirements-dev.txt"], cwd=project)
+    install_requirements(project)
     run([".venv/bin/python", "manage.py", "migrate", "--noinput"], cwd=project, env=clean_env())
     return project
 
