@@ -88,7 +88,10 @@ def test_generate_twice_the_second_run_changes_nothing(run_cli, project):
     first = run_cli("generate", "--no-migrations", cwd=project)
     assert first.returncode == 0, first.stderr
     assert "updated          acme/generated_models.py" in first.stdout
-    assert "Next: python manage.py makemigrations acme" in first.stdout
+    assert (
+        "Models changed; their migration is still owed. Next: quickscale generate "
+        "(or python manage.py makemigrations acme)"
+    ) in first.stdout
     after_first = snapshot(project)
     second = run_cli("generate", "--no-migrations", cwd=project)
     assert second.returncode == 0

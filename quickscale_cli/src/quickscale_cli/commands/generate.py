@@ -125,17 +125,19 @@ def generate(
     chosen = _renames(root, spec, plan, pending, renames, drops, _as_typed(directory, source))
     plan.warnings = [w for w in plan.warnings if not _renamed_away(w, chosen)]
     print_warnings(plan)
-    if plan.nothing_to_do and pending.empty:
+    if plan.nothing_to_do and (pending.empty or (no_migrations and pending.only_migration_owed)):
         click.echo("Nothing to do: the project matches quickscale.yml.")
         return 0
     resolved = prepare_components(plan, source)  # refusals here change nothing
     changed_models = models_changed(plan, spec)
     embedded = [op.component for op in plan.components if op.status.value == "embed"]
+    if not no_migrations and (changed_models or embedded or pending.makemigrations):
+        _require_environment(root, spec, _as_typed(directory, source))  # before any write
     # Written down before anything changes, so that a stop at any later point leaves the
     # next run knowing which paths its commit holds and which migrations are still owed.
     pending.add(
         [CONFIG_FILE, RECORDS_DIR, *(op.path for op in plan.ops if op.writes)],
-        makemigrations=changed_models and not no_migrations,
+        makemigrations=changed_models,  # owed even under --no-migrations
         migrate=[] if no_migrations else [c.id for c in embedded],
         notes=_notes(plan),
     )
@@ -156,7 +158,8 @@ def generate(
             return 1
         if no_migrations:
             _next_steps(root, spec.name, changed_models, embedded)
-        _migrate(root, spec, pending)
+        else:
+            _migrate(root, spec, pending)
         return _finish(root, pending, commit=is_git_project(root) and not no_commit)
     except KeyboardInterrupt:
         raise GenerateInterrupted(
@@ -236,7 +239,10 @@ def _next_steps(root: Path, app: str, models: bool, embedded: list[Component]) -
     """--no-migrations: the commands the user chose to run themselves."""
     where = _cd_prefix(root)
     if models:
-        click.echo(f"Models changed. Next: {where}python manage.py makemigrations {app}")
+        click.echo(
+            f"Models changed; their migration is still owed. Next: {where}quickscale generate "
+            f"(or python manage.py makemigrations {app})"
+        )
     if embedded:
         names = ", ".join(c.id for c in embedded)
         click.echo(f"Embedded {names}. Next: {where}python manage.py migrate")
@@ -277,6 +283,40 @@ def _migrate(root: Path, spec: ProjectSpec, pending: Pending) -> None:
         transaction.save(root, pending)
     if pending.migrate:
         _migrate_components(root, python, pending)
+
+
+def _require_environment(root: Path, spec: ProjectSpec, typed: str) -> None:
+    """Refuse, before anything is written, when the project's venv cannot import every app
+    of the new config (its settings will, and makemigrations and migrate load them).
+
+    The fix names the exact install for that venv. An app of a component still to embed
+    can only be installed from its embedded folder, so then the fix first writes the code
+    (generate --no-migrations, which keeps the migration owed) and installs; either way
+    one more generate finishes the job.
+    """
+    from quickscale_core.generator.engine import install_command, missing_apps, project_python
+
+    from quickscale_core import catalog
+
+    python = project_python(root)
+    if python is None:  # no environment at all: the run stops later, saying how to make one
+        return
+    present = catalog.from_directory(root)
+    apps: dict[str, bool] = {}  # app -> its component is embedded already
+    for component in spec.components:
+        entry = present.get(component) or spec.components_catalog().get(component)
+        for app in entry.manifest.apps if entry else ():
+            apps[app] = apps.get(app, True) and present.get(component) is not None
+    lacking = missing_apps(root, python, list(apps))
+    if not lacking:
+        return
+    install = install_command(root, python)
+    fix = install if all(apps[app] for app in lacking) else f"{typed} --no-migrations && {install}"
+    raise EnvironmentLacking(
+        f"the project's Python ({_shown_python(root, python)}) cannot import "
+        f"{', '.join(lacking)}, which quickscale.yml now needs; nothing was changed",
+        f"run '{fix}', then 'quickscale generate' again",
+    )
 
 
 def _require_apps(root: Path, python: str, apps: list[str]) -> None:
@@ -322,7 +362,10 @@ def _finish(root: Path, pending: Pending, *, commit: bool) -> int:
     """Close the run: forget the pending work and, in git, commit exactly its paths."""
     from quickscale_core.generator import transaction
 
-    transaction.clear(root)
+    if pending.makemigrations:  # --no-migrations: the migration stays owed after the commit
+        transaction.save(root, transaction.Pending(makemigrations=True, renames=pending.renames))
+    else:
+        transaction.clear(root)
     if not commit:
         return 0
     subject = "quickscale generate: apply quickscale.yml"

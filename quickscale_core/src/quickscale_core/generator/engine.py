@@ -316,7 +316,8 @@ def project_status(root: Path, *, check_migrations: bool = True) -> StatusReport
     pending = [(op.path, op.status.value) for op in plan.changes]
     pending += [(p, "records") for p in ([] if plan.records_current else [ownership.MANIFEST])]
     pending += [(f"{op.prefix}/", op.status.value) for op in plan.components]
-    if not transaction.load(root).empty:  # a generate stopped before its migration or commit
+    owed = transaction.load(root)
+    if not owed.empty and not owed.only_migration_owed:  # a generate stopped half-way
         pending.append((transaction.PENDING, "unfinished"))
     state, command = _migration_state(root, spec.name) if check_migrations else ("unchecked", "")
     return StatusReport(

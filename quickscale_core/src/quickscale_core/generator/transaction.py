@@ -46,6 +46,12 @@ class Pending:
     def empty(self) -> bool:
         return not (self.paths or self.makemigrations or self.migrate)
 
+    @property
+    def only_migration_owed(self) -> bool:
+        """Everything is written and committed; only the models' migration is not made
+        (generate --no-migrations). Django's own check sees whether it still is."""
+        return self.makemigrations and not (self.paths or self.migrate)
+
     def add(
         self,
         paths: Iterable[str] = (),
