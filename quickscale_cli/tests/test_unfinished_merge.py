@@ -109,7 +109,7 @@ def _conflicted(lab: Lab, quickscale_bin: str, parent: Path) -> Path:
     finally:  # the source stays as it was for the next project
         lab.git(lab.source, "reset", "-q", "--hard", release)
     assert stopped.returncode == ExitCode.FAILED, stopped.stderr
-    assert f"  {NAMES}" in stopped.stderr.splitlines()
+    assert f"stopped on merge conflicts in {NAMES} — " in stopped.stderr
     assert (project / ".git" / "MERGE_HEAD").is_file()
     assert "<<<<<<< " in (project / NAMES).read_text()
     return project
