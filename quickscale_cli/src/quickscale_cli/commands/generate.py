@@ -125,20 +125,20 @@ def generate(
     chosen = _renames(root, spec, plan, pending, renames, drops, _as_typed(directory, source))
     plan.warnings = [w for w in plan.warnings if not _renamed_away(w, chosen)]
     print_warnings(plan)
-    if plan.nothing_to_do and (pending.empty or (no_migrations and pending.only_migration_owed)):
+    if plan.nothing_to_do and (pending.empty or (no_migrations and pending.only_migrations_owed)):
         click.echo("Nothing to do: the project matches quickscale.yml.")
         return 0
     resolved = prepare_components(plan, source)  # refusals here change nothing
     changed_models = models_changed(plan, spec)
     embedded = [op.component for op in plan.components if op.status.value == "embed"]
-    if not no_migrations and (changed_models or embedded or pending.makemigrations):
+    if not no_migrations and (changed_models or embedded or not pending.empty):
         _require_environment(root, spec, _as_typed(directory, source))  # before any write
     # Written down before anything changes, so that a stop at any later point leaves the
     # next run knowing which paths its commit holds and which migrations are still owed.
     pending.add(
         [CONFIG_FILE, RECORDS_DIR, *(op.path for op in plan.ops if op.writes)],
         makemigrations=changed_models,  # owed even under --no-migrations
-        migrate=[] if no_migrations else [c.id for c in embedded],
+        migrate=[c.id for c in embedded],  # owed too until a run without --no-migrations
         notes=_notes(plan),
     )
     pending.add([op.prefix for op in plan.components])
@@ -362,8 +362,10 @@ def _finish(root: Path, pending: Pending, *, commit: bool) -> int:
     """Close the run: forget the pending work and, in git, commit exactly its paths."""
     from quickscale_core.generator import transaction
 
-    if pending.makemigrations:  # --no-migrations: the migration stays owed after the commit
-        transaction.save(root, transaction.Pending(makemigrations=True, renames=pending.renames))
+    if pending.makemigrations or pending.migrate:  # --no-migrations: still owed after the commit
+        owed = transaction.Pending(makemigrations=pending.makemigrations, migrate=pending.migrate)
+        owed.renames = pending.renames
+        transaction.save(root, owed)
     else:
         transaction.clear(root)
     if not commit:

@@ -317,7 +317,7 @@ def project_status(root: Path, *, check_migrations: bool = True) -> StatusReport
     pending += [(p, "records") for p in ([] if plan.records_current else [ownership.MANIFEST])]
     pending += [(f"{op.prefix}/", op.status.value) for op in plan.components]
     owed = transaction.load(root)
-    if not owed.empty and not owed.only_migration_owed:  # a generate stopped half-way
+    if not owed.empty and not owed.only_migrations_owed:  # a generate stopped half-way
         pending.append((transaction.PENDING, "unfinished"))
     state, command = _migration_state(root, spec.name) if check_migrations else ("unchecked", "")
     return StatusReport(

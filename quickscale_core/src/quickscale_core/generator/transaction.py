@@ -47,10 +47,11 @@ class Pending:
         return not (self.paths or self.makemigrations or self.migrate)
 
     @property
-    def only_migration_owed(self) -> bool:
-        """Everything is written and committed; only the models' migration is not made
-        (generate --no-migrations). Django's own check sees whether it still is."""
-        return self.makemigrations and not (self.paths or self.migrate)
+    def only_migrations_owed(self) -> bool:
+        """Everything is written and committed; only the models' migration or the new
+        components' migrate is not done (generate --no-migrations). Django's own check
+        sees whether a migration is still missing."""
+        return (self.makemigrations or bool(self.migrate)) and not self.paths
 
     def add(
         self,
