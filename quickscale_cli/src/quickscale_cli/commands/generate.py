@@ -252,15 +252,13 @@ def _migrate(root: Path, spec: ProjectSpec, pending: Pending) -> None:
     """Make the migration of changed models and migrate embedded components: the steps a
     rerun still owes when a previous run stopped before them (``pending`` says which)."""
     from quickscale_core.generator import transaction
-    from quickscale_core.generator.engine import component_apps, project_python
+    from quickscale_core.generator.engine import project_python
     from quickscale_core.generator.renames import decode_renames, makemigrations_with_renames
 
     app = spec.name
     if not (pending.makemigrations or pending.migrate):
         return
-    python = project_python(root)
-    if python is not None:  # the settings will import every app of the new config
-        _require_apps(root, python, component_apps(root, spec.components))
+    python = project_python(root)  # its apps were checked before anything was written
     if pending.makemigrations:
         if python is None:
             raise EnvironmentLacking(
@@ -317,18 +315,6 @@ def _require_environment(root: Path, spec: ProjectSpec, typed: str) -> None:
         f"{', '.join(lacking)}, which quickscale.yml now needs; nothing was changed",
         f"run '{fix}', then 'quickscale generate' again",
     )
-
-
-def _require_apps(root: Path, python: str, apps: list[str]) -> None:
-    from quickscale_core.generator.engine import install_command, missing_apps
-
-    lacking = missing_apps(root, python, apps)
-    if lacking:
-        raise EnvironmentLacking(
-            f"the project's Python ({_shown_python(root, python)}) cannot import "
-            f"{', '.join(lacking)}, which quickscale.yml now needs",
-            f"run '{install_command(root, python)}', then 'quickscale generate' again",
-        )
 
 
 def _migrate_components(root: Path, python: str | None, pending: Pending) -> None:

@@ -207,11 +207,6 @@ def install_command(root: Path, python: str) -> str:
     return f"{python} -m pip install -r requirements-dev.txt"
 
 
-def project_apps(root: Path, spec: ProjectSpec) -> list[str]:
-    """Every first-party app the project's settings will import: its theme's and modules'."""
-    return component_apps(root, spec.components)
-
-
 @dataclass(frozen=True)
 class MigrationOutcome:
     """What happened to migrations: ran (with output), or the command to run."""
