@@ -43,7 +43,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "quickscale_modules.admin.middleware.AdminPolicyMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "quickscale_modules.admin.audit.AuditMiddleware",
 ]
 
 # The strict policy every page of a generated project has (quickscale_core.settings).
@@ -66,6 +66,7 @@ QUICKSCALE_ADMIN_COUNTERS = [
 AUDITLOG_INCLUDE_ALL_MODELS = True
 AUDITLOG_EXCLUDE_TRACKING_MODELS = qs_admin.AUDITLOG_EXCLUDE
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = qs_admin.AUDITLOG_EXCLUDE_FIELDS
+AUDITLOG_DISABLE_REMOTE_ADDR = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 ROOT_URLCONF = "urls"
