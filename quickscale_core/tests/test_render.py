@@ -2,11 +2,10 @@
 
 from pathlib import Path
 
-import jinja2
 import pytest
 import yaml
 from quickscale_core.generator.context import ProjectSpec
-from quickscale_core.generator.render import render_tree, templates_root
+from quickscale_core.generator.render import TemplateRefused, render_tree, templates_root
 from quickscale_core.generator.scaffold import render_project
 
 from quickscale_core import pins
@@ -103,7 +102,7 @@ def test_undefined_template_variable_is_an_error(tmp_path: Path, monkeypatch) ->
     tree.mkdir()
     (tree / "x.txt.j2").write_text("{{ nope }}")
     monkeypatch.setattr("quickscale_core.generator.render.templates_root", lambda: tmp_path)
-    with pytest.raises(jinja2.UndefinedError):
+    with pytest.raises(TemplateRefused, match=r"broken/x.txt.j2:1 cannot be rendered: 'nope'"):
         render_tree("broken", {"project_name": "acme"})
 
 

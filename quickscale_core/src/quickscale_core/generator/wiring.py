@@ -19,6 +19,7 @@ from quickscale_core.components import Component
 from quickscale_core.csp_policy import merged_sources
 from quickscale_core.errors import ConfigError
 from quickscale_core.generator.render import RenderedFile, render_templates, render_text
+from quickscale_core.manifest import ModelMarkings
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,25 @@ class Wiring:
         """(directive, [(source, component id)]): what the components add to the CSP."""
         return merged_sources([(e.component.id, dict(e.manifest.csp)) for e in self.entries])
 
+    def field_markings(
+        self, own: Sequence[ModelMarkings] = ()
+    ) -> list[tuple[str, list[tuple[str, list[str], str]]]]:
+        """(model, [(field, markings, source)]): ``own`` (core's, source "core"), then
+        each component's [tool.quickscale.models], in wiring order. A field two sources
+        mark is listed once, with every marking and the first source."""
+        declared = [("core", m) for m in own]
+        declared += [(e.component.id, m) for e in self.entries for m in e.manifest.models]
+        merged: dict[str, dict[str, tuple[list[str], str]]] = {}
+        for source, markings in declared:
+            row = merged.setdefault(markings.model, {})
+            for name, marks in markings.fields:
+                known, first = row.get(name, ([], source))
+                row[name] = ([*known, *(m for m in marks if m not in known)], first)
+        return [
+            (model, [(name, marks, source) for name, (marks, source) in row.items()])
+            for model, row in merged.items()
+        ]
+
     def _component_context(self, entry: Entry, context: Mapping[str, Any]) -> dict[str, Any]:
         name = entry.component.name
         is_module = entry.component.kind == "modules"
@@ -100,8 +120,9 @@ class Wiring:
             path = entry.manifest.settings
             if not path:
                 continue
-            text = render_text(entry.text(path), self._component_context(entry, context))
-            snippets.append((entry.component.id, f"{entry.component.prefix}/{path}", text.strip()))
+            where = f"{entry.component.prefix}/{path}"
+            text = render_text(entry.text(path), self._component_context(entry, context), where)
+            snippets.append((entry.component.id, where, text.strip()))
         return snippets
 
     def backend_extension_snippets(self, context: Mapping[str, Any]) -> list[tuple[str, str, str]]:
@@ -112,9 +133,10 @@ class Wiring:
             path = entry.manifest.backend_extensions
             if not path:
                 continue
-            text = render_text(entry.text(path), self._component_context(entry, context)).strip()
-            if text:
-                snippets.append((entry.component.id, f"{entry.component.prefix}/{path}", text))
+            where = f"{entry.component.prefix}/{path}"
+            text = render_text(entry.text(path), self._component_context(entry, context), where)
+            if text.strip():
+                snippets.append((entry.component.id, where, text.strip()))
         return snippets
 
     def project_files(self, context: Mapping[str, Any]) -> dict[str, RenderedFile]:
@@ -123,7 +145,10 @@ class Wiring:
         files: dict[str, RenderedFile] = {}
         for entry in self.entries:
             templates = {k: v.encode("utf-8") for k, v in entry.project_templates().items()}
-            files.update(render_templates(templates, self._component_context(entry, context)))
+            origin = f"{entry.component.prefix}/{(entry.manifest.project_files or '').strip('/')}"
+            files.update(
+                render_templates(templates, self._component_context(entry, context), origin)
+            )
         return files
 
 
