@@ -15,6 +15,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from quickscale_core.security import client_ip
 from quickscale_modules.analytics.models import DailySalt
 
 _salts: dict[date, str] = {}
@@ -39,9 +40,11 @@ def daily_salt(day: date | None = None) -> str:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The client's address as the project's proxy settings see it (REMOTE_ADDR after
-    any trusted proxy middleware); used only as hash input, never stored."""
-    return str(request.META.get("REMOTE_ADDR", ""))
+    """The client's address by the project's one trusted-proxy rule (``client_ip``:
+    X-Forwarded-For only as far as DJANGO_TRUSTED_PROXY_COUNT proxies wrote it), so
+    visitors behind the site's load balancer are told apart and a client's own header
+    changes nothing; used only as hash input, never stored."""
+    return client_ip(request)
 
 
 def visitor_hash(request: HttpRequest, day: date | None = None) -> str:
