@@ -68,6 +68,23 @@ class Counter:
 
 
 @dataclass(frozen=True)
+class ModelMarkings:
+    """What a manifest marks on one model (``app_label.Model``): each field's markings.
+
+    One shape for every marking of a field ("secret": never exported, never logged);
+    later facts about a model, or new words for a field, extend this table rather than
+    starting another (docs/architecture.md, "Field markings").
+    """
+
+    model: str
+    fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def marked(self, marking: str) -> tuple[str, ...]:
+        """The names of the fields that carry ``marking``, in the manifest's order."""
+        return tuple(name for name, marks in self.fields if marking in marks)
+
+
+@dataclass(frozen=True)
 class Example:
     """A copy-paste example of a module's entry under ``modules:`` in quickscale.yml."""
 
@@ -102,6 +119,8 @@ class Manifest:
     system_packages: tuple[tuple[str, str], ...] = ()
     # Content-Security-Policy sources per directive, e.g. ("img-src", ("https://cdn.x",))
     csp: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Markings of fields of the models its apps (or the libraries it installs) define
+    models: tuple[ModelMarkings, ...] = ()
     default: bool = False  # a theme: the one ``init`` uses when none is named
     examples: tuple[Example, ...] = ()
 
@@ -263,6 +282,10 @@ def parse_manifest(text: str, where: str, component: Component | None = None) ->
             (str(k), str(v)) for k, v in table.get("system-packages", {}).items()
         ),
         csp=csp,
+        models=tuple(
+            ModelMarkings(label, tuple((f, tuple(m)) for f, m in spec["fields"].items()))
+            for label, spec in table.get("models", {}).items()
+        ),
         default=bool(table.get("default", False)),
         examples=tuple(
             Example(x["description"], MappingProxyType(dict(x.get("options", {}))))

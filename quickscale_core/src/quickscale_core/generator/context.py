@@ -15,6 +15,7 @@ from quickscale_core.errors import ConfigError
 from quickscale_core.generator.customizations import models_context, rules_context
 from quickscale_core.generator.render import RenderedFile
 from quickscale_core.generator.wiring import ModuleChoice, Wiring, wire
+from quickscale_core.manifest import ModelMarkings
 from quickscale_core.names import validate_project_name
 
 if TYPE_CHECKING:
@@ -33,6 +34,18 @@ def normalize_frontend_source(source: str) -> str:
             "write a relative path such as ./custom_frontend/",
         )
     return str(path)
+
+
+def core_field_markings(project: str) -> tuple[ModelMarkings, ...]:
+    """Core's own field markings, in the manifests' shape: the project's user model
+    (core's template), the sessions and the cache table (hold what a login holds)."""
+    return (
+        ModelMarkings(f"{project}.User", (("password", ("secret",)),)),
+        ModelMarkings(
+            "sessions.Session", (("session_key", ("secret",)), ("session_data", ("secret",)))
+        ),
+        ModelMarkings("quickscale_core.CacheEntry", (("value", ("secret",)),)),
+    )
 
 
 @dataclass(frozen=True)
@@ -131,6 +144,8 @@ class ProjectSpec:
                 for counter in entry.manifest.counters
             ],
             "csp_sources": wiring.csp_sources(),
+            # (model, [(field, markings, source)]): core's and the components' markings.
+            "field_markings": wiring.field_markings(core_field_markings(self.name)),
             # Debian packages the image installs for the components, sorted, each once.
             "system_packages": sorted(
                 {pkg for entry in wiring.entries for pkg in entry.manifest.system_packages}
@@ -164,6 +179,9 @@ class ProjectSpec:
             variables.append(("DJANGO_ALLOWED_HOSTS", ",".join(environment.hosts)))
             origins = [f"https://{h}" for h in environment.hosts if not h.startswith(".")]
             variables.append(("DJANGO_CSRF_TRUSTED_ORIGINS", ",".join(origins)))
+        if environment.domain:
+            # Where mailed links (password resets) point, whatever Host a request names.
+            variables.append(("DJANGO_SITE_URL", f"https://{environment.domain}"))
         if environment.variant:
             variables.append(("QUICKSCALE_VARIANT", environment.variant))
         if environment.target:
