@@ -8,7 +8,9 @@ fixed by their input's bytes, so they are kept under ``$QUICKSCALE_CACHE_DIR``, 
 
 - ``manifests/``: one empty marker per (manifest text, schema) pair that validated;
 - ``jinja/``: Jinja2's own ``FileSystemBytecodeCache``, which checks each entry
-  against the template's source, so an entry is never stale.
+  against the template's source, so an entry is never stale; its key includes the kind
+  of environment that compiled it (the sandbox), so nothing compiled for another kind,
+  an older QuickScale's plain environment say, is ever loaded.
 
 Being content-addressed, the cache needs no invalidation; deleting it is always safe.
 ``QUICKSCALE_NO_CACHE=1`` turns it off, and an unwritable location just means no cache.

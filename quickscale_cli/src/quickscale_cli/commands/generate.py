@@ -103,6 +103,10 @@ def generate(
     quickscale.yml and exactly what it changed; your other uncommitted edits stay
     uncommitted. Whenever a step stops (a conflict, a venv that lacks a new module,
     an interrupt), the printed fix followed by 'quickscale generate' finishes the job.
+
+    Unlike validate and preview, which never run a component's code, generate imports
+    the project's apps, those of the theme and modules included (makemigrations,
+    migrate): generate only with components you trust.
     """
     from quickscale_core.generator import transaction
     from quickscale_core.generator.config_adapter import CONFIG_FILE, load_spec
