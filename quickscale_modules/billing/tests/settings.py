@@ -1,10 +1,12 @@
 """Django settings for the billing module's own tests: a minimal project using it.
 
-The PostgreSQL run (test_postgres.py, see quickscale_core.module_testing) switches
-the database to QUICKSCALE_TEST_DATABASE_URL. Where Stripe's API
-is (localstripe, started by conftest.py) is set on ``stripe.api_base`` at run time.
+SQLite in a file; the PostgreSQL run (test_postgres.py, see quickscale_core.module_testing)
+switches the database to QUICKSCALE_TEST_DATABASE_URL. Where Stripe's API is
+(localstripe, started by conftest.py) is set on ``stripe.api_base`` at run time.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 from quickscale_core.module_testing import (
@@ -78,3 +80,9 @@ LOGGING = QUIET_LOGGING
 
 
 DATABASES = {"default": test_database("billing")}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, as a project's db.sqlite3: test_limits.py opens several connections at once
+    # (an in-memory database is one connection's, or shared, locks per table instead).
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"quickscale_billing_tests_{os.getpid()}.db")
+    }

@@ -5,6 +5,7 @@ alias "postgres" is added and the ``backend`` fixture runs the marked tests on i
 """
 
 import os
+import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -73,8 +74,16 @@ def _database_from_url(url: str) -> dict[str, object]:
     }
 
 
+# A file for the tests that need two connections at once: an in-memory database is one
+# connection's (or, shared, locks per table rather than as SQLite locks a file).
+_SQLITE_FILE = str(Path(tempfile.gettempdir()) / f"quickscale_todo_tests_{os.getpid()}.sqlite3")
 DATABASES: dict[str, dict[str, object]] = {
     "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"},
+    "sqlite_file": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": _SQLITE_FILE,
+        "TEST": {"NAME": _SQLITE_FILE},
+    },
 }
 if os.environ.get("QUICKSCALE_TEST_DATABASE_URL"):
     DATABASES["postgres"] = _database_from_url(os.environ["QUICKSCALE_TEST_DATABASE_URL"])

@@ -13,12 +13,16 @@ decides reaches the Subscription through payments' verified webhook (``lifecycle
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import stripe
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connections, router
 from django.db import transaction as db
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from quickscale_modules.billing.models import Entitlement, Plan, Subscription
 
@@ -33,16 +37,19 @@ __all__ = [
     "USER_METADATA_KEY",
     "BillingError",
     "Entitlement",
+    "LimitReached",
     "Plan",
     "Subscription",
     "active_plans",
     "cancel_at_period_end",
     "change_plan",
+    "create_within_limit",
     "current_plan",
     "entitlement_limit",
     "forget",
     "get_subscription",
     "has_entitlement",
+    "hold_user",
     "is_gated",
     "portal_url",
     "start_subscription",
@@ -57,6 +64,8 @@ USER_METADATA_KEY = "quickscale_billing_user"
 PLAN_METADATA_KEY = "quickscale_billing_plan"
 
 _CACHE_ATTRIBUTE = "_quickscale_billing_entitlements"
+
+T = TypeVar("T")
 
 
 class BillingError(Exception):
@@ -118,9 +127,60 @@ def entitlement_limit(user: AnyUser, key: str) -> int | None:
 
 
 def within_limit(user: AnyUser, key: str, used: int) -> bool:
-    """Whether ``user`` may have one more of ``key`` when ``used`` exist already."""
+    """Whether ``user`` may have one more of ``key`` when ``used`` exist already.
+
+    To act on the answer, count ``used`` under :func:`hold_user`, in the transaction
+    that creates the new one (:func:`create_within_limit` does it all).
+    """
     limit = entitlement_limit(user, key)
     return has_entitlement(user, key) and (limit is None or used < limit)
+
+
+class LimitReached(BillingError):
+    """``user``'s plan allows no more of ``key``."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__("You have reached what your plan allows: upgrade it to add more.")
+        self.key = key
+
+
+def hold_user(user: AbstractBaseUser, *, using: str | None = None) -> None:
+    """Hold ``user`` until the current transaction ends: every entitlement-limited
+    creation for them waits here, so a count taken after it still holds at the insert.
+
+    With row locks (PostgreSQL) it locks the user's row; a waiting request then counts
+    what the first committed. SQLite has no row locks but one writer at a time: writing
+    first (a no-op update of the row) takes its write lock before the count, so a
+    second creation waits here rather than failing with "database is locked".
+    """
+    user_model = get_user_model()
+    using = using or router.db_for_write(user_model)
+    users = user_model._default_manager.using(using).filter(pk=user.pk)
+    features = connections[using].features
+    if features.has_select_for_update:
+        no_key = features.has_select_for_no_key_update  # inserts referencing the user go on
+        list(users.select_for_update(no_key=no_key).values_list("pk", flat=True))
+    else:
+        pk = user_model._meta.pk.attname
+        users.update(**{pk: F(pk)})
+
+
+def create_within_limit(
+    user: AbstractBaseUser, key: str, *, used: QuerySet[Any], create: Callable[[], T]
+) -> T:
+    """``create()`` if ``user``'s plan allows one more ``key`` than the rows of
+    ``used``; LimitReached otherwise.
+
+    Holding the user (:func:`hold_user`), counting and creating are one transaction on
+    ``used``'s database (``create`` writes there too): requests arriving together
+    cannot both take the last one.
+    """
+    using = router.db_for_write(used.model)
+    with db.atomic(using=using):
+        hold_user(user, using=using)
+        if not within_limit(user, key, used.using(using).count()):
+            raise LimitReached(key)
+        return create()
 
 
 def is_gated(key: str) -> bool:

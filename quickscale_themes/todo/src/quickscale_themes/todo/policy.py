@@ -11,6 +11,10 @@ to ask a billing plan::
             return allowed and existing_lists < 3
 
 The theme imports nothing of the project or of any module: the project connects them.
+
+``may_create_list`` is asked inside the transaction that creates the list, with the
+owner's row locked and ``existing_lists`` counted under that lock: an answer from the
+count holds at the insert, however many requests arrive at once.
 """
 
 from __future__ import annotations

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import router, transaction
+from django.db import connections, router, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -54,15 +55,45 @@ def _touch(todo_list: TodoList) -> None:
     TodoList.objects.filter(pk=todo_list.pk).update(updated_at=timezone.now())
 
 
+def _hold_owner(owner: Any, using: str) -> None:
+    """Make this transaction the only one creating for ``owner`` until it ends, so the
+    count a policy answers from still holds at the insert.
+
+    With row locks (PostgreSQL) the owner's user row is locked: a concurrent creation
+    waits here, then counts what the first committed. SQLite has no row locks but one
+    writer at a time: writing first (a no-op update of that row) takes its write lock
+    before the count, so a concurrent creation waits here too, rather than failing at
+    its insert with "database is locked".
+    """
+    user_model = get_user_model()
+    users = user_model._default_manager.using(using).filter(pk=owner.pk)
+    features = connections[using].features
+    if features.has_select_for_update:
+        no_key = features.has_select_for_no_key_update  # inserts referencing the user go on
+        list(users.select_for_update(no_key=no_key).values_list("pk", flat=True))
+    else:
+        pk = user_model._meta.pk.attname
+        users.update(**{pk: F(pk)})
+
+
 def list_create(*, owner: Any, title: str) -> TodoList:
     """Create a list owned by ``owner``, if the project's policy allows another
-    (:mod:`.policy`; ListLimitReached otherwise)."""
+    (:mod:`.policy`; ListLimitReached otherwise).
+
+    The count, the policy's answer and the insert are one transaction holding the
+    owner (:func:`_hold_owner`): parallel requests cannot both take the last list a
+    plan allows.
+    """
     _require_user(owner)
     cleaned = clean_title(title, what="list title")
     policy = get_policy()
-    if not policy.may_create_list(owner, TodoList.objects.filter(owner=owner).count()):
-        raise ListLimitReached(policy.upgrade_url(owner))
-    return TodoList.objects.create(owner=owner, title=cleaned)
+    using = router.db_for_write(TodoList)
+    with transaction.atomic(using=using):
+        _hold_owner(owner, using)
+        existing = TodoList.objects.using(using).filter(owner=owner).count()
+        if not policy.may_create_list(owner, existing):
+            raise ListLimitReached(policy.upgrade_url(owner))
+        return TodoList.objects.using(using).create(owner=owner, title=cleaned)
 
 
 def list_rename(*, user: Any, list_id: int, title: str) -> TodoList:
