@@ -1,5 +1,6 @@
 """Django app of quickscale_core: the health endpoint, shared static files (htmx), the
-database cache's table and the deploy check that the cache is shared."""
+database cache's table, and the deploy checks (a shared cache, no wildcard host, the
+site's address)."""
 
 from django.apps import AppConfig
 from django.core import checks
@@ -15,7 +16,11 @@ class QuickScaleCoreConfig(AppConfig):
         from django.core.signals import request_finished, request_started
 
         from quickscale_core import request_id
-        from quickscale_core.security import check_shared_cache
+        from quickscale_core.security import (
+            check_allowed_hosts,
+            check_shared_cache,
+            check_site_url,
+        )
 
         request_started.connect(request_id.start, dispatch_uid="quickscale_request_id")
         request_finished.connect(request_id.finish, dispatch_uid="quickscale_request_id")
@@ -35,3 +40,5 @@ class QuickScaleCoreConfig(AppConfig):
             )
 
         checks.register(check_shared_cache, checks.Tags.caches, checks.Tags.security, deploy=True)
+        checks.register(check_allowed_hosts, checks.Tags.security, deploy=True)
+        checks.register(check_site_url, checks.Tags.security, deploy=True)

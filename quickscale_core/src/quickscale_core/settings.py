@@ -16,6 +16,8 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from quickscale_core.site import parse_site_url
+
 env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -25,6 +27,12 @@ ALLOWED_HOSTS = env.list(
     default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [],
 )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# The site's address, which every absolute link (password-reset and verification mails,
+# OAuth callbacks, payment return URLs) starts with, never the request's Host header.
+# Unset: https:// and the first exact name of ALLOWED_HOSTS with DEBUG off; with DEBUG on
+# the development server's own address. quickscale_core.site has the rules;
+# `manage.py check --deploy` refuses a wildcard ALLOWED_HOSTS.
+QUICKSCALE_SITE_URL = parse_site_url(env.str("DJANGO_SITE_URL", default=""))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -42,6 +50,8 @@ MIDDLEWARE = [
     # First: every log line of the request, the other middleware's too, carries its id.
     "quickscale_core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Absolute links from QUICKSCALE_SITE_URL, not from the Host header.
+    "quickscale_core.site.SiteURLMiddleware",
     # Outside WhiteNoise, so static files get these headers too.
     "quickscale_core.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",

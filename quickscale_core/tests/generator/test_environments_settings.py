@@ -51,6 +51,9 @@ def test_settings_hold_every_environment_and_the_requirements_do_not_change():
     assert "QUICKSCALE_ENVIRONMENTS = {" in settings
     assert '"DJANGO_ALLOWED_HOSTS": "www.acme.com,.acme.com",' in settings
     assert '"DJANGO_CSRF_TRUSTED_ORIGINS": "https://www.acme.com",' in settings
+    # Mailed links point at the environment's domain, whatever Host a request names.
+    assert '"DJANGO_SITE_URL": "https://www.acme.com",' in settings
+    assert '"DJANGO_SITE_URL": "https://staging.acme.com",' in settings
     assert '"QUICKSCALE_VARIANT": "client_a",' in settings
     assert settings.count('"DJANGO_TRUSTED_PROXY_COUNT": "1",') == 2
     assert 'if QUICKSCALE_ENV == "staging":' in settings
@@ -81,7 +84,8 @@ def test_quickscale_env_picks_the_environment_at_run_time(
         "s.ALLOWED_HOSTS, s.CSRF_TRUSTED_ORIGINS, s.QUICKSCALE_VARIANT, "
         "s.QUICKSCALE_TRUSTED_PROXY_COUNT, "
         # the provider's backend, wherever the module puts it
-        "s.EMAIL_BACKEND + ' ' + getattr(s, 'NOTIFICATIONS_DELIVERY_BACKEND', '')]))"
+        "s.EMAIL_BACKEND + ' ' + getattr(s, 'NOTIFICATIONS_DELIVERY_BACKEND', ''), "
+        "s.QUICKSCALE_SITE_URL]))"
     )
 
     def settings_under(**variables: str) -> list:
@@ -94,10 +98,12 @@ def test_quickscale_env_picks_the_environment_at_run_time(
     hosts, origins = ["www.acme.com", ".acme.com"], ["https://www.acme.com"]
     assert production[:4] == [hosts, origins, "client_a", 1]
     assert "postmark" in production[4]
+    assert production[5] == "https://www.acme.com"
     staging = settings_under(QUICKSCALE_ENV="staging")
     fly_hosts = ["staging.acme.com", "acme-staging.fly.dev"]
     assert staging[:4] == [fly_hosts, [f"https://{h}" for h in fly_hosts], "default", 1]
     assert "console" in staging[4]
+    assert staging[5] == "https://staging.acme.com"
     # A variable set where the site runs wins over the environment's value.
     assert settings_under(QUICKSCALE_ENV="staging", DJANGO_ALLOWED_HOSTS="other.example")[0] == [
         "other.example"
