@@ -9,8 +9,10 @@ the Checkout Session on a fake Stripe API (this test's, on loopback, serving the
 Stripe-shaped objects of quickscale_modules.payments.testing) and sends the browser to
 Checkout, whose page the test stands in for. The test then plays Stripe: it posts the
 signed `checkout.session.completed` to the webhook while the success page, which is
-waiting, shows "Paid" without reloading. Another user gets 404 for that payment and its
-refund. Removing the module from quickscale.yml unwires it with the table warning.
+waiting, shows "Paid" without reloading. Another user gets 404 for that payment; the
+customer is offered no refund and a refund they post anyway is refused (403), nothing
+reaching Stripe; a staff account with "Can refund payments" refunds it. Removing the
+module from quickscale.yml unwires it with the table warning.
 """
 
 from __future__ import annotations
@@ -157,6 +159,20 @@ def server(shop: Path, fake_stripe: tuple[str, StripeState], served: list) -> st
     return start_server(runserver, shop, env, served)
 
 
+def staff_cookie(project: Path, username: str) -> str:
+    """A new staff account holding "Can refund payments", logged in as session_cookie
+    logs a customer in; the browser gets the cookie."""
+    cookie = session_cookie(project, username)
+    code = (
+        "from django.contrib.auth import get_user_model; "
+        "from django.contrib.auth.models import Permission; "
+        f"u = get_user_model().objects.get(username={username!r}); u.is_staff = True; "
+        "u.save(); u.user_permissions.add(Permission.objects.get(codename='refund_transaction'))"
+    )
+    run([".venv/bin/python", "manage.py", "shell", "-c", code], project, clean_env())
+    return cookie
+
+
 def _post_event(base: str, payload: dict[str, Any]) -> int:
     return post_stripe_event(base, payload, KEYS["STRIPE_WEBHOOK_SECRET"])
 
@@ -216,25 +232,35 @@ def test_pay_for_the_example_item_in_chromium(
     assert page.url == success  # no extra URL
     _check(page, "03-success-paid")
 
-    # Another customer can neither see nor refund it.
+    # Refunds are staff work: the customer is offered none, and one posted anyway is
+    # refused before it reaches Stripe; another customer cannot even see the payment.
     page.goto(f"{server}/shop/")
-    refund_action = page.locator("form[action$='/refund/']").get_attribute("action")
-    assert refund_action
+    assert page.locator("form[action$='/refund/']").count() == 0
+    refund_action = f"/shop/{session['metadata']['quickscale_transaction']}/refund/"
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    denied = page.request.post(f"{server}{refund_action}", headers={"X-CSRFToken": token})
+    assert denied.status == 403
     other = page.context.browser.new_context()
     other.add_cookies([{"name": "sessionid", "value": session_cookie(shop, "bob"), "url": server}])
     intruder = other.new_page()
     assert intruder.goto(success).status == 404
     intruder.goto(f"{server}/shop/")
     assert "No payments yet." in intruder.content()
-    token = next(c["value"] for c in other.cookies() if c["name"] == "csrftoken")
-    denied = intruder.request.post(f"{server}{refund_action}", headers={"X-CSRFToken": token})
-    assert denied.status == 404
     other.close()
     assert [r for r in stripe.requests if r[1] == "/v1/refunds"] == []
 
-    # The customer refunds it; Stripe's charge.refunded makes it "Refunded".
-    page.get_by_role("button", name=re.compile("^Refund")).click()
-    expect(page.get_by_text("Refund requested")).to_be_visible()
+    # Staff with "Can refund payments" refund it; Stripe's charge.refunded makes it
+    # "Refunded", as the customer then sees.
+    cashier = page.context.browser.new_context()
+    cashier.add_cookies(
+        [{"name": "sessionid", "value": staff_cookie(shop, "cashier"), "url": server}]
+    )
+    desk = cashier.new_page()
+    desk.goto(f"{server}/shop/")
+    expect(desk.locator("table.payments")).to_contain_text("ada@example.com")
+    desk.get_by_role("button", name=re.compile("^Refund")).click()
+    expect(desk.get_by_text("Refund requested")).to_be_visible()
+    cashier.close()
     charge = stripe.charges[stripe.intents[paid["payment_intent"]]["latest_charge"]]
     assert charge["refunded"] is True
     assert _post_event(server, event("charge.refunded", dict(charge))) == 200

@@ -53,6 +53,9 @@ class Transaction(models.Model):
 
     class Meta:
         ordering = ["-created", "-pk"]
+        # Refunds are staff work: only a staff account holding this may issue one
+        # (services.may_refund); a customer never refunds a payment, their own included.
+        permissions = [("refund_transaction", "Can refund payments")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="qs_payments_amount_positive"

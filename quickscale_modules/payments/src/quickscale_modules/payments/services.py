@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "METADATA_KEY",
+    "REFUND_PERMISSION",
     "CheckoutStarted",
     "PaymentError",
     "PaymentIntentStarted",
@@ -43,6 +44,7 @@ __all__ = [
     "Transaction",
     "from_minor",
     "get_transaction",
+    "may_refund",
     "payment_event",
     "return_urls",
     "to_minor",
@@ -274,6 +276,23 @@ def transactions_for(user: AbstractBaseUser | AnonymousUser) -> models.QuerySet[
 def get_transaction(pk: int, *, user: AbstractBaseUser | AnonymousUser) -> Transaction:
     """The user's transaction ``pk``; Transaction.DoesNotExist for anybody else's."""
     return transactions_for(user).get(pk=pk)
+
+
+#: The permission a staff account needs to refund a payment ("Can refund payments").
+REFUND_PERMISSION = "quickscale_payments.refund_transaction"
+
+
+def may_refund(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Whether ``user`` may ask Stripe for a refund: an active staff account holding
+    REFUND_PERMISSION (a superuser holds every permission). Never a customer, for their
+    own payment neither: a refund is the shop's money going back. ``PaymentService.refund``
+    itself checks nothing, so a view that refunds on a user's request asks this first."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and getattr(user, "is_staff", False)
+        and user.has_perm(REFUND_PERMISSION)
+    )
 
 
 def transaction_for_checkout_session(

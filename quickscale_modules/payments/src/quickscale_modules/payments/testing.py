@@ -6,7 +6,8 @@ objects that localstripe (the stateful fake the suite starts) does not have: Che
 Sessions and what paying one creates, refunds of those, and the platform account that
 dj-stripe asks for. Each builder names the section of Stripe's API reference it
 follows. Signing is written here from Stripe's documentation, not with the stripe
-library the endpoint verifies with. Nothing in it talks to the network.
+library the endpoint verifies with. Nothing in it talks to the network: ``serve``
+answers on loopback only, as Stripe's API for a project's code under test.
 """
 
 from __future__ import annotations
@@ -14,9 +15,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import itertools
+import json
 import re
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qsl
 
 API_VERSION = "2026-08-26.dahlia"
 _ids = itertools.count(1)
@@ -262,3 +269,47 @@ class StripeState:
             customer_details={"email": "ada@example.com", "name": "Ada"},
         )
         return session
+
+
+class _StripeApi(BaseHTTPRequestHandler):
+    """Stripe's API over HTTP, answered from ``state``: form-encoded requests, JSON out."""
+
+    state: StripeState
+
+    def do_GET(self) -> None:
+        self._send(*self.state.retrieve(self.path))
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+        params = dict(parse_qsl(body, keep_blank_values=True))  # metadata[key] stays flat
+        if self.path.startswith("/v1/checkout/sessions"):
+            self._send(*self.state.create_session(params))
+        elif self.path.startswith("/v1/refunds"):
+            self._send(*self.state.create_refund(params))
+        else:
+            self._send(404, _error("resource_missing"))
+
+    def _send(self, status: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def serve(state: StripeState) -> Iterator[str]:
+    """Serve ``state`` as Stripe's API on a free loopback port; yields its base URL, for
+    ``stripe.api_base`` (the module's client uses it) or STRIPE_API_HOST."""
+    handler = type("StripeApi", (_StripeApi,), {"state": state})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
