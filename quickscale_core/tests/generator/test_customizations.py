@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import html
 import subprocess
 import sys
 from pathlib import Path
@@ -62,6 +64,29 @@ def declaration(field: dict) -> str:
 )
 def test_field_types_map_to_django_fields(field, expected):
     assert declaration({"name": "f", **field}) == f"f = {expected}"
+
+
+@pytest.mark.parametrize(
+    ("written", "argument"),
+    [
+        # Alpine.js runs in the admin: a tag of config text must never reach the page.
+        (
+            """<div x-data x-init="document.title='pwned'">""",
+            'help_text="&lt;div x-data x-init=\\"document.title=\'pwned\'\\"&gt;"',
+        ),
+        ("<script>alert(1)</script>", 'help_text="&lt;script&gt;alert(1)&lt;/script&gt;"'),
+        ("Terms & conditions", 'help_text="Terms &amp; conditions"'),
+        ("&lt; is already an entity", 'help_text="&amp;lt; is already an entity"'),
+        ('Price in "USD", it\'s €5', """help_text='Price in "USD", it\\'s €5'"""),
+        ("Plain words", 'help_text="Plain words"'),
+    ],
+)
+def test_help_text_is_written_as_the_escaped_html_django_renders_it_as(written, argument):
+    """Django renders help_text unescaped; the page then shows exactly what was written."""
+    line = declaration({"name": "f", "type": "string", "help_text": written})
+    assert line == f"f = models.CharField(max_length=255, {argument})"
+    value = ast.literal_eval(argument.split("=", 1)[1])
+    assert html.unescape(value) == written and "<" not in value
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ decides what ``required: false`` means for each type, and rendering stays determ
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -116,8 +117,19 @@ def arguments(model: ModelSpec, field: FieldSpec) -> list[str]:
         if _nullable(field):
             args.append("null=True")
     if field.help_text:
-        args.append(f"help_text={literal(field.help_text)}")
+        args.append(f"help_text={literal(help_text_html(field.help_text))}")
     return args
+
+
+def help_text_html(text: str) -> str:
+    """The config's help text as the HTML Django takes ``help_text`` to be.
+
+    Django renders a field's help_text unescaped (in the admin and in forms), so that
+    it may hold markup; config text is plain text, so ``<``, ``>`` and ``&`` become
+    entities: the page shows the text as written, and no tag of it reaches the page
+    (unfold's Alpine.js would run an ``x-init`` attribute in the admin).
+    """
+    return html.escape(text, quote=False)
 
 
 def related_name(model: ModelSpec, field: FieldSpec) -> str:
