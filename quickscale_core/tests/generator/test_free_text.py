@@ -18,6 +18,7 @@ from gen_support import config, write_config
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from quickscale_core.generator.config_adapter import spec_from_config
+from quickscale_core.generator.customizations import help_text_html as escape
 from quickscale_core.generator.engine import render_project
 from quickscale_core.generator.scaffold import write_files
 
