@@ -157,10 +157,11 @@ def check_round_trip(
     assert doc == (description or "Thing model, declared in quickscale.yml.")
     state = field_arguments(models, "state")
     assert state["choices"] == [(choice, choice) for choice in choices]
-    assert state["default"] == choices[-1] and state.get("help_text", "") == help_text
+    # Help texts are HTML to Django: the text as written, escaped (test_customizations).
+    assert state["default"] == choices[-1] and state.get("help_text", "") == escape(help_text)
     assert field_arguments(models, "label")["default"] == label
     note = field_arguments(models, "note")
-    assert note["default"] == label and note.get("help_text", "") == description
+    assert note["default"] == label and note.get("help_text", "") == escape(description)
     assert field_arguments(models, "data")["default"] == data
 
     (stub,) = [n for n in modules["acme/services.py"].body if isinstance(n, ast.FunctionDef)]
