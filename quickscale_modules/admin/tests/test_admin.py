@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
-from django.test import Client
+from django.contrib.auth.models import Permission
+from django.test import Client, override_settings
+from quickscale_modules.admin.actions import named_secret
 
 User = get_user_model()
 pytestmark = pytest.mark.django_db
@@ -78,7 +80,107 @@ def test_every_admin_list_exports_csv_with_formulas_defused(staff_client: Client
     assert [r["username"] for r in rows] == ["ada", "bob"]
     assert rows[0]["first_name"] == "'=HYPERLINK(1)"
     assert rows[0]["email"] == "ada@example.com"
-    assert "password" in rows[0]  # every concrete field, as the model stores it
+    assert "password" not in rows[0] and "pbkdf2" not in text and "md5$" not in text
+    assert list(rows[0]) == [f.name for f in User._meta.concrete_fields if f.name != "password"]
+
+
+def _staff_with(*codenames: str) -> Client:
+    """A client logged in as staff holding only these permissions (app.codename)."""
+    user = User.objects.create_user("eve", "eve@example.com", "pw-eve-123", is_staff=True)
+    for dotted in codenames:
+        app_label, codename = dotted.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _export(client: Client, *users: Any) -> Any:
+    return client.post(
+        "/admin/auth/user/",
+        {"action": "export_csv", "_selected_action": [u.pk for u in users], "index": 0},
+    )
+
+
+def test_a_view_only_staff_user_is_neither_offered_the_export_nor_served_it(staff: Any) -> None:
+    """The finding: view_user alone exported every password hash, the superuser's too."""
+    viewer = _staff_with("auth.view_user")
+    changelist = viewer.get("/admin/auth/user/")
+    assert changelist.status_code == 200 and "ada" not in changelist.content.decode()
+    assert 'value="export_csv"' not in changelist.content.decode()
+    response = _export(viewer, staff)
+    assert response.status_code == 200  # the list again: it offers this user no action
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert "Content-Disposition" not in response
+    assert staff.password.split("$")[-1] not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("codenames", "offered"),
+    [
+        (("auth.view_user",), False),
+        (("quickscale_admin.export_csv",), False),  # no list it may view
+        (("auth.view_user", "quickscale_admin.export_csv"), True),
+        (("auth.change_user", "quickscale_admin.export_csv"), True),  # change implies view
+    ],
+)
+def test_the_export_needs_its_own_permission_on_a_list_one_may_view(
+    staff: Any, codenames: tuple[str, ...], offered: bool
+) -> None:
+    client = _staff_with(*codenames)
+    page = client.get("/admin/auth/user/")
+    assert ('value="export_csv"' in page.content.decode()) is offered
+    response = _export(client, staff)
+    assert (response.get("Content-Type") == "text/csv; charset=utf-8") is offered
+
+
+def test_an_exporter_never_gets_hashes_or_marked_fields(staff: Any) -> None:
+    ada = User.objects.create_user("ada", "ada@example.com", "pw-ada-123", last_name="Lovelace")
+    exporter = _staff_with("auth.view_user", "quickscale_admin.export_csv")
+
+    def exported() -> list[dict[str, str]]:
+        response = _export(exporter, staff, ada)
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        text = b"".join(response.streaming_content).decode()
+        assert staff.password not in text and ada.password not in text
+        return list(csv.DictReader(io.StringIO(text)))
+
+    assert [(r["username"], r["last_name"]) for r in exported()] == [
+        ("root", ""),
+        ("ada", "Lovelace"),
+    ]
+    # A field a manifest marks secret (written into QUICKSCALE_FIELD_MARKINGS).
+    with override_settings(QUICKSCALE_FIELD_MARKINGS={"auth.User": {"last_name": ["secret"]}}):
+        rows = exported()
+    assert "last_name" not in rows[0] and "Lovelace" not in str(rows)
+    assert "password" not in rows[0] and rows[1]["email"] == "ada@example.com"
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [
+        ("password", True),
+        ("old_password", True),
+        ("token", True),
+        ("refresh_token", True),
+        ("secret", True),
+        ("token_secret", True),
+        ("salt", True),
+        ("api_key", True),
+        ("session_key", True),
+        ("Secret_Key", True),
+        ("key", False),  # a plan's key is a slug: a manifest marks a bare "key" when secret
+        ("keyboard", False),
+        ("monkey", False),
+        ("email", False),
+        ("last_login", False),
+        ("passwords_changed", False),
+    ],
+)
+def test_a_field_named_as_a_secret_is_one(name: str, secret: bool) -> None:
+    assert named_secret(name) is secret
 
 
 def test_export_is_offered_on_the_audit_log_too(staff_client: Client) -> None:

@@ -10,13 +10,22 @@ class AdminConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from types import MethodType
+
         from django.contrib import admin
         from django.contrib.admin.helpers import ActionForm
-        from quickscale_modules.admin.actions import export_csv
+        from quickscale_modules.admin.actions import export_csv, has_export_csv_permission
         from unfold.forms import ActionForm as UnfoldActionForm
 
-        # Every admin list offers the export, whoever registered the model.
+        # Every admin list offers the export, whoever registered the model, to the users
+        # who hold its permission (a model admin may answer has_export_csv_permission
+        # itself, e.g. to offer no export of its model at all).
         admin.site.add_action(export_csv, "export_csv")
+        for model_admin in admin.site._registry.values():
+            if not hasattr(model_admin, "has_export_csv_permission"):
+                model_admin.has_export_csv_permission = MethodType(  # type: ignore[attr-defined]
+                    has_export_csv_permission, model_admin
+                )
         admin.site.index_template = "quickscale_admin/index.html"
         # unfold's list shows its "Run" button only for its own action form (bound to
         # its Alpine state); lists registered with Django's plain ModelAdmin get it too.
