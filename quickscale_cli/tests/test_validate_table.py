@@ -554,7 +554,7 @@ CASES = [
         "project-name-with-trailing-newline",
         'schema_version: 2\nproject:\n  name: "acme\\n"\n',
         [(3, 9, E, "project.name")],
-        "is not a valid project name",
+        "'acme\\n' ends with a line break",
     ),
     Case(
         "business-rules-not-list",

@@ -27,11 +27,17 @@ class Severity(StrEnum):
 
 
 def format_path(path: KeyPath) -> str:
-    """``("customizations", "models", 0, "name")`` -> ``customizations.models[0].name``."""
+    """``("customizations", "models", 0, "name")`` -> ``customizations.models[0].name``.
+
+    A key that cannot be shown as written (a line break, a control character) is
+    shown escaped: ``environments['prod\\n']``.
+    """
     text = ""
     for part in path:
         if isinstance(part, int):
             text += f"[{part}]"
+        elif not part.isprintable():
+            text += f"[{part!r}]"
         else:
             text += f".{part}" if text else part
     return text or DOCUMENT
@@ -106,6 +112,12 @@ def did_you_mean(word: object, choices: Iterable[str]) -> str | None:
         return lowered[word.lower()]
     match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
     return lowered[match[0]] if match else None
+
+
+def clipped(text: str, limit: int = 40) -> str:
+    """``repr`` of ``text`` cut to ``limit`` characters: one readable line, however long
+    the value or whatever control characters it holds."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + "…"
 
 
 def quote_list(values: Sequence[object]) -> str:

@@ -204,10 +204,12 @@ def _variant(
     source = (doc.data.get("frontend") or {}).get("source", "./custom_frontend/")
     if not isinstance(variant, str) or not _VARIANT.match(variant) or not isinstance(source, str):
         return
+    from quickscale_core.config.loader import probe  # validation has loaded it already
+
     directory = project_dir / source / "variants"
     if ".." in Path(source).parts or Path(source).is_absolute():
         return  # reported on frontend.source
-    if not (directory / variant).is_dir():
+    if not probe((directory / variant).is_dir):
         existing = sorted(p.name for p in directory.glob("*/") if p.is_dir())
         shown = f"{source.rstrip('/')}/variants/{variant}/".removeprefix("./")
         hint = f"create '{shown}'"

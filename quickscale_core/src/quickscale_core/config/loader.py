@@ -160,6 +160,17 @@ def read_limited(path: Path, file: str, limit: int = MAX_BYTES) -> bytes:
     return data
 
 
+def probe(check: Callable[[], bool]) -> bool:
+    """A filesystem test (``path.is_dir`` ...) of a path the config names: False, not a
+    traceback, when the system refuses the path itself (a name longer than 255 bytes,
+    no permission): such a file cannot be the one meant, and the rule says what it found.
+    """
+    try:
+        return check()
+    except OSError:
+        return False
+
+
 def decode(data: bytes, file: str) -> str:
     """UTF-8 text of ``data`` (a BOM is allowed); binary or other encodings are errors."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):

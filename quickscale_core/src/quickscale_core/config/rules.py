@@ -20,7 +20,7 @@ from typing import Any
 
 from quickscale_core.config.diagnostics import Diagnostic, KeyPath, did_you_mean
 from quickscale_core.config.environments import environment_diagnostics
-from quickscale_core.config.loader import Document
+from quickscale_core.config.loader import Document, probe
 from quickscale_core.config.model import (
     DEFAULT_DECIMAL_PLACES,
     DEFAULT_MAX_DIGITS,
@@ -148,7 +148,7 @@ def _backend_extensions(doc: Document, project_dir: Path | None) -> Iterator[Dia
     candidates = [relative.with_suffix(".py"), relative / "__init__.py"]
     for candidate in candidates:
         target = project_dir / candidate
-        if target.is_file():
+        if probe(target.is_file):
             if not _is_inside(target, project_dir):
                 yield doc.error(
                     path,
@@ -196,17 +196,18 @@ def _frontend(doc: Document, project_dir: Path | None) -> Iterator[Diagnostic]:
     if project_dir is None:
         return
     directory = project_dir / source
-    if (directory.exists() or directory.is_symlink()) and not _is_inside(directory, project_dir):
+    exists = probe(directory.exists) or probe(directory.is_symlink)
+    if exists and not _is_inside(directory, project_dir):
         yield doc.error(
             path,
             f"'{source}' is a symlink to {directory.resolve()}, outside the project",
             "replace the symlink with a real directory inside the project",
         )
         return
-    if not directory.is_dir():
+    if not probe(directory.is_dir):
         what = (
             f"'{source}' is a file, not a directory"
-            if directory.exists()
+            if exists
             else f"frontend directory '{source}' does not exist in the project"
         )
         yield doc.error(
@@ -221,13 +222,13 @@ def _frontend(doc: Document, project_dir: Path | None) -> Iterator[Diagnostic]:
     where: KeyPath = ("frontend", "variant") if "variant" in frontend else ("frontend",)
     variant_dir = directory / "variants" / variant
     shown = (PurePosixPath(source) / "variants" / variant).as_posix()
-    if variant_dir.is_dir() and not _is_inside(variant_dir, project_dir):
+    if probe(variant_dir.is_dir) and not _is_inside(variant_dir, project_dir):
         yield doc.error(
             where,
             f"variant directory '{shown}/' is a symlink outside the project",
             "replace the symlink with a real directory inside the project",
         )
-    elif not variant_dir.is_dir():
+    elif not probe(variant_dir.is_dir):
         existing = sorted(p.name for p in (directory / "variants").glob("*/") if p.is_dir())
         hint = f"create '{shown}/'"
         hint += f", or choose one of: {', '.join(existing)}" if existing else ""

@@ -4,6 +4,11 @@ jsonschema reports *what* failed in schema vocabulary ("Additional properties ar
 allowed ('nmae' was unexpected)"); a user needs *where* and *what to do*. Each error is
 mapped to the key or value it concerns, reworded, and given a fix (a "did you mean" for a
 misspelt key or enum value, quotes for a version read as a number, ...).
+
+A ``pattern`` means here what it means in an editor: ECMA-262's ``$`` is the end of the
+text, while Python's also matches before a final line break (``^[a-z]+$`` would accept
+``"abc\\n"``), so patterns are compiled with ``$`` read as ``\\Z``. The shipped patterns
+stay ECMA-262 (a test compiles each one in Node): editors read these files too.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from quickscale_core.config.diagnostics import (
     Diagnostic,
     KeyPath,
+    clipped,
     did_you_mean,
     format_path,
     quote_list,
@@ -96,17 +102,66 @@ def assembled_schema(version: int, components: Catalog | None = None) -> dict[st
     return schema
 
 
+def schema_key(version: int, components: Catalog | None = None) -> str:
+    """The assembled schema as canonical text: the cache key of what is built from it."""
+    return json.dumps(assembled_schema(version, components), sort_keys=True)
+
+
+@functools.lru_cache(maxsize=8)
+def inlined_schema(key: str) -> dict[str, Any]:
+    """The schema of :func:`schema_key` text with every local ``$ref`` replaced by its
+    target (for walks that follow the data, as the validator does)."""
+    schema = json.loads(key)
+    inlined: dict[str, Any] = _inline_refs(schema, schema)
+    return inlined
+
+
+@functools.lru_cache(maxsize=256)
+def ecma_regex(pattern: str) -> re.Pattern[str]:
+    """``pattern`` (ECMA-262 syntax) compiled with ECMA-262's meaning of ``$``.
+
+    Outside a character class, an unescaped ``$`` becomes ``\\Z``: the end of the text
+    only, not also the place before a final line break as in Python.
+    """
+    out: list[str] = []
+    index, in_class = 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            char = r"\Z"
+        out.append(char)
+        index += 1
+    return re.compile("".join(out))
+
+
+def _pattern_keyword(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    """jsonschema's ``pattern`` keyword, with :func:`ecma_regex` instead of ``re.search``."""
+    from jsonschema.exceptions import ValidationError
+
+    if validator.is_type(instance, "string") and not ecma_regex(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
 @functools.lru_cache(maxsize=8)
 def _validator_for(text: str) -> Draft202012Validator:
     # Imported here: jsonschema costs ~50 ms and only validation needs it.
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator, validators
 
-    schema = json.loads(text)
-    return Draft202012Validator(_inline_refs(schema, schema))
+    exact = validators.extend(Draft202012Validator, {"pattern": _pattern_keyword})
+    validator: Draft202012Validator = exact(inlined_schema(text))
+    return validator
 
 
 def _validator(version: int, components: Catalog | None = None) -> Draft202012Validator:
-    return _validator_for(json.dumps(assembled_schema(version, components), sort_keys=True))
+    return _validator_for(schema_key(version, components))
 
 
 def _inline_refs(node: Any, schema: dict[str, Any]) -> Any:
@@ -213,9 +268,17 @@ def _translate(error: ValidationError, doc: Document) -> Iterator[Diagnostic]:
     elif kind == "pattern":
         why = schema.get("patternErrorMessage", f"must match {error.validator_value}")
         if "propertyNames" in error.relative_schema_path:  # a key, not a value
-            yield doc.error((*path, value), f"{value!r} {why}", hint, key=True)
+            yield doc.error((*path, value), f"{clipped(value)} {why}", hint, key=True)
             return
-        yield doc.error(path, f"{value!r} {why}", _pattern_hint(path, value, hint))
+        yield doc.error(path, f"{clipped(value)} {why}", _pattern_hint(path, value, hint))
+    elif kind == "maxLength":
+        most = error.validator_value
+        message = f"{clipped(value)} is {len(value)} characters long, more than the {most} allowed"
+        fix = f"shorten it to at most {most} characters"
+        if "propertyNames" in error.relative_schema_path:  # a key, not a value
+            yield doc.error((*path, value), message, fix, key=True)
+            return
+        yield doc.error(path, message, fix)
     elif kind == "minLength":
         yield doc.error(path, "must not be empty", hint or "give a value, or remove the key")
     elif kind == "minItems":

@@ -1,8 +1,10 @@
 """Validation entry points: from a path or text to every diagnostic, or to a ProjectConfig.
 
-The order is parse (safe, bounded) -> schema_version -> JSON Schema -> semantic rules.
-A parse failure stops there (there is nothing reliable to check); everything after it
-is collected, so one run reports all the problems of a file.
+The order is parse (safe, bounded) -> schema_version -> control characters -> JSON
+Schema -> semantic rules. A parse failure stops there (there is nothing reliable to
+check); everything after it is collected, so one run reports all the problems of a file.
+A value with a control character is reported once, as that: the later checks' words
+about the same value ("not a domain name") would only repeat it less clearly.
 """
 
 from __future__ import annotations
@@ -16,7 +18,13 @@ from quickscale_core.config.list_rules import list_rule_diagnostics
 from quickscale_core.config.loader import Document, DocumentError, decode, parse, read_limited
 from quickscale_core.config.model import CONFIG_FILENAME, ProjectConfig, build_config
 from quickscale_core.config.rules import semantic_diagnostics, version_of
-from quickscale_core.config.schema import assembled_schema, schema_diagnostics
+from quickscale_core.config.schema import (
+    assembled_schema,
+    inlined_schema,
+    schema_diagnostics,
+    schema_key,
+)
+from quickscale_core.config.text_rules import text_diagnostics
 from quickscale_core.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
@@ -61,14 +69,30 @@ def check_document(
     """
     version, found = version_of(doc)
     found += doc.problems
-    for diagnostic in schema_diagnostics(doc, version, components):
+    texts = list(text_diagnostics(doc, inlined_schema(schema_key(version, components))))
+    reported = {d.path for d in texts}
+    found += texts
+    shaped = [
+        diagnostic
+        for diagnostic in schema_diagnostics(doc, version, components)
         # schema_version is judged by version_of; values the loader dropped (a refused
-        # tag) were reported there and must not be blamed a second time.
-        if diagnostic.path != ("schema_version",) and not doc.is_suppressed(diagnostic.path):
-            found.append(diagnostic)
-    found += semantic_diagnostics(doc, version, project_dir)
+        # tag) were reported there and must not be blamed a second time; a value with a
+        # control character was reported as that.
+        if diagnostic.path != ("schema_version",)
+        and not doc.is_suppressed(diagnostic.path)
+        and diagnostic.path not in reported
+    ]
+    found += shaped
+    reported |= {d.path for d in shaped}
+    # The rules read values of the right shape; one the schema refused (too long, say)
+    # is not judged again: a missing module named by 300 characters says nothing new.
+    found += [d for d in semantic_diagnostics(doc, version, project_dir) if d.path not in reported]
     # Cross-item rules a component's option schema declares (x-unique-by, ...).
-    found += list_rule_diagnostics(doc, assembled_schema(version, components))
+    found += [
+        d
+        for d in list_rule_diagnostics(doc, assembled_schema(version, components))
+        if d.path not in reported
+    ]
     return Validation(sort_diagnostics(found), doc, version)
 
 
