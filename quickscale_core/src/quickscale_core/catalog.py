@@ -160,7 +160,12 @@ def _component_of(path: str) -> Component | None:
 
 
 def from_directory(root: Path, origin: str = "project") -> Catalog:
-    """The components present in the folder ``root`` (a project or a checkout)."""
+    """The components present in the folder ``root`` (a project or a checkout).
+
+    A file read through a symlink leading outside ``root`` is refused (OutsideProject):
+    a template's text ends up in the project's committed files."""
+    from quickscale_core.generator.confine import check_confined
+
     entries: list[Entry] = []
     for kind in SHARED_KINDS:
         base = root / f"quickscale_{kind}"
@@ -174,16 +179,20 @@ def from_directory(root: Path, origin: str = "project") -> Catalog:
             if component is None:
                 continue
             where = f"{component.prefix}/{MANIFEST_FILE}"
+            check_confined(root, [where])
             manifest = parse_manifest(pyproject.read_text(encoding="utf-8"), where, component)
             files: dict[str, bytes] = {}
             for named in manifest.referenced_files():
                 target = folder / named
+                check_confined(root, [f"{component.prefix}/{named}"])
                 if target.is_file():
                     files[named] = target.read_bytes()
                 elif target.is_dir():
                     for item in sorted(target.rglob("*")):
                         relative = item.relative_to(folder).as_posix()
                         if item.is_file() and "__pycache__" not in item.parts:
+                            if item.is_symlink():
+                                check_confined(root, [f"{component.prefix}/{relative}"])
                             files[relative] = item.read_bytes()
             entries.append(Entry(manifest, MappingProxyType(files), origin))
     return Catalog(entries)

@@ -27,7 +27,8 @@ EXIT_CODES = {
     1: "quickscale.yml is invalid, conflicts (files named), a model or field looks renamed "
     "and neither --rename nor --drop says which, the project's environment lacks what the "
     "config needs (the install command is printed; generate again finishes), failed "
-    "migrations, or uncommitted changes inside a component to embed or remove",
+    "migrations, uncommitted changes inside a component to embed or remove, a template "
+    "refused by the sandbox or broken, or a path that is a symlink to outside the project",
     2: "no quickscale.yml here or above, --rename/--drop names no candidate, or a usage error",
     130: "interrupted (run generate again to finish)",
 }

@@ -14,7 +14,8 @@ from quickscale_cli.output import Command, interrupt_on_sigterm
 EXIT_CODES = {
     0: "created",
     1: "failed: the directory exists and is not empty, git is missing or has no identity "
-    "(user.name, user.email), there is no usable source, or the wizard was cancelled",
+    "(user.name, user.email), there is no usable source, a template is refused by the "
+    "sandbox or broken (file and line named), or the wizard was cancelled",
     2: "a bad project name, or a usage error",
     130: "interrupted (nothing is left behind)",
 }

@@ -21,7 +21,8 @@ _COMPONENT_HELP = "core, modules or themes (or modules/NAME, themes/NAME)."
 EXIT_CODES = {
     0: "updated, or (--check) everything is up to date",
     1: "a merge conflict (files listed, with how to finish or abort), or refused: not in "
-    "a git repository (--check too), an unusable source, an incompatible core",
+    "a git repository (--check too), an unusable source, an incompatible core, a symlink "
+    "to outside the project in the component's folder",
     2: USAGE,
     3: "--check only: an update is available",
 }

@@ -26,6 +26,7 @@ from quickscale_core.distribution.upstream import (
 )
 from quickscale_core.distribution.versions import compare, core_allows, read_metadata
 from quickscale_core.errors import GitError, UsageError
+from quickscale_core.generator.confine import check_tree_confined
 from quickscale_core.source import Source, resolve_source, split_source_line
 
 ABORT_COMMAND = "git merge --abort"
@@ -244,6 +245,10 @@ def update(
     for plan in plans:
         if plan.problem is not None:
             raise IncompatibleError(*plan.problem)
+        if plan.status is not ComponentStatus.UP_TO_DATE:
+            # git never writes through a symlink, but one in the way makes a confusing
+            # half-merge: refuse before anything is merged, naming it.
+            check_tree_confined(client, plan.component.prefix)
     results: list[Result] = []
     for plan in plans:
         if plan.status is ComponentStatus.OLDER and ref is None:

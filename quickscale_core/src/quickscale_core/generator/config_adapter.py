@@ -11,6 +11,7 @@ from typing import Any
 
 from quickscale_core import catalog, config
 from quickscale_core.catalog import Catalog
+from quickscale_core.generator.confine import check_confined
 from quickscale_core.generator.context import ProjectSpec
 from quickscale_core.generator.wiring import ModuleChoice
 
@@ -47,6 +48,7 @@ def load_spec(root: Path, source: str | None = None) -> ProjectSpec:
     the frontend folders itself and checks the variant folder against what it renders).
     Raises ConfigError listing every problem, or UsageError when the file cannot be read.
     """
+    check_confined(root, [CONFIG_FILE])  # its values end up in committed files
     components = catalog.for_project(root, source)
     loaded = config.load_config(root / CONFIG_FILE, check_filesystem=False, components=components)
     return spec_from_project_config(loaded, components)

@@ -23,6 +23,7 @@ from quickscale_core.errors import ConfigError, UsageError
 from quickscale_core.generator import embed, ownership, transaction, wiring
 from quickscale_core.generator.atomic import remove_file, remove_stale_temporaries, write_atomic
 from quickscale_core.generator.config_adapter import CONFIG_FILE, load_spec
+from quickscale_core.generator.confine import check_confined
 from quickscale_core.generator.context import ProjectSpec, normalize_frontend_source
 from quickscale_core.generator.plan import Plan, Status, compute_plan, removed_models
 from quickscale_core.generator.render import RenderedFile, render_tree
@@ -96,6 +97,7 @@ def plan_project(root: Path, spec: ProjectSpec | None = None) -> Plan:
     _check_variant(root, spec, files)
     plan = compute_plan(root, files)
     plan.components = embed.plan_components(root, spec.components)
+    check_confined(root, [op.prefix for op in plan.components])  # folders to embed or remove
     for op in plan.components:
         if op.status is ComponentStatus.REMOVE:
             plan.warnings.append(wiring.removal_warning(op.component, spec.components_catalog()))

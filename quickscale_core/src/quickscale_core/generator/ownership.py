@@ -22,6 +22,7 @@ from pathlib import Path
 from quickscale_core import __version__
 from quickscale_core.errors import QuickScaleError
 from quickscale_core.generator.atomic import remove_file, write_atomic
+from quickscale_core.generator.confine import check_confined
 
 RECORDS_DIR = ".quickscale"
 BASE_DIR = f"{RECORDS_DIR}/base"
@@ -34,8 +35,13 @@ def sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
+def base_relative(path: str) -> str:
+    """Where the base of generated file ``path`` is kept, relative to the project."""
+    return f"{BASE_DIR}/{path}{BASE_SUFFIX}"
+
+
 def base_path(root: Path, path: str) -> Path:
-    return root / BASE_DIR / f"{path}{BASE_SUFFIX}"
+    return root / base_relative(path)
 
 
 @dataclass
@@ -68,6 +74,8 @@ def load(root: Path) -> Records:
     bases = root / BASE_DIR
     if bases.is_dir():
         for stored in sorted(bases.rglob(f"*{BASE_SUFFIX}")):
+            if stored.is_symlink():  # never read from outside the project through one
+                check_confined(root, [stored.relative_to(root).as_posix()])
             if stored.is_file():
                 relative = stored.relative_to(bases).as_posix()[: -len(BASE_SUFFIX)]
                 records.bases[relative] = stored.read_bytes()

@@ -27,6 +27,7 @@ from pathlib import Path
 from quickscale_core.changes import ComponentChange
 from quickscale_core.errors import QuickScaleError
 from quickscale_core.generator import ownership
+from quickscale_core.generator.confine import check_confined
 from quickscale_core.generator.merge import has_conflict_markers, merge3
 from quickscale_core.generator.render import RenderedFile
 
@@ -175,10 +176,16 @@ def _plan_file(
 
 
 def compute_plan(root: Path, rendered: Mapping[str, RenderedFile]) -> Plan:
-    """The plan for making the project at ``root`` match ``rendered``. Writes nothing."""
+    """The plan for making the project at ``root`` match ``rendered``. Writes nothing.
+
+    Refuses (OutsideProject) when a path to read or write, or its record, leads outside
+    the project through a symlink: before anything is read from it or written."""
+    check_confined(root, [ownership.RECORDS_DIR, ownership.MANIFEST, ownership.BASE_DIR])
     previous = ownership.load(root)
+    paths = sorted(set(rendered) | previous.paths)
+    check_confined(root, [*paths, *(ownership.base_relative(path) for path in paths)])
     ops = []
-    for path in sorted(set(rendered) | previous.paths):
+    for path in paths:
         cur = _read(root, path)
         base = previous.bases.get(path)
         if base is None and cur is not None and previous.hashes.get(path) == ownership.sha256(cur):
