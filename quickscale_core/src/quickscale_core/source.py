@@ -147,7 +147,8 @@ def component_commit_id(
 ) -> str:
     """The id :func:`write_component_commit` would give, computed without git."""
     body = component_commit_object(prefix, tree, source_commit, parent)
-    digest = hashlib.sha256() if sha256 else hashlib.sha1()  # git object ids, not security
+    # The id git gives the object (SHA-1 in most repositories): naming, not security.
+    digest = hashlib.sha256() if sha256 else hashlib.sha1(usedforsecurity=False)
     digest.update(b"commit %d\0" % len(body) + body)
     return digest.hexdigest()
 

@@ -78,7 +78,7 @@ def _environment(loader: Any) -> Any:
         keep_trailing_newline=True,
         # The output is source code (Python, YAML, CSS, Django templates), not a page
         # sent to a browser: HTML escaping would corrupt it.
-        autoescape=False,  # nosec B701 - renders source files, not HTML responses
+        autoescape=False,
         bytecode_cache=_bytecode_cache(compiled) if compiled else None,
     )
     # Text from the config or a manifest reaches Python code only as a literal, quoted
