@@ -30,6 +30,8 @@ _MIX = {
 }
 BRAND_VARIABLE = "--qs-primary"
 BRAND_FALLBACK = "#3341b3"  # only if no stylesheet defines the variable
+#: The module's adjustments to unfold's styles (text colour on primary buttons).
+ADMIN_STYLESHEET = "quickscale_admin/css/admin.css"
 
 
 def primary_palette(
