@@ -79,7 +79,8 @@ def unfold_config(
         "SITE_SYMBOL": "dashboard",
         "SHOW_HISTORY": True,
         "SHOW_VIEW_ON_SITE": True,
-        "STYLES": [_static(path) for path in stylesheets],
+        # The site's sheets, then the module's own (quickscale_admin/css/admin.css).
+        "STYLES": [_static(path) for path in (*stylesheets, ADMIN_STYLESHEET)],
         "COLORS": {"primary": primary_palette()},
         "DASHBOARD_CALLBACK": "quickscale_modules.admin.dashboard.dashboard_callback",
     }
