@@ -6,6 +6,14 @@ in an inline ``<style>`` and ``style`` attributes (``'unsafe-inline'``, which br
 ignore while a nonce is in the same directive, so the nonce is dropped there). Every
 page outside the admin keeps the strict policy. Place this after django-csp's
 CSPMiddleware, which reads what this sets on the response.
+
+``'unsafe-eval'`` cannot go while unfold is what it is (0.91): it ships only Alpine's
+standard build, and its templates write expressions Alpine's CSP build cannot evaluate
+(object literals, assignments, comparisons in ``x-data``, ``x-on`` and ``x-show``). So
+with it, any ``x-*`` attribute that reaches an admin page runs as script: the admin's
+pages must never carry HTML from data. Config text reaches them only escaped (help
+texts, see quickscale_core.generator.customizations), and the module's tests fail when
+unfold starts shipping a CSP build, the moment to drop ``'unsafe-eval'``.
 """
 
 from __future__ import annotations
