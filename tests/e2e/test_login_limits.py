@@ -8,25 +8,29 @@
   PostgreSQL) share the counters through the default production cache (the database
   cache, created by plain `migrate`), and through Redis when REDIS_URL is set; a forged
   X-Forwarded-For changes nothing when no proxy is trusted.
-- `check --deploy` refuses a per-process cache; X-Forwarded-Proto is believed only
-  behind a trusted proxy.
+- `check --deploy` refuses a per-process cache and a wildcard ALLOWED_HOSTS;
+  X-Forwarded-Proto is believed only behind a trusted proxy.
+- The Host header decides nothing: failed logins for one account count together under
+  every host, port, trailing dot and letter case, and a password-reset mail links to the
+  configured site address, also when ALLOWED_HOSTS is a wildcard.
 """
 
 from __future__ import annotations
 
 import itertools
+import mailbox
 import re
 import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from conftest import production_env, run, start_server
+from conftest import free_port, production_env, run, start_server
 
 pytestmark = pytest.mark.e2e
 
@@ -272,6 +276,113 @@ def test_failed_logins_are_counted_once_across_two_servers(
         assert shell(wired, env, count) == "0"
 
 
+# --- The Host header decides nothing: one lockout per account, links from configuration
+
+
+SITE_URL = "https://shop.example"
+# Hosts and ports the servers answer to and letter cases of the email, all one account.
+DISGUISES = [
+    ("localhost:1001", "root@example.com"),
+    ("localhost:1002", "ROOT@example.com"),
+    ("localhost.", "Root@Example.Com"),
+    ("LOCALHOST", "root@EXAMPLE.COM"),
+    ("127.0.0.1", "rOOt@example.com"),
+]
+
+
+@pytest.fixture
+def smtp(tmp_path: Path) -> Iterator[tuple[int, mailbox.Maildir]]:
+    """A real SMTP server (aiosmtpd) delivering into a Maildir the test reads."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Mailbox
+
+    handler = Mailbox(tmp_path / "mail")
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller.port, handler.mailbox
+    controller.stop()
+
+
+def mailed_link(box: mailbox.Maildir, fragment: str) -> tuple[str, str]:
+    """(the one message's plain text, its link containing ``fragment``); empties ``box``."""
+    (message,) = box
+    box.clear()
+    text = next(
+        part.get_payload(decode=True).decode()
+        for part in message.walk()
+        if part.get_content_type() == "text/plain"
+    )
+    links = [url for url in re.findall(r"https?://\S+", text) if fragment in url]
+    assert links, text
+    return text, links[0]
+
+
+@pytest.mark.parametrize("shared_state", ["postgresql", "redis"], indirect=True)
+def test_the_host_header_changes_neither_the_lockout_nor_mailed_links(
+    wired: Path,
+    shared_state: dict[str, str],
+    serve: Callable[[Path, dict[str, str]], str],
+    smtp: tuple[int, mailbox.Maildir],
+) -> None:
+    """Two servers as the finding had them. The second is the same site misconfigured
+    with ALLOWED_HOSTS=*, which `check --deploy` now refuses: its links still come from
+    the configured address. One trusted proxy, and each request claims a client address
+    of its own through it, so the per-address limit never decides: only the documented
+    per-account one (5 failures) can lock."""
+    state = dict(shared_state)
+    if "REDIS_URL" in state:  # a database of its own: this account's counters stay here
+        state["REDIS_URL"] = state["REDIS_URL"].rsplit("/", 1)[0] + "/2"
+    smtp_port, box = smtp
+    env = prepare(
+        wired,
+        state.pop("DATABASE_URL"),
+        SENDGRID_API_KEY="SG.test",
+        DJANGO_SITE_URL=SITE_URL,
+        DJANGO_TRUSTED_PROXY_COUNT="1",
+        EMAIL_PROVIDER="smtp",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp_port),
+        # Mail goes out from the request (no task worker runs here), Redis or not.
+        CELERY_BROKER_URL="",
+        **state,
+    )
+    env["DJANGO_ALLOWED_HOSTS"] = "shop.example,localhost,127.0.0.1"
+    servers = (serve(wired, env), serve(wired, env | {"DJANGO_ALLOWED_HOSTS": "*"}))
+    alternate = itertools.cycle(servers)
+    addresses = (f"203.0.113.{n}" for n in itertools.count(1))
+    visitor = Visitor()
+    token = visitor.form_token(f"{servers[0]}/accounts/login/")
+
+    def post(path: str, host: str, form: dict[str, str], server: str = "") -> tuple[int, str]:
+        headers = {"Host": host, "X-Forwarded-For": next(addresses)}
+        form = form | {"csrfmiddlewaretoken": token}
+        status, _, body = visitor.request(f"{server or next(alternate)}{path}", form, headers)
+        return status, body
+
+    def log_in(host: str, email: str, password: str) -> str:
+        status, body = post("/accounts/login/", host, {"login": email, "password": password})
+        assert status == 200, (host, email, status)
+        return body
+
+    for host, email in DISGUISES:
+        assert BAD_CREDENTIALS in log_in(host, email, "wrong"), (host, email)
+    assert TOO_MANY in log_in("localhost:1003", EMAIL, "wrong-again")
+    for host, email in DISGUISES:  # locked under every other name: the right one is refused
+        assert TOO_MANY in log_in(host, email, PASSWORD), (host, email)
+    assert visitor.request(f"{servers[0]}/accounts/profile/")[0] == 302  # nobody logged in
+
+    for server, host in zip(servers, ("localhost:31337", "evil.example"), strict=True):
+        status, _ = post("/accounts/password/reset/", host, {"email": EMAIL}, server)
+        assert status == 302, (host, status)
+        text, link = mailed_link(box, "/accounts/password/reset/key/")
+        assert link.startswith(f"{SITE_URL}/accounts/password/reset/key/"), link
+        assert host.split(":")[0] not in text, text
+    if "REDIS_URL" in state:  # the counters were in Redis
+        import redis
+
+        assert redis.Redis.from_url(state["REDIS_URL"]).dbsize() > 0
+
+
 def check_deploy(project: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [".venv/bin/python", "manage.py", "check", "--deploy"],
@@ -294,6 +405,17 @@ def test_check_deploy_refuses_a_per_process_cache(project: Path) -> None:
     env["DJANGO_DEBUG"] = "true"
     result = check_deploy(project, env)
     assert "quickscale_core.E001" not in result.stdout + result.stderr
+
+
+def test_check_deploy_refuses_a_wildcard_allowed_hosts_naming_the_fix(project: Path) -> None:
+    env = production_env()
+    env["DJANGO_ALLOWED_HOSTS"] = "*"
+    result = check_deploy(project, env)
+    assert result.returncode != 0
+    assert "quickscale_core.E002" in result.stderr
+    assert "Set DJANGO_ALLOWED_HOSTS to the names the site answers to" in result.stderr
+    # No address for links either: DJANGO_SITE_URL unset, and no exact host to take.
+    assert "quickscale_core.E003" in result.stderr and "Set DJANGO_SITE_URL" in result.stderr
 
 
 def test_the_production_cache_is_the_database_cache_and_cache_url_still_works(
