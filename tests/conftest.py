@@ -363,7 +363,16 @@ modules:
   admin: {}
   analytics: {}
   backup: {}
+customizations:
+  models:
+    - name: Note
+      fields:
+        - name: title
+          type: string
+          help_text: <div x-data x-init="document.title='pwned'">
 """
+#: A config help text that ran as script in the admin (test_admin_module shows it inert).
+ALPINE_HELP_TEXT = """<div x-data x-init="document.title='pwned'">"""
 
 
 @pytest.fixture(scope="session")
@@ -371,8 +380,8 @@ def operations(
     tmp_path_factory: pytest.TempPathFactory, quickscale_bin: str, source_repo: Path
 ) -> Path:
     """init --theme todo with the operations modules (admin, analytics, backup; auth beside them)
-    enabled in quickscale.yml, generated, installed in its own venv and migrated on
-    SQLite."""
+    enabled in quickscale.yml and one model of its own (Note), generated, installed in its
+    own venv and migrated on SQLite."""
     work = tmp_path_factory.mktemp("operations")
     env = clean_env(QUICKSCALE_SOURCE=str(source_repo))
     run([quickscale_bin, "init", "ops", "--theme", "todo"], cwd=work, env=env)
@@ -382,6 +391,7 @@ def operations(
     run(["git", "commit", "-qam", "Enable the operations modules"], cwd=project)
     run([quickscale_bin, "generate", "--no-migrations"], cwd=project, env=env)
     install_requirements(project)
+    run([quickscale_bin, "generate"], cwd=project, env=env)  # Note's migration, owed till now
     run([".venv/bin/python", "manage.py", "migrate", "--noinput"], cwd=project, env=clean_env())
     return project
 
