@@ -30,14 +30,14 @@ def format_path(path: KeyPath) -> str:
     """``("customizations", "models", 0, "name")`` -> ``customizations.models[0].name``.
 
     A key that cannot be shown as written (a line break, a control character) is
-    shown escaped: ``environments['prod\\n']``.
+    shown escaped, a long one cut short: ``environments['prod\\n']``.
     """
     text = ""
     for part in path:
         if isinstance(part, int):
             text += f"[{part}]"
-        elif not part.isprintable():
-            text += f"[{part!r}]"
+        elif not part.isprintable() or len(part) > 40:
+            text += f"[{clipped(part)}]"
         else:
             text += f".{part}" if text else part
     return text or DOCUMENT

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
-from quickscale_core.config.diagnostics import Diagnostic, KeyPath, did_you_mean
+from quickscale_core.config.diagnostics import Diagnostic, KeyPath, clipped, did_you_mean
 from quickscale_core.config.environments import environment_diagnostics
 from quickscale_core.config.loader import Document, probe
 from quickscale_core.config.model import (
@@ -395,7 +395,7 @@ def _choices(doc: Document, base: KeyPath, spec: dict[str, Any]) -> Iterator[Dia
         elif type(limit) is int and len(choice) > limit:
             yield doc.error(
                 path,
-                f"choice {_clipped(choice)} is {len(choice)} characters, more than max_length "
+                f"choice {clipped(choice)} is {len(choice)} characters, more than max_length "
                 f"{limit}",
                 "shorten the choice, or raise max_length",
             )
@@ -423,7 +423,9 @@ def _default(doc: Document, base: KeyPath, spec: dict[str, Any], kind: str) -> I
         yield doc.error(path, f"default is {len(value)} characters, more than max_length {limit}")
     choices = spec.get("choices")
     if kind == "string" and isinstance(choices, list) and value not in choices:
-        yield doc.error(path, f"default {value!r} is not one of the choices", "pick one of them")
+        yield doc.error(
+            path, f"default {clipped(value)} is not one of the choices", "pick one of them"
+        )
 
 
 def _unstorable(doc: Document, path: KeyPath, value: Any, kind: str) -> Iterator[Diagnostic]:
@@ -485,11 +487,6 @@ def _nul_error(doc: Document, path: KeyPath, *, key: bool = False) -> Diagnostic
     )
 
 
-def _clipped(text: str) -> str:
-    """``repr`` of ``text``, cut to 40 characters: one readable line whatever it holds."""
-    return repr(text) if len(text) <= 40 else repr(text[:40]) + "…"
-
-
 def _default_problem(kind: str, value: Any) -> str | None:
     """None when ``value`` suits a ``kind`` field, else what it should have been."""
     if kind == "json":
@@ -536,7 +533,7 @@ def _parses(parse: Any, value: Any) -> bool:
 
 def _shown(doc: Document, path: KeyPath, value: Any) -> str:
     """A value as the user wrote it: ``1.0`` stays ``1.0``, text is quoted."""
-    return repr(value) if isinstance(value, str) else doc.source(path) or repr(value)
+    return clipped(value) if isinstance(value, str) else doc.source(path) or repr(value)
 
 
 def _a(word: str) -> str:

@@ -202,7 +202,7 @@ def describe(value: Any) -> str:
     if isinstance(value, int | float):
         return f"the number {value}"
     if isinstance(value, str):
-        return f"the text {value!r}"
+        return f"the text {clipped(value)}"
     return "a list" if isinstance(value, list) else "a mapping"
 
 
@@ -258,7 +258,7 @@ def _translate(error: ValidationError, doc: Document) -> Iterator[Diagnostic]:
     if kind == "enum":
         choices = list(error.validator_value)
         guess = did_you_mean(value, [c for c in choices if isinstance(c, str)])
-        shown = repr(value) if isinstance(value, str) else describe(value)
+        shown = clipped(value) if isinstance(value, str) else describe(value)
         message = f"{shown} is not a valid {_label(path)}"
         hint = f"did you mean '{guess}'? " if guess else ""
         hint += f"allowed: {quote_list(choices)}"
