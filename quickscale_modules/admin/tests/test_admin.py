@@ -14,7 +14,7 @@ from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.test import Client, override_settings
-from quickscale_modules.admin.actions import named_secret
+from quickscale_modules.admin.fields import named_secret
 
 User = get_user_model()
 pytestmark = pytest.mark.django_db
@@ -82,7 +82,9 @@ def test_every_admin_list_exports_csv_with_formulas_defused(staff_client: Client
     assert rows[0]["first_name"] == "'=HYPERLINK(1)"
     assert rows[0]["email"] == "ada@example.com"
     assert "password" not in rows[0] and "pbkdf2" not in text and "md5$" not in text
-    assert list(rows[0]) == [f.name for f in User._meta.concrete_fields if f.name != "password"]
+    # Every concrete field but the secret ones: the hash, and last_name (marked in settings).
+    secret = {"password", "last_name"}
+    assert list(rows[0]) == [f.name for f in User._meta.concrete_fields if f.name not in secret]
 
 
 def _staff_with(*codenames: str) -> Client:
@@ -148,15 +150,26 @@ def test_an_exporter_never_gets_hashes_or_marked_fields(staff: Any) -> None:
         assert staff.password not in text and ada.password not in text
         return list(csv.DictReader(io.StringIO(text)))
 
-    assert [(r["username"], r["last_name"]) for r in exported()] == [
-        ("root", ""),
-        ("ada", "Lovelace"),
-    ]
-    # A field a manifest marks secret (written into QUICKSCALE_FIELD_MARKINGS).
-    with override_settings(QUICKSCALE_FIELD_MARKINGS={"auth.User": {"last_name": ["secret"]}}):
-        rows = exported()
+    # settings.py marks auth.User's last_name secret (as a manifest would).
+    rows = exported()
     assert "last_name" not in rows[0] and "Lovelace" not in str(rows)
     assert "password" not in rows[0] and rows[1]["email"] == "ada@example.com"
+    with override_settings(QUICKSCALE_FIELD_MARKINGS={}):  # unmarked, it is exported
+        assert [(r["username"], r["last_name"]) for r in exported()] == [
+            ("root", ""),
+            ("ada", "Lovelace"),
+        ]
+
+
+def test_the_audit_trail_never_holds_a_secret_field() -> None:
+    ada = User.objects.create_user("ada", "ada@example.com", "pw-ada-123")
+    ada.last_name = "Lovelace"  # marked secret in settings.py
+    ada.email = "ada.lovelace@example.com"
+    ada.set_password("pw-ada-456")
+    ada.save()
+    changes = LogEntry.objects.get_for_object(ada).latest("timestamp").changes_dict
+    assert set(changes) == {"email"}
+    assert "Lovelace" not in str(LogEntry.objects.values_list("changes", flat=True))
 
 
 @pytest.mark.parametrize(

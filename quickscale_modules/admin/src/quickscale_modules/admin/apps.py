@@ -32,3 +32,21 @@ class AdminConfig(AppConfig):
         for model_admin in admin.site._registry.values():
             if model_admin.action_form is ActionForm:
                 model_admin.action_form = UnfoldActionForm
+        keep_secrets_out_of_the_audit_trail()
+
+
+def keep_secrets_out_of_the_audit_trail() -> None:
+    """Exclude every secret field (quickscale_modules.admin.fields) from the audit trail.
+
+    django-auditlog registered the models when its app was ready (it comes first in
+    INSTALLED_APPS); its settings exclude fields by name for every model alike, so the
+    fields of each model that are secret are added to that model's own exclusions here.
+    """
+    from auditlog.registry import auditlog
+    from quickscale_modules.admin.fields import secret_field_names
+
+    for model, options in auditlog._registry.items():
+        excluded = list(options["exclude_fields"])
+        options["exclude_fields"] = excluded + [
+            name for name in secret_field_names(model) if name not in excluded
+        ]
