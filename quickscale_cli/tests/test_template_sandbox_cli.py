@@ -147,7 +147,10 @@ def test_generate_s_help_and_the_docs_say_it_runs_component_code(run_cli: RunCli
     from quickscale_core.testing import monorepo_root
 
     shown = " ".join(run_cli("generate", "--help", cwd=tmp_path).stdout.split())
-    assert "Unlike validate and preview, which never run a component's code, generate " in shown
+    assert (
+        "Unlike validate and preview, which never run a theme's or module's code, generate "
+        in shown
+    )
     docs = " ".join((monorepo_root() / "docs" / "generation.md").read_text().split())
-    assert "so `validate` and `preview` never execute a component's code" in docs
-    assert "`generate` does run component code" in docs
+    assert "so `validate` and `preview` never execute a theme's or module's code" in docs
+    assert "`generate` does run their code" in docs

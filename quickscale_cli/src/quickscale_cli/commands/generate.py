@@ -105,8 +105,8 @@ def generate(
     uncommitted. Whenever a step stops (a conflict, a venv that lacks a new module,
     an interrupt), the printed fix followed by 'quickscale generate' finishes the job.
 
-    Unlike validate and preview, which never run a component's code, generate imports
-    the project's apps, those of the theme and modules included (makemigrations,
+    Unlike validate and preview, which never run a theme's or module's code, generate
+    imports the project's apps, those of the theme and modules included (makemigrations,
     migrate): generate only with components you trust.
     """
     from quickscale_core.generator import transaction
