@@ -1,5 +1,6 @@
 """allauth account adapter: one lockout counter per account whatever the Host header,
-mails that name the site's configured address, delivery through notifications.
+client addresses by the project's trusted-proxy rule, mails that name the site's
+configured address, delivery through notifications.
 
 The dependency points one way (auth -> notifications) and is optional: without the
 notifications app, allauth's own sending is used unchanged.
@@ -14,8 +15,10 @@ from urllib.parse import urlsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.apps import apps
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import translation
+from quickscale_core.security import client_ip
 
 NOTIFICATIONS_APP = "quickscale_modules.notifications"
 
@@ -56,6 +59,16 @@ class AccountAdapter(DefaultAccountAdapter):
         the counter through this same method."""
         login = credentials.get("email", credentials.get("username", "")) or ""
         return login_attempts_key(str(login))
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The address the per-address login limits count against, by the project's one
+        trusted-proxy rule (quickscale_core.security.client_ip, as django-axes and
+        analytics take it). allauth's own reading of X-Forwarded-For fails the request
+        with a server error when the header has fewer entries than trusted proxies."""
+        address = client_ip(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         request = allauth_context.request
