@@ -42,6 +42,8 @@ def test_a_site_url_is_kept_as_its_origin(value: str, expected: str) -> None:
         "https://www.acme.com/#top",
         "https://user@www.acme.com",
         "https://www.acme.com:port",
+        "https://www.acme.com:0",
+        "https://[::1",
     ],
 )
 def test_anything_but_an_origin_is_refused_naming_the_variable(value: str) -> None:

@@ -36,11 +36,11 @@ def parse_site_url(value: str) -> str:
         return ""
     try:
         parts = urlsplit(text)
-        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
-    except ValueError:
-        parts = None
+        port = parts.port  # ValueError: not a number, or out of range
+    except ValueError:  # also an unclosed IPv6 bracket
+        parts, port = urlsplit(""), 0
     if (
-        parts is None
+        port == 0
         or parts.scheme not in ("http", "https")
         or not parts.hostname
         or "@" in parts.netloc
