@@ -546,9 +546,9 @@ CASES = [
     ),
     Case(
         "project-name-too-long",
-        "schema_version: 2\nproject:\n  name: " + "a" * 221 + "\n",
+        "schema_version: 2\nproject:\n  name: " + "a" * 101 + "\n",
         [(3, 9, E, "project.name")],
-        "may have at most 220",
+        "may have at most 100 (it is the Django app label",
     ),
     Case(
         "project-name-with-trailing-newline",

@@ -24,6 +24,18 @@ def test_good_names_pass(name: str) -> None:
         ("site", "shadow the 'site' module", "site_site"),
         ("json", "shadow the 'json' module", "json_site"),
         ("quickscale_core", "shadow the 'quickscale_core' module", "quickscale_core_site"),
+        # Modules of the pinned distributions, from dependency_modules.json
+        ("csp", "shadow the 'csp' module of django-csp", "csp_site"),
+        ("stripe", "shadow the 'stripe' module of stripe", "stripe_site"),
+        ("unfold", "shadow the 'unfold' module of django-unfold", "unfold_site"),
+        ("py", "shadow the 'py' module of pytest", "py_site"),
+        # What the project template ignores, or already has at its top
+        ("venv", ".gitignore excludes 'venv/'", "venv_site"),
+        ("__pycache__", ".gitignore excludes '__pycache__/'", "pycache_site"),
+        ("scripts", "every project has 'scripts/' at its top", "scripts_site"),
+        ("manage", "every project has 'manage.py' at its top", "manage_site"),
+        # The project is the generated models' app label: django_content_type keeps 100
+        ("q" * 101, "at most 100 (it is the Django app label", "'qqqqq"),
         ("a/b", "is a path", "bare name"),
         ("..", "is a path", "bare name"),
         ("a..b", "is a path", "bare name"),
