@@ -53,7 +53,7 @@ class Visitor:
     (the servers speak plain HTTP here, as behind a TLS-terminating proxy), sends them
     to every server, and never follows a redirect. With ``host`` every request names
     that site, as a load balancer in front of several servers passes the public name
-    on (allauth's per-account counters are per site)."""
+    on; without it, a request's ``headers`` may name one."""
 
     def __init__(self, host: str | None = None) -> None:
         self.cookies: dict[str, str] = {}
