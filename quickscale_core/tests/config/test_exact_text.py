@@ -446,3 +446,15 @@ def test_a_too_long_plan_name_or_one_with_nul_is_refused_before_migrate() -> Non
     for name, says in (("P" * 500, "is 500 characters long"), ('"Fr\\0ee"', "NUL character")):
         (only,) = validate_text(head + plans % name).diagnostics
         assert only.path == ("modules", "billing", "plans", 0, "name") and says in only.message
+
+
+def test_the_schema_validator_reads_dollar_as_the_end_of_the_text() -> None:
+    """Even without the control-character rule, a pattern ending in ``$`` refuses a
+    final line break, as in an editor (jsonschema's own keyword uses ``re.search``)."""
+    from quickscale_core.config.loader import parse
+    from quickscale_core.config.schema import schema_diagnostics
+
+    text = 'schema_version: 2\nproject: {name: acme}\nenvironments:\n  prod: {domain: "a.com\\n"}\n'
+    found = list(schema_diagnostics(parse(text, "quickscale.yml"), 2))
+    assert [d.path for d in found] == [("environments", "prod", "domain")]
+    assert "is not a domain name" in found[0].message
