@@ -200,6 +200,9 @@ AXES_COOLOFF_TIME = timedelta(seconds=QUICKSCALE_LOGIN_LOCKOUT_SECONDS)
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]  # either one locks
 AXES_CLIENT_IP_CALLABLE = "quickscale_core.security.client_ip"
 AXES_VERBOSE = False  # no start-up banner on every manage.py command
+# Failed attempts (address and login) are kept for the lockout window only; a successful
+# login leaves no row with the client's address (docs/security.md, "Client addresses").
+AXES_DISABLE_ACCESS_LOG = True
 
 # Content-Security-Policy (django-csp), the same in development and production so the
 # browser tests run under it: scripts and styles come only from the site's static files,
