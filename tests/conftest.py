@@ -340,7 +340,13 @@ def wired(tmp_path_factory: pytest.TempPathFactory, quickscale_bin: str, source_
 def fresh_database(postgres_url: str) -> Iterator[str]:
     """A database of its own on the test server (dropped afterwards), so a project of
     another shape migrated by another test never meets this one's tables."""
-    import secrets
+    with new_database(postgres_url) as url:
+        yield url
+
+
+@contextmanager
+def new_database(postgres_url: str) -> Iterator[str]:
+    """fresh_database for any scope: a module's project can migrate once."""
     from urllib.parse import urlsplit, urlunsplit
 
     import psycopg
