@@ -3,19 +3,21 @@ and a real browser.
 
 `quickscale init saas --theme todo`, payments and billing enabled in quickscale.yml with
 the issue's plans (free: 3 lists; pro: 9.00 EUR a month, 14-day trial, unlimited; team:
-yearly), `generate`, the project's own venv, `migrate` and `billing_sync` against a fake
-Stripe API on loopback (Stripe-shaped objects of quickscale_modules.billing.testing).
-In Chromium a free user creates 3 lists and the 4th is refused with an upgrade link;
-they subscribe to Pro through Checkout (the test plays Stripe and posts the signed
-events to payments' webhook) and the 4th list is created; they cancel, the period
-ends, the lists stay readable and a 5th is refused. Another user gets 404 for the
-first one's subscription.
+yearly), `generate`, the project's own venv, `migrate` on PostgreSQL and `billing_sync`
+against a fake Stripe API on loopback (Stripe-shaped objects of
+quickscale_modules.billing.testing). In Chromium a free user creates 3 lists and the 4th
+is refused with an upgrade link; they subscribe to Pro through Checkout (the test plays
+Stripe and posts the signed events to payments' webhook) and the 4th list is created;
+they cancel, the period ends, the lists stay readable and a 5th is refused. Another user
+gets 404 for the first one's subscription. Parallel posts to two gunicorn servers never
+give a free user a 4th list.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,7 @@ from conftest import (
     axe_findings,
     clean_env,
     install_requirements,
+    new_database,
     post_stripe_event,
     run,
     serve_stand_in,
@@ -36,6 +39,7 @@ from conftest import (
 from quickscale_core.module_testing import parse_form
 from quickscale_modules.billing.testing import BillingState
 from quickscale_modules.payments.testing import account, event
+from test_login_limits import Visitor, prepare, shell
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -103,11 +107,20 @@ def fake_stripe() -> Iterator[tuple[str, BillingState]]:
 
 
 @pytest.fixture(scope="module")
+def saas_database(postgres_url: str) -> Iterator[str]:
+    """The project's PostgreSQL database, for the whole module: the race test needs
+    PostgreSQL, and migrating dj-stripe costs most of a minute, so it is done once."""
+    with new_database(postgres_url) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
 def saas(
     tmp_path_factory: pytest.TempPathFactory,
     quickscale_bin: str,
     source_repo: Path,
     fake_stripe: tuple[str, BillingState],
+    saas_database: str,
 ) -> Path:
     work = tmp_path_factory.mktemp("billing")
     env = clean_env(QUICKSCALE_SOURCE=str(source_repo))
@@ -118,6 +131,9 @@ def saas(
     run([quickscale_bin, "validate"], cwd=project, env=env)
     run([quickscale_bin, "generate", "--no-migrations"], cwd=project, env=env)
     install_requirements(project)
+    # As a user points a project at PostgreSQL: every manage.py command reads .env.
+    with (project / ".env").open("a", encoding="utf-8") as dotenv:
+        dotenv.write(f"\nDATABASE_URL={saas_database}\n")
     run([".venv/bin/python", "manage.py", "migrate", "--noinput"], cwd=project, env=clean_env())
     api, _ = fake_stripe
     synced = run(
@@ -257,3 +273,77 @@ def test_plans_gate_the_lists_in_chromium(
     assert intruder.goto(own_url).status == 404
     other.close()
     assert page.console_errors == []
+
+
+# --- The plan's limit under parallel requests ----------------------------------------
+
+ROUNDS, PARALLEL = 8, 6
+REFUSED = "reached the number of lists your plan allows"
+NEW_USER = """
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
+user = get_user_model().objects.create_user("racer", "racer@example.com", "a-long-passphrase")
+client = Client()
+client.force_login(user)
+print(user.pk, settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value)
+"""
+COUNT_LISTS = "SELECT count(*) FROM quickscale_todo_todolist WHERE owner_id = %s"
+DELETE_LISTS = "DELETE FROM quickscale_todo_todolist WHERE owner_id = %s"
+
+
+def _post_at_once(servers: list[str], signed_in: Visitor, token: str) -> list[str]:
+    """PARALLEL new-list forms posted at the same moment, alternating between the
+    servers: how each ended ("created", "refused", or the HTTP status)."""
+    start, ends = threading.Barrier(PARALLEL), [""] * PARALLEL
+
+    def post(n: int) -> None:
+        visitor = Visitor()  # cookies of its own: answers set the messages cookie
+        visitor.cookies = dict(signed_in.cookies)
+        form = {"title": f"List {n}", "csrfmiddlewaretoken": token}
+        start.wait()
+        status, _, body = visitor.request(f"{servers[n % 2]}/todo/", form)
+        ends[n] = {302: "created"}.get(status, "refused" if REFUSED in body else str(status))
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(PARALLEL)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(ends)
+
+
+def test_parallel_requests_on_two_servers_never_pass_the_free_plan_s_limit(
+    saas: Path, saas_database: str, redis_server: Any, served: list[Any]
+) -> None:
+    """As the finding was made: two one-worker gunicorn servers in production settings
+    on PostgreSQL, Redis as the cache, one free user (3 lists). In each round PARALLEL
+    new-list forms are posted at once, half to each server; then the lists are deleted.
+    Every round ends with exactly 3 lists: each post is a creation or a refusal."""
+    import psycopg
+
+    env = prepare(saas, saas_database, REDIS_URL=redis_server.url.replace("/0", "/5"), **KEYS)
+    owner, cookie, session = shell(saas, env, NEW_USER).split()
+    gunicorn = [".venv/bin/gunicorn", "saas.wsgi", "--workers", "1", "--bind"]
+    ours = len(served)
+    try:
+        servers = [start_server(gunicorn, saas, env, served) for _ in range(2)]
+        signed_in = Visitor()
+        signed_in.cookies[cookie] = session
+        token = ""
+        for server in servers:  # each serves a page first; the CSRF cookie is set
+            token = signed_in.form_token(f"{server}/todo/")
+        rounds = []
+        with psycopg.connect(saas_database, autocommit=True) as database:
+            for _ in range(ROUNDS):
+                ends = _post_at_once(servers, signed_in, token)
+                [(count,)] = database.execute(COUNT_LISTS, (owner,)).fetchall()
+                rounds.append((count, ends))
+                database.execute(DELETE_LISTS, (owner,))
+        over = sum(count > 3 for count, _ in rounds)
+        expected = (3, ["created"] * 3 + ["refused"] * (PARALLEL - 3))
+        assert rounds == [expected] * ROUNDS, f"{over} of {ROUNDS} rounds passed the limit"
+    finally:
+        for process in served[ours:]:
+            process.terminate()
+            process.wait(timeout=10)
