@@ -111,3 +111,14 @@ def test_web_worker_and_scheduler_share_one_image_beside_postgresql_and_redis(
         }
     assert services["redis"]["image"].startswith("redis:")
     assert services["db"]["image"].startswith("postgres:")
+
+
+def test_mailed_links_point_at_the_stack_s_own_address_by_default(compose: Any) -> None:
+    """With DEBUG off and no DJANGO_SITE_URL, links would start with https:// and the first
+    allowed name, not the plain-http port the stack serves on (docs/security.md)."""
+    env = interpolate(compose["services"]["web"]["environment"], {"DJANGO_SECRET_KEY": "k"})
+    site = env["DJANGO_SITE_URL"]
+    assert site == "http://localhost:8000"
+    assert site.split("//")[1].split(":")[0] in env["DJANGO_ALLOWED_HOSTS"].split(",")
+    published = interpolate(compose["services"]["web"]["ports"][0], {})
+    assert published.split("-")[0] == site.rsplit(":", 1)[1]
