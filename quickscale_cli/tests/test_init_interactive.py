@@ -69,7 +69,8 @@ def test_each_bad_answer_is_refused_on_the_spot_and_asked_again(quickscale_bin, 
     assert [e.split(" — ")[0] for e in errors] == [
         "  error: 'Acme' must be lowercase letters, digits and '_', not starting with a digit",
         "  error: 'class' is a Python keyword and cannot name a package",
-        "  error: 'django' would shadow the 'django' module the project imports",
+        "  error: 'django' would shadow the 'django' module of Django, a dependency QuickScale "
+        "projects pin",
         "  error: directory 'taken' already exists and is not empty",
         "  error: '1.0' must be a version MAJOR.MINOR.PATCH such as 1.0.0",
         "  error: 'v2' must be a version MAJOR.MINOR.PATCH such as 1.0.0",
