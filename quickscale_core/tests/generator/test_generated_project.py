@@ -51,6 +51,27 @@ def test_site_renders_the_expected_variant(client, settings):
     Path(os.environ["REPORT_TO"]).write_text(html + "\\n/* css */\\n" + css.read_text())
 '''
 
+# What a user adds to admin.py to customize a generated admin page.
+REREGISTER = """
+from acme.generated_admin import ProductAdmin
+from acme.models import Product
+
+
+class ReviewedProductAdmin(ProductAdmin):
+    list_per_page = 20
+
+
+admin.site.unregister(Product)
+admin.site.register(Product, ReviewedProductAdmin)
+"""
+
+# The models, imported by name from the app's models module, and their admin pages.
+WHICH_ADMIN = """
+from django.contrib import admin
+from acme.models import Order, Product
+print(*(type(admin.site._registry[m]).__name__ for m in (Product, Order)))
+"""
+
 
 def run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
@@ -65,13 +86,12 @@ def project_pytest(
 def test_v2_models_generate_models_admin_forms_migrations_and_pass_admin_tests(
     initialized_project: Path, project_env
 ):
-    from gen_support import ORDER, PRODUCT
+    from gen_support import EVERY_TYPE, ORDER, PRODUCT
 
     project = initialized_project
     env = project_env()
-    write_config(
-        project, config(models=[PRODUCT, ORDER], rules=["Orders over $1000 need approval"])
-    )
+    models = [PRODUCT, ORDER, EVERY_TYPE]
+    write_config(project, config(models=models, rules=["Orders over $1000 need approval"]))
     result = run([CLI, "generate"], project, env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "new              tests/test_generated_models.py" in result.stdout
@@ -85,6 +105,16 @@ def test_v2_models_generate_models_admin_forms_migrations_and_pass_admin_tests(
     )
     assert "class OrderForm(forms.ModelForm):" in (project / "acme/generated_forms.py").read_text()
     assert "def check_orders_over_1000_need_approval" in (project / "acme/services.py").read_text()
+    # admin.py may swap a generated admin page for a subclass, as generated_admin.py
+    # says, and the models module names the generated models
+    admin_py = project / "acme/admin.py"
+    written = admin_py.read_text()
+    imports = "from acme.models import User\n"
+    admin_py.write_text(written.replace(imports, imports + REREGISTER, 1))
+    shell = run([sys.executable, "manage.py", "shell", "-c", WHICH_ADMIN], project, env)
+    last = shell.stdout.splitlines()[-1:]
+    assert last == ["ReviewedProductAdmin OrderAdmin"], shell.stdout + shell.stderr[-2000:]
+    admin_py.write_text(written)
     # the project's CI checks: migrations complete, and its whole test suite passes
     check = run(
         [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], project, env
@@ -96,6 +126,9 @@ def test_v2_models_generate_models_admin_forms_migrations_and_pass_admin_tests(
         "test_model_is_created_and_listed_through_the_admin[Product] PASSED",
         "test_model_is_created_and_listed_through_the_admin[Order] PASSED",
         "test_model_form_saves_valid_data[Order] PASSED",
+        # every field type, with a default and beside foreign keys, through the admin
+        "test_model_is_created_and_listed_through_the_admin[Sampler] PASSED",
+        "test_model_form_saves_valid_data[Sampler] PASSED",
     ):
         assert name in tests.stdout
     # generate again: nothing to do, no byte changes, no new migration

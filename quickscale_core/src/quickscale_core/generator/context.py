@@ -13,6 +13,7 @@ from quickscale_core.config import ModelSpec
 from quickscale_core.config.environments import EnvironmentConfig
 from quickscale_core.errors import ConfigError
 from quickscale_core.generator.customizations import models_context, rules_context
+from quickscale_core.generator.pysource import import_from
 from quickscale_core.generator.render import RenderedFile
 from quickscale_core.generator.wiring import ModuleChoice, Wiring, wire
 from quickscale_core.manifest import ModelMarkings
@@ -118,6 +119,10 @@ class ProjectSpec:
             "frontend_source": normalize_frontend_source(self.frontend_source),
             "frontend_variant": self.frontend_variant,
             **models_context(self.name, self.models),
+            # models.py imports each generated model by name (Django loads models.py).
+            "models_import_noqa": import_from(
+                f"{self.name}.generated_models", [m.name for m in self.models], "# noqa: F401"
+            ),
             "business_rules": rules_context(self.business_rules),
             "modules": list(wiring.modules),
             # quickscale.yml's commented list of what can be enabled (init only).

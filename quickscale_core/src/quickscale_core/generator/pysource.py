@@ -166,11 +166,16 @@ def bracketed(
     return f"{head}\n{''.join(lines)}{pad}{tail}"
 
 
-def import_from(module: str, names: Sequence[str]) -> str:
-    """``from module import a, b`` with names sorted as isort sorts them."""
+def import_from(module: str, names: Sequence[str], comment: str = "") -> str:
+    """``from module import a, b`` with names sorted as isort sorts them.
+
+    ``comment`` (a pragma such as ``# noqa: F401``) ends the statement's first line,
+    where ruff reads it for the whole statement and leaves it out of the line length.
+    """
     ordered = sorted(set(names))
     line = f"from {module} import {', '.join(ordered)}"
+    after = f"  {comment}" if comment else ""
     if len(line) <= LINE_LENGTH:
-        return line
+        return line + after
     body = "".join(f"    {name},\n" for name in ordered)
-    return f"from {module} import (\n{body})"
+    return f"from {module} import ({after}\n{body})"
