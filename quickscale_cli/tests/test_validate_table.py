@@ -479,6 +479,12 @@ CASES = [
         [(8, 44, E, "customizations.models[0].fields[0].default")],
         "YYYY-MM-DD",
     ),
+    Case(  # Django stores a time without a zone: an offset would be dropped unsaid
+        "default-time-with-offset",
+        FIELDS + '        - {name: opens, type: time, default: "12:30+02:00"}\n',
+        [(8, 46, E, "customizations.models[0].fields[0].default")],
+        "HH:MM:SS, without an offset",
+    ),
     Case(
         "default-not-a-choice",
         FIELDS + "        - {name: state, type: string, choices: [draft, live], default: gone}\n",

@@ -48,6 +48,38 @@ ORDER = {
     ],
 }
 
+#: A default of each field type that takes one, as quickscale.yml writes it.
+DEFAULTS: dict[str, Any] = {
+    "string": "draft",
+    "text": "none yet",
+    "integer": 3,
+    "big_integer": 9_000_000_000,
+    "decimal": "9.99",
+    "float": 0.25,
+    "boolean": True,
+    "date": "2024-01-31",
+    "datetime": "2024-01-02T03:04:05Z",
+    "time": "12:30",
+    "email": "team@example.com",
+    "url": "https://example.com",
+    "slug": "a-slug",
+    "uuid": "12345678-1234-5678-1234-567812345678",
+    "json": {"tags": ["a", "b"]},
+}
+#: Every field type required, optional and with a default, beside a foreign key to
+#: Product and an optional one to User: the project's own tests add one through the
+#: admin, whose add view once failed on a datetime's default.
+EVERY_TYPE = {
+    "name": "Sampler",
+    "fields": [
+        {"name": "product", "type": "foreign_key", "to": "Product"},
+        {"name": "owner", "type": "foreign_key", "to": "User", "required": False},
+        *({"name": f"{kind}_r", "type": kind} for kind in DEFAULTS),
+        *({"name": f"{kind}_o", "type": kind, "required": False} for kind in DEFAULTS),
+        *({"name": f"{kind}_d", "type": kind, "default": DEFAULTS[kind]} for kind in DEFAULTS),
+    ],
+}
+
 
 def config(**changes: Any) -> dict[str, Any]:
     """BASE_CONFIG with top-level keys replaced (``models=[...]`` sets customizations)."""

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from gen_support import DEFAULTS
 from quickscale_core.errors import ConfigError
 from quickscale_core.generator import customizations
 from quickscale_core.generator.config_adapter import spec_from_config
@@ -48,6 +49,43 @@ def declaration(field: dict) -> str:
         ({"type": "boolean", "default": True}, "models.BooleanField(default=True)"),
         ({"type": "date", "required": False}, "models.DateField(blank=True, null=True)"),
         ({"type": "datetime"}, "models.DateTimeField()"),
+        # dates, times and UUIDs are text in the config and values in the model: a text
+        # default reached the admin's datetime widget, which called .utcoffset() on it
+        (
+            {"type": "date", "default": "2024-01-31"},
+            "models.DateField(default=datetime.date(2024, 1, 31))",
+        ),
+        (
+            {"type": "datetime", "default": "2024-01-02T03:04:05Z"},
+            "models.DateTimeField("
+            "default=datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.UTC))",
+        ),
+        (  # no offset: UTC, as the migration needs one fixed instant
+            {"type": "datetime", "default": "2024-01-02 03:04"},
+            "models.DateTimeField("
+            "default=datetime.datetime(2024, 1, 2, 3, 4, tzinfo=datetime.UTC))",
+        ),
+        (  # an offset: the same instant, in UTC
+            {"type": "datetime", "default": "2024-01-02T03:04:05.5+02:00", "required": False},
+            "models.DateTimeField(default=datetime.datetime(2024, 1, 2, 1, 4, 5, 500000, "
+            "tzinfo=datetime.UTC), blank=True, null=True)",
+        ),
+        ({"type": "time", "default": "12:30"}, "models.TimeField(default=datetime.time(12, 30))"),
+        (
+            {"type": "uuid", "default": "12345678123456781234567812345678"},
+            'models.UUIDField(default=uuid.UUID("12345678-1234-5678-1234-567812345678"))',
+        ),
+        # a JSON default is a callable: Django's check fields.E010 warns of a shared value
+        ({"type": "json", "default": {}}, "models.JSONField(default=dict)"),
+        ({"type": "json", "default": []}, "models.JSONField(default=list)"),
+        (
+            {"type": "json", "default": {"tags": ["a"]}},
+            'models.JSONField(default=functools.partial(copy.deepcopy, {"tags": ["a"]}))',
+        ),
+        (
+            {"type": "json", "default": 3},
+            "models.JSONField(default=functools.partial(copy.deepcopy, 3))",
+        ),
         ({"type": "email"}, "models.EmailField(max_length=254)"),
         ({"type": "url"}, "models.URLField(max_length=200)"),
         ({"type": "string", "unique": True}, "models.CharField(max_length=255, unique=True)"),
@@ -147,13 +185,15 @@ def test_schema_v1_ignores_customizations_so_nothing_is_generated_for_them():
 def all_types_config() -> dict:
     every = [{"name": f"{t}_f", "type": t} for t in FIELD_TYPES if t != "foreign_key"]
     optional = [{"name": f"{t}_o", "type": t, "required": False} for t in FIELD_TYPES[:-1]]
+    # a default of each type: the model imports what its value needs (datetime, uuid…)
+    defaults = [{"name": f"{t}_d", "type": t, "default": v} for t, v in DEFAULTS.items()]
     long_help = "A help text long enough that the generated line must be wrapped somewhere " * 2
     return {
         "schema_version": 2,
         "project": {"name": "shop"},
         "customizations": {
             "models": [
-                {"name": "Everything", "fields": every + optional},
+                {"name": "Everything", "fields": every + optional + defaults},
                 {
                     "name": "Order",
                     "description": "An order. " * 20,

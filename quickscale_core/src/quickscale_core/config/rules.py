@@ -506,7 +506,7 @@ def _default_problem(kind: str, value: Any) -> str | None:
     checks = {
         "date": (date.fromisoformat, "a date as YYYY-MM-DD"),
         "datetime": (datetime.fromisoformat, "a date and time as YYYY-MM-DDTHH:MM:SS"),
-        "time": (time.fromisoformat, "a time as HH:MM or HH:MM:SS"),
+        "time": (_local_time, "a time as HH:MM or HH:MM:SS, without an offset"),
         "uuid": (uuid.UUID, "a UUID such as 123e4567-e89b-12d3-a456-426614174000"),
     }
     if kind in checks:
@@ -519,6 +519,14 @@ def _default_problem(kind: str, value: Any) -> str | None:
     if kind == "slug" and not re.match(r"^[-a-zA-Z0-9_]+$", value):
         return "a slug: letters, digits, '-' and '_'"
     return None
+
+
+def _local_time(text: str) -> time:
+    """A time of day; an offset is refused: Django stores times without a zone."""
+    parsed = time.fromisoformat(text)
+    if parsed.tzinfo is not None:
+        raise ValueError("a time with an offset")
+    return parsed
 
 
 def _parses(parse: Any, value: Any) -> bool:

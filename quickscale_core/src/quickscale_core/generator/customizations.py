@@ -8,9 +8,11 @@ decides what ``required: false`` means for each type, and rendering stays determ
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from quickscale_core.config import FieldSpec, ModelSpec
@@ -20,12 +22,14 @@ from quickscale_core.config.model import (
     DEFAULT_MAX_LENGTH,
 )
 from quickscale_core.generator.pysource import (
+    LINE_LENGTH,
     bracketed,
     import_from,
     laid_out,
     literal,
     noqa_if_long,
     text_assignment,
+    width,
 )
 
 #: The Django field class of each config field type (v2 schema's ``type`` enum).
@@ -138,11 +142,84 @@ def related_name(model: ModelSpec, field: FieldSpec) -> str:
 
 
 def _default_argument(field: FieldSpec) -> str:
-    """``default=…``: the declared default as Python source, typed for the field."""
+    """``default=…``: the declared default as Python source, typed for the field.
+
+    The config holds dates, times and UUIDs as text; the model gets the value itself
+    (``datetime.date(2024, 1, 31)``), as Django's fields and forms expect. A text
+    default would stay text on a new instance and in the admin form's initial data,
+    where the datetime widget calls ``.utcoffset()`` on it.
+    """
     value = field.default
     if field.type == "decimal":
         return f"default=Decimal({literal(str(value))})"
+    if field.type in _TYPED_TEXT:
+        return f"default={_typed_source(field.type, value)}"
+    if field.type == "json" and value is not None:
+        return _json_default(value)
     return laid_out(value, _ARGUMENT_INDENT, "default=", after=1)
+
+
+#: Types whose config default is text that the model declares as a Python value.
+_TYPED_TEXT = frozenset({"date", "datetime", "time", "uuid"})
+
+
+def _typed_source(kind: str, text: str) -> str:
+    """Python source of a validated date, datetime, time or UUID given as text.
+
+    A datetime without an offset is UTC: a migration holds one fixed instant, whatever
+    the server's ``TIME_ZONE``. One with an offset is the same instant, written in UTC.
+    """
+    if kind == "uuid":
+        return f"uuid.UUID({literal(str(uuid.UUID(text)))})"
+    if kind == "date":
+        return repr(dt.date.fromisoformat(text))
+    if kind == "time":
+        return repr(dt.time.fromisoformat(text))  # validate refuses an offset
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+    naive = repr(moment.replace(tzinfo=None))
+    return naive[:-1] + ", tzinfo=datetime.UTC)"
+
+
+def _json_default(value: Any) -> str:
+    """A JSON default as a callable, so no two instances share one mutable value.
+
+    Django's check fields.E010 asks for it. ``{}`` and ``[]`` are ``dict`` and ``list``;
+    any other value is a deep copy of itself, a partial migrations can write down
+    (a function of the module would have to live as long as the migrations naming it).
+    """
+    if value == {} or value == []:
+        return f"default={type(value).__name__}"
+    head, pad = "default=functools.partial(", " " * _ARGUMENT_INDENT
+    flat = f"{head}copy.deepcopy, {literal(value)})"
+    if _ARGUMENT_INDENT + width(flat) + 1 <= LINE_LENGTH:  # 1: the argument's comma
+        return flat
+    shared = f"copy.deepcopy, {literal(value)}"
+    if _ARGUMENT_INDENT + 4 + width(shared) <= LINE_LENGTH:
+        return f"{head}\n{pad}    {shared}\n{pad})"
+    code = laid_out(value, _ARGUMENT_INDENT + 4, after=1) + ","
+    noqa = "" if "\n" in code else noqa_if_long(_ARGUMENT_INDENT + 4, code)
+    return f"{head}\n{pad}    copy.deepcopy,\n{pad}    {code}{noqa}\n{pad})"
+
+
+def _default_imports(field: FieldSpec) -> tuple[str, ...]:
+    """The standard-library imports the field's ``default=`` source needs."""
+    if not field.has_default:
+        return ()
+    if field.type == "json":
+        return () if field.default in ({}, [], None) else ("import copy", "import functools")
+    return _VALUE_IMPORTS.get(field.type, ())
+
+
+#: The standard-library imports a value of each type needs, written as Python source.
+_VALUE_IMPORTS = {
+    "decimal": ("from decimal import Decimal",),
+    "date": ("import datetime",),
+    "datetime": ("import datetime",),
+    "time": ("import datetime",),
+    "uuid": ("import uuid",),
+}
 
 
 def _listable(field: FieldSpec) -> bool:
@@ -278,19 +355,20 @@ def models_context(project: str, models: Sequence[ModelSpec]) -> dict[str, Any]:
         "models": [model_context(model) for model in models],
         "models_all": bracketed("__all__ = [", _quoted(names), "]", collection=True),
         "models_import": import_from(f"{project}.generated_models", names) if names else "",
-        "models_use_decimal": any(f.type == "decimal" and f.has_default for f in fields),
+        "models_stdlib_imports": _stdlib_imports(
+            line for f in fields for line in _default_imports(f)
+        ),
         "models_use_settings": any(f.type == "foreign_key" and f.to == "User" for f in fields),
         "models_use_url": any(_has_url(model) for model in models),
-        "tests_stdlib_imports": "\n".join(
-            line
-            for line, used in (
-                ("import datetime", any(f.type in {"date", "datetime", "time"} for f in fields)),
-                ("import uuid", any(f.type == "uuid" for f in fields)),
-                ("from decimal import Decimal", any(f.type == "decimal" for f in fields)),
-            )
-            if used
+        "tests_stdlib_imports": _stdlib_imports(
+            line for f in fields for line in _VALUE_IMPORTS.get(f.type, ())
         ),
     }
+
+
+def _stdlib_imports(lines: Iterable[str]) -> str:
+    """Import lines, each once, in isort's order (``import x`` lines, then ``from``)."""
+    return "\n".join(sorted(set(lines), key=lambda line: (line.startswith("from "), line)))
 
 
 def rule_function_name(rule: str) -> str:
