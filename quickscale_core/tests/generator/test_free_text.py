@@ -143,7 +143,19 @@ def field_arguments(module: ast.Module, field: str) -> dict[str, Any]:
     """The keyword arguments of a field declaration of Thing, evaluated as literals."""
     call = assigned(class_body(module, "Thing"), field)
     assert isinstance(call, ast.Call)
-    return {keyword.arg: ast.literal_eval(keyword.value) for keyword in call.keywords}
+    return {keyword.arg: literal_value(keyword.value) for keyword in call.keywords}
+
+
+def literal_value(node: ast.expr) -> Any:
+    """A literal's value; a JSON default is a callable giving it (``dict``, ``list``, or
+    ``functools.partial(copy.deepcopy, <literal>)``), taken as the value it gives."""
+    if isinstance(node, ast.Name) and node.id in {"dict", "list"}:
+        return {"dict": {}, "list": []}[node.id]
+    if isinstance(node, ast.Call) and ast.unparse(node.func) == "functools.partial":
+        assert [ast.unparse(arg) for arg in node.args[:1]] == ["copy.deepcopy"]
+        (value,) = node.args[1:]
+        return ast.literal_eval(value)
+    return ast.literal_eval(node)
 
 
 def string_constant(node: ast.expr) -> str:
