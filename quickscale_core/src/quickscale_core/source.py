@@ -17,12 +17,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from quickscale_core import git
+from quickscale_core import git, subtree
 from quickscale_core.components import Component
 from quickscale_core.errors import GitError, SourceError
 
@@ -101,40 +100,16 @@ def resolve_source(explicit: str | None = None) -> Source:
 # project's first `git gc` deltifies the objects anyway).
 _UPLOAD_PACK = "git -c uploadpack.allowAnySHA1InWant=true -c pack.window=0 upload-pack"
 
+
 # A component commit is built from the component's tree alone, never from history, so
-# embedding costs the same for a source with one commit or a hundred thousand. Every
-# byte of it is fixed by (prefix, tree, source commit, parent): the same source commit
-# always gives the same commit id, on any machine, and no user config (signing, commit
-# encoding) can change it because the object is written with `git hash-object`.
-COMPONENT_AUTHOR = "QuickScale <quickscale@localhost>"
-COMPONENT_DATE = "1704067200 +0000"  # 2024-01-01T00:00:00Z, fixed for reproducibility
-SOURCE_TRAILER = "Source-commit"
-_SOURCE_LINE = re.compile(rf"^{SOURCE_TRAILER}: ([0-9a-f]{{40,64}})$", re.MULTILINE)
-
-
-def component_commit_object(
-    prefix: str, tree: str, source_commit: str, parent: str | None = None
-) -> bytes:
-    """The raw commit object holding ``tree`` (``prefix``/ at ``source_commit``)."""
-    lines = [f"tree {tree}"]
-    if parent:
-        lines.append(f"parent {parent}")
-    lines += [
-        f"author {COMPONENT_AUTHOR} {COMPONENT_DATE}",
-        f"committer {COMPONENT_AUTHOR} {COMPONENT_DATE}",
-        "",
-        f"{prefix} at {source_commit[:12]}",
-        "",
-        f"{SOURCE_TRAILER}: {source_commit}",
-    ]
-    return ("\n".join(lines) + "\n").encode()
-
-
+# embedding costs the same for a source with one commit or a hundred thousand. Its bytes
+# (quickscale_core.subtree.component_commit_object) are written with `git hash-object`,
+# so no user config (signing, commit encoding) can change its id.
 def write_component_commit(
     repo: Path, prefix: str, tree: str, source_commit: str, parent: str | None = None
 ) -> str:
     """Write the component commit into ``repo`` (which must hold ``tree``); no ref moves."""
-    body = component_commit_object(prefix, tree, source_commit, parent)
+    body = subtree.component_commit_object(prefix, tree, source_commit, parent)
     return (
         git.run_bytes(["hash-object", "-t", "commit", "-w", "--stdin"], repo, data=body)
         .decode()
@@ -146,7 +121,7 @@ def component_commit_id(
     prefix: str, tree: str, source_commit: str, parent: str | None = None, *, sha256: bool = False
 ) -> str:
     """The id :func:`write_component_commit` would give, computed without git."""
-    body = component_commit_object(prefix, tree, source_commit, parent)
+    body = subtree.component_commit_object(prefix, tree, source_commit, parent)
     # The id git gives the object (SHA-1 in most repositories): naming, not security.
     digest = hashlib.sha256() if sha256 else hashlib.sha1(usedforsecurity=False)
     digest.update(b"commit %d\0" % len(body) + body)
@@ -164,40 +139,35 @@ def _source_and_parents(repo: Path, commit: str) -> tuple[str | None, str]:
     if body.returncode != 0:
         return None, ""
     parents, _, message = body.stdout.partition("\n")
-    found = _SOURCE_LINE.findall(message)
-    return (found[-1] if found else None), parents.strip()
+    return subtree.source_commit_of(message), parents.strip()
 
 
 # A built component commit is unreachable in the client (a squash names it only in its
 # `git-subtree-split:` trailer), so a fresh clone of the project never has it. The merge
-# commit that brought it in also records, in this trailer, the source commit it was
-# built from: with the squash's tree and prefix, that is all it takes to write the very
-# same commit again, without the source and without reading its history.
-SPLIT_SOURCE_TRAILER = "Quickscale-split-source"
-
-
-def split_source_line(repo: Path, commit: str) -> str:
-    """``Quickscale-split-source: <commit> <source commit>`` when ``commit`` is a built
-    component commit (parentless, with a ``Source-commit:`` trailer); else ``""``."""
+# commit that brought it in also records the source commit it was built from: with the
+# squash's tree and prefix, that is all it takes to write the very same commit again,
+# without the source and without reading its history.
+def built_from(repo: Path, commit: str) -> subtree.SplitSource | None:
+    """Where ``commit`` was built from, when it is a built component commit (parentless,
+    with a ``Source-commit:`` trailer); else None. Its merge records this."""
     source_commit, parents = _source_and_parents(repo, commit)
     if source_commit is None or parents:
-        return ""
-    return f"{SPLIT_SOURCE_TRAILER}: {commit} {source_commit}"
+        return None
+    return subtree.SplitSource(commit, source_commit)
 
 
 def recorded_split_source(repo: Path, split: str) -> str | None:
     """The source commit that HEAD's history records for the built commit ``split``."""
-    if not re.fullmatch(r"[0-9a-f]{40,64}", split):
+    if not subtree.is_commit_id(split):
         return None
     found = git.run(
-        ["log", "-1", f"--grep=^{SPLIT_SOURCE_TRAILER}: {split} ", "--format=%B", "HEAD"],
+        ["log", "-1", f"--grep={subtree.split_source_grep(split)}", "--format=%B", "HEAD"],
         repo,
         check=False,
     )
-    match = re.search(
-        rf"^{SPLIT_SOURCE_TRAILER}: {split} ([0-9a-f]{{40,64}})$", found.stdout, re.MULTILINE
-    )
-    return match.group(1) if found.returncode == 0 and match else None
+    if found.returncode != 0:
+        return None
+    return next((r.source for r in subtree.split_sources(found.stdout) if r.split == split), None)
 
 
 @dataclass(frozen=True)

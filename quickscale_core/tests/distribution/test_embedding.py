@@ -19,10 +19,10 @@ from conftest import Lab, append
 from history import add_history
 from quickscale_core.source import (
     component_commit_id,
-    component_commit_object,
     recorded_source_commit,
     write_component_commit,
 )
+from quickscale_core.subtree import component_commit_object
 
 CORE = "quickscale_core"
 NAMES = "quickscale_core/src/quickscale_core/names.py"

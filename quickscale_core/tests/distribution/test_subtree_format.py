@@ -22,6 +22,8 @@ from quickscale_core.source import (
     write_component_commit,
 )
 
+from quickscale_core import subtree
+
 WIDGETS = Component("modules", "widgets")
 
 
@@ -66,7 +68,8 @@ def test_git_subtree_add_and_merge_squash_are_read_as_git_subtree_reads_them(
     histories: Histories,
 ) -> None:
     """latest_squash is the newest squash commit and its split; the squash that names a
-    split gives that split's prefix and tree (what rebuilding a lost commit needs)."""
+    split gives that split's prefix and tree (what rebuilding a lost commit needs); the
+    merge update writes (its -m) keeps its split-source record."""
     h, prefix = histories, WIDGETS.prefix
     first = h.git(h.upstream, "rev-parse", "HEAD")
     h.git(
@@ -77,11 +80,21 @@ def test_git_subtree_add_and_merge_squash_are_read_as_git_subtree_reads_them(
     assert h.git(h.client, "rev-parse", "HEAD^2") == added.squash
     second = h.release("VERSION = 2\n")
     h.fetch()
-    h.git(h.client, "subtree", "merge", "-q", f"--prefix={prefix}", "--squash", "-m", "up", second)
+    origin = subtree.SplitSource(second, "c" * 40)
+    update = subtree.update_message(prefix, "1", "2", second, origin)
+    h.git(
+        h.client, "subtree", "merge", "-q", f"--prefix={prefix}", "--squash", "-m", update, second
+    )
+    assert h.message("HEAD") == (
+        f"Update {prefix} 1 -> 2 (git subtree, squashed) from {second[:12]}\n\n"
+        f"Quickscale-split-source: {second} {'c' * 40}\n"
+    )
+    assert recorded_split_source(h.client, second) == origin.source
     merged = repos.latest_squash(h.client, WIDGETS)
     assert (merged.split, h.git(h.client, "rev-parse", "HEAD^2")) == (second, merged.squash)
     assert h.git(h.client, "rev-parse", f"{merged.squash}^") == added.squash
-    for split in (first, second):
+    for squash, split in ((added.squash, first), (merged.squash, second)):
+        assert subtree.parse_squash(h.message(squash)) == subtree.SquashRecord(split, prefix)
         assert _squash_of(h.client, split) == (
             prefix,
             h.git(h.upstream, "rev-parse", f"{split}^{{tree}}"),
@@ -104,6 +117,9 @@ def test_a_full_history_add_is_refused_and_a_copy_has_no_history(histories: Hist
     h.git(h.client, "subtree", "add", "-q", f"--prefix={prefix}", str(h.upstream), "main")
     with pytest.raises(RefusedError, match="added with full history"):
         repos.latest_squash(h.client, WIDGETS)
+    mainline = h.git(h.client, "rev-parse", "HEAD^1")
+    split = h.git(h.upstream, "rev-parse", "HEAD")
+    assert subtree.parse_squash(h.message("HEAD")) == subtree.SquashRecord(split, prefix, mainline)
 
 
 def test_the_plumbing_add_writes_what_git_subtree_add_writes(histories: Histories) -> None:
@@ -124,6 +140,8 @@ def test_the_plumbing_add_writes_what_git_subtree_add_writes(histories: Historie
     ours, theirs = repos.latest_squash(h.client, WIDGETS), repos.latest_squash(twin, WIDGETS)
     assert ours.split == theirs.split == built
     assert h.message(ours.squash) == Histories(h.lab, h.upstream, twin).message(theirs.squash)
+    assert h.message(ours.squash) == subtree.squash_message(prefix, built)
+    assert subtree.split_sources(h.message("HEAD")) == [subtree.SplitSource(built, source_commit)]
     assert h.message("HEAD") == (
         f"Embed {prefix} (git subtree, squashed) from {built[:12]}\n\n"
         f"Quickscale-split-source: {built} {source_commit}\n"

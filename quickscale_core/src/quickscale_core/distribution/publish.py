@@ -3,7 +3,7 @@
 A component branch gets one commit per publish that changed the component: its tree is
 the component's tree at the published monorepo commit, its parent the branch's previous
 tip, its author and date fixed, and the monorepo commit recorded in a ``Source-commit:``
-trailer (:func:`quickscale_core.source.component_commit_object`). Publishing therefore
+trailer (:func:`quickscale_core.subtree.component_commit_object`). Publishing therefore
 costs the same for any length of monorepo history, and stays reproducible: the same
 monorepo commit and the same previous tip always give the same commit id, publishing
 twice is a no-op, and a branch published for the first time holds exactly the commit a

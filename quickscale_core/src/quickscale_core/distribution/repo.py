@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from quickscale_core import git
+from quickscale_core import git, subtree
 from quickscale_core.distribution.components import Component
 from quickscale_core.distribution.errors import RefusedError
 from quickscale_core.errors import GitError
@@ -92,9 +92,6 @@ class Squash:
     split: str
 
 
-_TRAILER = re.compile(r"^(git-subtree-[a-z]+):\s*(\S+)\s*$", re.MULTILINE)
-
-
 def latest_squash(repo: Path, component: Component) -> Squash:
     """Find the last squash merge of ``component`` (what ``git subtree`` itself looks for)."""
     prefix = component.prefix
@@ -107,7 +104,7 @@ def latest_squash(repo: Path, component: Component) -> Squash:
     log = git.output(
         [
             "log",
-            f"--grep=^git-subtree-dir: {prefix}/*$",
+            f"--grep={subtree.squash_grep(prefix)}",
             "--format=START %H%n%b%nEND",
             "HEAD",
         ],
@@ -115,17 +112,18 @@ def latest_squash(repo: Path, component: Component) -> Squash:
     )
     for block in log.split("START ")[1:]:
         commit, _, body = block.partition("\n")
-        trailers = dict(_TRAILER.findall(body))
-        if "git-subtree-split" not in trailers:
-            continue
-        if "git-subtree-mainline" in trailers:
+        try:
+            record = subtree.parse_squash(body)
+        except subtree.MalformedRecord:
+            continue  # git subtree skips it too
+        if record.mainline is not None:
             raise RefusedError(
                 f"{prefix}/ was added with full history, not with --squash",
                 "QuickScale updates squashed subtrees only: re-embed it with "
                 f"'git rm -r {prefix} && git commit' then "
                 f"'git subtree add --squash --prefix={prefix} <source> {component.branch}'",
             )
-        return Squash(commit.strip(), trailers["git-subtree-split"])
+        return Squash(commit.strip(), record.split)
     raise RefusedError(
         f"{prefix}/ has no git subtree history (it was copied, not added with git subtree)",
         f"re-embed it: 'git rm -r {prefix} && git commit', then "

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from quickscale_core import git
+from quickscale_core import git, subtree
 from quickscale_core.changes import ComponentChange, ComponentStatus
 from quickscale_core.distribution import components as comps
 from quickscale_core.distribution import repo as repos
@@ -27,7 +27,7 @@ from quickscale_core.distribution.upstream import (
 from quickscale_core.distribution.versions import compare, core_allows, read_metadata
 from quickscale_core.errors import GitError, UsageError
 from quickscale_core.generator.confine import check_tree_confined
-from quickscale_core.source import Source, resolve_source, split_source_line
+from quickscale_core.source import Source, built_from, resolve_source
 
 ABORT_COMMAND = "git merge --abort"
 
@@ -171,13 +171,13 @@ def apply_one(client: Path, plan: ComponentChange, source: Source, progress: Pro
     bring(plan.upstream, client, source)
     ensure_split_present(client, plan.embedded_commit, source)
     old, new = plan.embedded_version or "?", plan.available_version or "?"
-    message = (
-        f"Update {component.prefix} {old} -> {new} (git subtree, squashed) "
-        f"from {plan.available_commit[:12]}"
+    message = subtree.update_message(
+        component.prefix,
+        old,
+        new,
+        plan.available_commit,
+        built_from(client, plan.available_commit),
     )
-    trailer = split_source_line(client, plan.available_commit)
-    if trailer:
-        message += f"\n\n{trailer}"
     progress(f"Merging {component.prefix} {old} -> {new}")
     try:
         merged = git.run(

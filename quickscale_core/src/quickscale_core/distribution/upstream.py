@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from quickscale_core import git
+from quickscale_core import git, subtree
 from quickscale_core.distribution.components import Component, has_path
 from quickscale_core.errors import GitError, SourceError
 from quickscale_core.source import (
@@ -164,22 +164,18 @@ def _squash_of(client: Path, split: str) -> tuple[str, str] | None:
     """(prefix, tree) of the squash commit that names ``split``: the component commit's
     own prefix and tree."""
     found = git.run(
-        ["log", "-1", f"--grep=^git-subtree-split: {split}$", "--format=%T%n%b", "HEAD"],
+        ["log", "-1", f"--grep={subtree.split_grep(split)}", "--format=%T%n%b", "HEAD"],
         client,
         check=False,
     )
-    lines = found.stdout.splitlines()
-    prefix = next(
-        (
-            line.split(":", 1)[1].strip().rstrip("/")
-            for line in lines
-            if line.startswith("git-subtree-dir:")
-        ),
-        None,
-    )
-    if found.returncode != 0 or not lines or prefix is None:
+    tree, _, body = found.stdout.partition("\n")
+    if found.returncode != 0 or not tree:
         return None
-    return prefix, lines[0]
+    try:
+        prefix = subtree.parse_squash(body).prefix
+    except subtree.MalformedRecord:
+        return None
+    return (prefix, tree) if prefix is not None else None
 
 
 def ensure_split_present(client: Path, split: str, source: Source) -> None:

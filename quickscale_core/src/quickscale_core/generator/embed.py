@@ -15,11 +15,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from quickscale_core import git
+from quickscale_core import git, subtree
 from quickscale_core.changes import ComponentChange, ComponentStatus
 from quickscale_core.components import Component, embedded
 from quickscale_core.errors import QuickScaleError
-from quickscale_core.source import Source, fetch_component, split_source_line
+from quickscale_core.source import Source, built_from, fetch_component
 
 
 class DirtyTreeError(QuickScaleError):
@@ -97,10 +97,7 @@ def subtree_add(
     not swept into the merge, and then only ``prefix/`` is added to the user's index and
     working tree.
     """
-    squash_message = (
-        f"Squashed '{prefix}/' content from commit {commit[:7]}\n\n"
-        f"git-subtree-dir: {prefix}\ngit-subtree-split: {commit}\n"
-    )
+    squash_message = subtree.squash_message(prefix, commit)
     squash = _commit_tree(root, [f"{commit}^{{tree}}"], squash_message, identity)
     if clean_index:
         git.run(["read-tree", "-u", f"--prefix={prefix}/", commit], root)
@@ -114,10 +111,7 @@ def subtree_add(
         finally:
             Path(private["GIT_INDEX_FILE"]).unlink(missing_ok=True)
         git.run(["read-tree", "-u", f"--prefix={prefix}/", commit], root)
-    message = f"Embed {prefix} (git subtree, squashed) from {commit[:12]}\n"
-    trailer = split_source_line(root, commit)
-    if trailer:
-        message += f"\n{trailer}\n"
+    message = subtree.embed_message(prefix, commit, built_from(root, commit))
     merge = _commit_tree(root, [tree, "-p", "HEAD", "-p", squash], message, identity)
     git.run(["update-ref", "-m", f"quickscale: embed {prefix}", "HEAD", merge], root)
 
