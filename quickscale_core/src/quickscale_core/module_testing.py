@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -44,6 +45,20 @@ TEST_TEMPLATES = [
         },
     }
 ]
+AUTHENTICATION_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
+CSP_MIDDLEWARE = "csp.middleware.CSPMiddleware"
+#: A generated project's middleware in its order (quickscale_core.settings), less core's
+#: own and WhiteNoise and django-axes, which no component's tests install.
+BASE_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    CSP_MIDDLEWARE,
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    AUTHENTICATION_MIDDLEWARE,
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
 FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only
 #: Expected 4xx/5xx responses are what the tests assert on, not noise in their output.
 QUIET_LOGGING = {
@@ -52,6 +67,17 @@ QUIET_LOGGING = {
     "handlers": {"null": {"class": "logging.NullHandler"}},
     "loggers": {"django.request": {"handlers": ["null"], "propagate": False}},
 }
+
+
+def middleware(
+    after_authentication: Sequence[str] = (), last: Sequence[str] = (), *, csp: bool = False
+) -> list[str]:
+    """A component's test ``MIDDLEWARE``: BASE_MIDDLEWARE with the component's own where a
+    generated project's settings put them, ``after_authentication`` (they read
+    ``request.user``) or ``last``; django-csp's only with ``csp`` (its app installed)."""
+    base = [name for name in BASE_MIDDLEWARE if csp or name != CSP_MIDDLEWARE]
+    where = base.index(AUTHENTICATION_MIDDLEWARE) + 1
+    return [*base[:where], *after_authentication, *base[where:], *last]
 
 
 def on_postgres() -> bool:

@@ -13,6 +13,7 @@ from quickscale_core.module_testing import (
     FAST_PASSWORD_HASHERS,
     QUIET_LOGGING,
     TEST_TEMPLATES,
+    middleware,
     test_database,
 )
 
@@ -34,17 +35,14 @@ INSTALLED_APPS = [
     "quickscale_modules.admin",
 ]
 
-MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "quickscale_modules.admin.middleware.AdminPolicyMiddleware",
-    "quickscale_modules.admin.audit.AuditMiddleware",
-]
+# Where the module's settings snippet puts them: after the authentication middleware.
+MIDDLEWARE = middleware(
+    after_authentication=[
+        "quickscale_modules.admin.audit.AuditMiddleware",
+        "quickscale_modules.admin.middleware.AdminPolicyMiddleware",
+    ],
+    csp=True,
+)
 
 # The strict policy every page of a generated project has (quickscale_core.settings).
 CONTENT_SECURITY_POLICY = {

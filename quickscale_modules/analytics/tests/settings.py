@@ -12,6 +12,7 @@ from quickscale_core.module_testing import (
     FAST_PASSWORD_HASHERS,
     QUIET_LOGGING,
     TEST_TEMPLATES,
+    middleware,
     test_database,
 )
 
@@ -29,15 +30,9 @@ INSTALLED_APPS = [
     "quickscale_modules.analytics",
 ]
 
-MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "quickscale_modules.analytics.middleware.PageViewMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-]
+MIDDLEWARE = middleware(
+    after_authentication=["quickscale_modules.analytics.middleware.PageViewMiddleware"]
+)
 QUICKSCALE_ANALYTICS_IGNORE_PATHS = ["/admin/", "/health/", "/favicon.ico", "/robots.txt"]
 QUICKSCALE_ANALYTICS_RETENTION_DAYS = 30
 

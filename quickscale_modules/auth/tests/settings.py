@@ -7,7 +7,12 @@ that test_postgres.py drives in a subprocess (quickscale_core.module_testing).
 import os
 from pathlib import Path
 
-from quickscale_core.module_testing import CONTRIB_APPS, FAST_PASSWORD_HASHERS, test_database
+from quickscale_core.module_testing import (
+    CONTRIB_APPS,
+    FAST_PASSWORD_HASHERS,
+    middleware,
+    test_database,
+)
 
 from quickscale_modules.auth import settings as qs_auth
 
@@ -29,15 +34,7 @@ INSTALLED_APPS = [
     *qs_auth.installed_apps(SOCIAL_PROVIDERS),
 ]
 
-MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    *qs_auth.MIDDLEWARE,
-]
+MIDDLEWARE = middleware(last=qs_auth.MIDDLEWARE)
 
 AUTHENTICATION_BACKENDS = qs_auth.AUTHENTICATION_BACKENDS
 AUTH_USER_MODEL = "qs_auth_testapp.User"

@@ -13,6 +13,7 @@ from quickscale_core.module_testing import (
     CONTRIB_APPS,
     FAST_PASSWORD_HASHERS,
     QUIET_LOGGING,
+    middleware,
     test_database,
 )
 
@@ -33,14 +34,7 @@ INSTALLED_APPS = [
     *qs_billing.INSTALLED_APPS,
 ]
 
-MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-]
+MIDDLEWARE = middleware()
 
 # Test keys in the shape Stripe issues them; the API they reach is a local fake.
 globals().update(

@@ -12,6 +12,7 @@ from quickscale_core.module_testing import (
     CONTRIB_APPS,
     FAST_PASSWORD_HASHERS,
     QUIET_LOGGING,
+    middleware,
     test_database,
 )
 
@@ -30,14 +31,7 @@ INSTALLED_APPS = [
     *qs_payments.INSTALLED_APPS,
 ]
 
-MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-]
+MIDDLEWARE = middleware()
 
 # Test keys in the shape Stripe issues them; the API they reach is a local fake.
 globals().update(

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from quickscale_core.module_testing import middleware
+
 TESTS_DIR = Path(__file__).resolve().parent
 
 SECRET_KEY = "starter-tests-only-not-secret"
@@ -18,14 +20,7 @@ INSTALLED_APPS = [
     "starter_testapp",
 ]
 
-MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-]
+MIDDLEWARE = middleware()
 
 ROOT_URLCONF = "starter_urls"
 AUTH_USER_MODEL = "starter_testapp.User"

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from quickscale_core.module_testing import CONTRIB_APPS
+from quickscale_core.module_testing import CONTRIB_APPS, middleware
 
 TESTS_DIR = Path(__file__).resolve().parent
 
@@ -24,15 +24,7 @@ INSTALLED_APPS = [
     "todo_testapp",
 ]
 
-MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-]
+MIDDLEWARE = middleware()
 
 ROOT_URLCONF = "todo_urls"
 AUTH_USER_MODEL = "todo_testapp.User"
