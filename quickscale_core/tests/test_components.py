@@ -160,7 +160,11 @@ def test_docs_list_exactly_the_components_that_exist(first_party):
     text = (ROOT / "docs" / "config.md").read_text(encoding="utf-8")
     section = text.split("<!-- components:start -->")[1].split("<!-- components:end -->")[0]
     listed = sorted(line.split("`")[1] for line in section.splitlines() if line.startswith("| `"))
-    assert listed == sorted(e.component.id for e in first_party)
+    expected = sorted(e.component.id for e in first_party)
+    assert listed == expected, (
+        "docs/config.md's components table (between its components:start and :end "
+        f"markers) lists {listed}: give each component a row, {expected}"
+    )
 
 
 @pytest.mark.parametrize(
