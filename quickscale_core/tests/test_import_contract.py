@@ -1,0 +1,281 @@
+"""The import contract between quickscale_core's runtime and its toolchain.
+
+A client project's web and worker processes import the runtime (the modules its
+settings, URLs and apps name); the CLI alone runs the toolchain (config, generator,
+distribution, deploy, ...). The runtime must import nothing from the toolchain nor the
+libraries only the toolchain needs, so production can install it without them; themes
+and modules, which run in those same processes, must not reach into the toolchain
+either. Every import statement counts, including those inside functions, and so does
+a dotted ``"quickscale_core.x"`` string (Django imports those from settings).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from quickscale_core.testing import monorepo_root
+
+ROOT = monorepo_root()
+CORE_SRC = ROOT / "quickscale_core" / "src"
+
+# Each of quickscale_core's top-level modules and packages, by room. A new one must be
+# added to exactly one of these (test_every_core_module_has_one_room says so).
+RUNTIME = frozenset(
+    {
+        "apps",
+        "context_processors",
+        "csp_policy",
+        "middleware",
+        "migrations",
+        "models",
+        "request_id",
+        "security",
+        "settings",
+        "site",
+        "static",
+        "urls",
+        "views",
+    }
+)
+TOOLCHAIN = frozenset(
+    {
+        "cache",
+        "catalog",
+        "changes",
+        "components",
+        "config",
+        "deploy",
+        "distribution",
+        "errors",
+        "generator",
+        "git",
+        "manifest",
+        "names",
+        "pins",
+        "source",
+        "subtree",
+    }
+)
+TEST_SUPPORT = frozenset({"testing", "module_testing"})
+
+# Distributions only the toolchain needs, by the name they are imported under.
+TOOLCHAIN_LIBRARIES = frozenset(
+    {
+        "jinja2",
+        "markupsafe",
+        "yaml",
+        "jsonschema",
+        "jsonschema_specifications",
+        "referencing",
+        "rpds",
+        "attrs",
+    }
+)
+# A string naming a module (or a name in one) of quickscale_core, as Django settings do;
+# check ids such as "quickscale_core.E001" are not modules.
+DOTTED_CORE_PATH = re.compile(r"quickscale_core(\.[a-z_][a-z0-9_]*)+(\.[A-Za-z_]\w*)?")
+
+
+@dataclass(frozen=True)
+class Import:
+    """One module a source file imports (or names as a dotted string), and where."""
+
+    path: Path
+    line: int
+    target: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.target}"
+
+
+def module_name(path: Path, src: Path) -> tuple[str, bool]:
+    """The dotted name of a source file under ``src``, and whether it is a package."""
+    parts = list(path.relative_to(src).with_suffix("").parts)
+    is_package = parts[-1] == "__init__"
+    if is_package:
+        parts.pop()
+    return ".".join(parts), is_package
+
+
+def imports_of(source: str, path: Path, name: str, is_package: bool) -> Iterator[Import]:
+    """Every module ``source`` imports anywhere (top level, in functions, relative
+    imports resolved), and every string constant that is a quickscale_core dotted path."""
+    package = name if is_package else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(source, str(path))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield Import(path, node.lineno, alias.name)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            for alias in node.names:
+                # `from a import b` may import the module a.b; checking a.b covers both.
+                yield Import(path, node.lineno, f"{base}.{alias.name}")
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and DOTTED_CORE_PATH.fullmatch(node.value)
+        ):
+            yield Import(path, node.lineno, node.value)
+
+
+def python_files(src: Path, package: str) -> Iterator[tuple[Path, str, bool]]:
+    for path in sorted((src / package).rglob("*.py")):
+        yield (path, *module_name(path, src))
+
+
+def room(target: str) -> str | None:
+    """Which room of quickscale_core ``target`` is in; None outside quickscale_core."""
+    parts = target.split(".")
+    if parts[0] != "quickscale_core":
+        return None
+    if len(parts) == 1 or parts[1] in RUNTIME or parts[1] == "__version__":
+        return "runtime"
+    if parts[1] in TEST_SUPPORT:
+        return "test support"
+    if parts[1] in TOOLCHAIN:
+        return "toolchain"
+    return "unclassified"
+
+
+def runtime_violations(src: Path) -> list[str]:
+    """Imports by quickscale_core's runtime modules of anything but the runtime and
+    third-party libraries the toolchain does not own."""
+    found = []
+    for path, name, is_package in python_files(src, "quickscale_core"):
+        if room(name) != "runtime":
+            continue
+        for imp in imports_of(path.read_text(), path, name, is_package):
+            where = room(imp.target)
+            if where not in (None, "runtime"):
+                found.append(f"{imp} is {where}")
+            elif imp.target.split(".")[0] in TOOLCHAIN_LIBRARIES:
+                found.append(f"{imp} is a toolchain library")
+    return found
+
+
+def component_violations(src: Path, package: str) -> list[str]:
+    """Imports of the toolchain (or of its libraries) by a theme's or module's code."""
+    found = []
+    for path, name, is_package in python_files(src, package):
+        for imp in imports_of(path.read_text(), path, name, is_package):
+            if room(imp.target) == "toolchain":
+                found.append(f"{imp} is toolchain")
+            elif imp.target.split(".")[0] in TOOLCHAIN_LIBRARIES:
+                found.append(f"{imp} is a toolchain library")
+    return found
+
+
+def component_sources() -> list[tuple[Path, str]]:
+    """(src folder, top-level package) of every theme and module of the checkout."""
+    return [
+        (src, package.name)
+        for src in sorted(ROOT.glob("quickscale_*/*/src"))
+        if src.parts[-3] in ("quickscale_themes", "quickscale_modules")
+        for package in src.iterdir()
+        if package.is_dir() and not package.name.endswith(".egg-info")
+    ]
+
+
+def test_every_core_module_has_one_room() -> None:
+    rooms = [RUNTIME, TOOLCHAIN, TEST_SUPPORT]
+    assert not any(a & b for i, a in enumerate(rooms) for b in rooms[i + 1 :])
+    package = CORE_SRC / "quickscale_core"
+    present = {
+        p.stem if p.is_file() else p.name
+        for p in package.iterdir()
+        if (p.suffix == ".py" and p.stem != "__init__") or (p.is_dir() and p.name != "__pycache__")
+    }
+    unclassified = sorted(present - RUNTIME - TOOLCHAIN - TEST_SUPPORT)
+    assert not unclassified, (
+        f"quickscale_core/{unclassified[0]} is in no room — add it to RUNTIME, TOOLCHAIN "
+        "or TEST_SUPPORT in this file"
+    )
+    assert not (RUNTIME | TOOLCHAIN | TEST_SUPPORT) - present, "a listed module is gone"
+
+
+def test_the_runtime_imports_nothing_from_the_toolchain() -> None:
+    assert runtime_violations(CORE_SRC) == []
+
+
+@pytest.mark.parametrize(
+    ("src", "package"), component_sources(), ids=lambda v: getattr(v, "name", v)
+)
+def test_themes_and_modules_import_nothing_from_the_toolchain(src: Path, package: str) -> None:
+    assert component_violations(src, package) == []
+
+
+def test_there_are_themes_and_modules_to_check() -> None:
+    packages = {src.parts[-2] for src, _ in component_sources()}
+    assert len(packages) >= 9, packages
+
+
+def test_what_a_project_names_of_core_is_runtime() -> None:
+    """The generated project's own package (settings, urls, wsgi, celery, ...) names only
+    runtime modules of quickscale_core."""
+    templates = CORE_SRC / "quickscale_core/generator/templates/project/__project__"
+    named = set()
+    for path in templates.rglob("*.j2"):
+        for word in path.read_text().replace('"', " ").replace("'", " ").split():
+            if word.startswith("quickscale_core."):
+                named.add(word.rstrip(".,:;)"))
+    assert {"quickscale_core.settings", "quickscale_core.urls"} <= named
+    assert {n: room(n) for n in named if room(n) != "runtime"} == {}
+
+
+@pytest.mark.parametrize(
+    ("planted", "expected"),
+    [
+        ("from quickscale_core.generator import render", "quickscale_core.generator.render"),
+        ("import quickscale_core.config.loader", "quickscale_core.config.loader"),
+        ("from .pins import RUNTIME", "quickscale_core.pins.RUNTIME"),
+        ("from . import errors", "quickscale_core.errors"),
+        ("import yaml", "yaml is a toolchain library"),
+        ("from jinja2 import Environment", "jinja2.Environment is a toolchain library"),
+        ("from quickscale_core.testing import monorepo_root", "is test support"),
+        ("x = 'quickscale_core.distribution.sync'", "quickscale_core.distribution.sync"),
+    ],
+)
+def test_a_runtime_import_of_the_toolchain_fails_the_contract(
+    tmp_path: Path, planted: str, expected: str
+) -> None:
+    """The contract run over a copy of core's source with one import planted inside a
+    function of views.py names that file and line."""
+    shutil.copytree(
+        CORE_SRC / "quickscale_core",
+        tmp_path / "quickscale_core",
+        ignore=shutil.ignore_patterns("__pycache__", "templates", "static", "*.json"),
+    )
+    views = tmp_path / "quickscale_core" / "views.py"
+    lines = views.read_text().splitlines()
+    lines += ["", "", "def planted():", f"    {planted}", ""]
+    views.write_text("\n".join(lines))
+    assert runtime_violations(CORE_SRC) == []
+    found = runtime_violations(tmp_path)
+    assert len(found) == 1, found
+    assert found[0].startswith(f"{views}:{len(lines) - 1}: "), found
+    assert expected in found[0], found
+
+
+def test_a_module_import_of_the_toolchain_fails_the_contract(tmp_path: Path) -> None:
+    package = tmp_path / "quickscale_modules" / "demo"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "apps.py").write_text(
+        "from quickscale_core.security import client_ip\n"
+        "def ready():\n"
+        "    from quickscale_core.manifest import parse_manifest\n"
+    )
+    found = component_violations(tmp_path, "quickscale_modules")
+    assert found == [
+        f"{package / 'apps.py'}:3: quickscale_core.manifest.parse_manifest is toolchain"
+    ]
