@@ -549,10 +549,13 @@ def uv_binary() -> str:
 
 def every_pin(source: Path) -> list[str]:
     """Requirement lines of everything a project made from ``source`` may install: core's
-    runtime, development and build pins, and every theme's and module's own pins."""
+    runtime, toolchain, development and build pins, and every theme's and module's own pins."""
     from quickscale_core import catalog, pins
 
-    lines = [f"{name}=={version}" for name, version in (*pins.RUNTIME, *pins.DEV, *pins.CLI)]
+    lines = [
+        f"{name}=={version}"
+        for name, version in (*pins.RUNTIME, *pins.TOOLCHAIN, *pins.DEV, *pins.CLI)
+    ]
     for entry in catalog.from_directory(source):
         lines += [f"{name}=={version}" for name, version in entry.manifest.pins]
     return sorted(set(lines))

@@ -43,7 +43,7 @@ def test_the_stored_modules_are_those_of_the_installed_pinned_distributions() ->
 
 def test_every_pin_generate_writes_is_in_the_data() -> None:
     stored = json.loads(DEPENDENCY_MODULES_FILE.read_text(encoding="utf-8"))["distributions"]
-    pinned = {name.split("[")[0] for name, _ in pins.RUNTIME + pins.DEV + pins.CLI}
+    pinned = {name.split("[")[0] for name, _ in pins.RUNTIME + pins.TOOLCHAIN + pins.DEV + pins.CLI}
     for entry in catalog.from_directory(monorepo_root(), "checkout"):
         pinned |= {name for name, _ in entry.manifest.pins}
     assert set(stored) == pinned

@@ -306,22 +306,25 @@ def test_the_cli_is_installed_under_pins_that_cover_what_it_needs(project: Path)
             name, _, version = line.partition("==")
             pinned[_canonical(name)] = version
     needed: dict[str, list[Requirement]] = {}
-    todo = ["quickscale-cli"]
+    # (distribution, the extras asked of it): the CLI asks core for its toolchain extra.
+    todo: list[tuple[str, frozenset[str]]] = [("quickscale-cli", frozenset())]
     for package in ("quickscale_core", "quickscale_cli"):
         pyproject = tomllib.loads((monorepo_root() / package / "pyproject.toml").read_text())
         for text in pyproject["build-system"]["requires"]:
             requirement = Requirement(text)
             needed.setdefault(_canonical(requirement.name), []).append(requirement)
-            todo.append(requirement.name)
+            todo.append((requirement.name, frozenset(requirement.extras)))
     while todo:
-        dist = todo.pop()
+        dist, extras = todo.pop()
         for text in metadata.requires(dist) or []:
             requirement = Requirement(text)
-            if requirement.marker and not requirement.marker.evaluate({"extra": ""}):
+            if requirement.marker and not any(
+                requirement.marker.evaluate({"extra": extra}) for extra in ("", *extras)
+            ):
                 continue
             name = _canonical(requirement.name)
-            if name not in needed:
-                todo.append(requirement.name)
+            if name not in needed or requirement.extras:
+                todo.append((requirement.name, frozenset(requirement.extras)))
             needed.setdefault(name, []).append(requirement)
     third_party = {n: r for n, r in needed.items() if not n.startswith("quickscale-")}
     assert {"click", "rich", "jinja2", "pyyaml", "jsonschema", "hatchling"} <= set(third_party)

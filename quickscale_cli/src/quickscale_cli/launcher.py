@@ -61,7 +61,10 @@ def check_compatible(core: Path) -> None:
             "run 'quickscale update --component core', or use a quickscale-cli release "
             f"from the time of core {version}",
         )
-    for text in project.get("dependencies", []):
+    # The CLI runs the embedded core's toolchain, so its extra counts (older cores listed
+    # the same packages as plain dependencies).
+    extras = project.get("optional-dependencies", {})
+    for text in [*project.get("dependencies", []), *extras.get("toolchain", [])]:
         try:
             requirement = Requirement(text)
         except InvalidRequirement:

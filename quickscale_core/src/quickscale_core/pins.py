@@ -53,7 +53,13 @@ RUNTIME: tuple[tuple[str, str], ...] = (
     ("jmespath", "1.1.0"),
     ("urllib3", "2.8.0"),
     ("packaging", "26.4"),
-    # quickscale_core's own dependencies (generator and config code)
+)
+
+# The dependencies of quickscale_core's toolchain (its `toolchain` extra: generator,
+# config, distribution, deploy), which only the quickscale CLI runs: a project's
+# requirements-dev.txt and the CLI's constraints pin them, its requirements.txt does
+# not, so the web and worker processes install none of them.
+TOOLCHAIN: tuple[tuple[str, str], ...] = (
     ("Jinja2", "3.1.6"),
     ("MarkupSafe", "3.0.4"),
     ("PyYAML", "6.0.3"),
@@ -75,7 +81,8 @@ DEV: tuple[tuple[str, str], ...] = (
 
 # The quickscale CLI's own dependencies beyond quickscale_core's (above), and the build
 # backend of both packages: a project's update workflow installs the CLI from the source
-# under these and RUNTIME as pip constraints (PIP_CONSTRAINT, so they bind the build too).
+# under these, RUNTIME and TOOLCHAIN as pip constraints (PIP_CONSTRAINT, so they bind the
+# build too).
 CLI: tuple[tuple[str, str], ...] = (
     ("click", "8.5.1"),
     ("rich", "15.0.0"),
@@ -92,4 +99,4 @@ CLI: tuple[tuple[str, str], ...] = (
 
 def as_dict() -> dict[str, str]:
     """Name -> version of every pin, for templates (``pins.Django``)."""
-    return dict(RUNTIME + DEV)
+    return dict(RUNTIME + TOOLCHAIN + DEV)

@@ -158,6 +158,7 @@ class ProjectSpec:
             "pins": pins.as_dict(),
             "runtime_pins": pins.RUNTIME,
             "dev_pins": pins.DEV,
+            "toolchain_pins": pins.TOOLCHAIN,
             # CI, the update workflow and the Dockerfile run this one Python version.
             "python_min": pins.PYTHON_MIN,
             "python_image": pins.PYTHON_IMAGE,
