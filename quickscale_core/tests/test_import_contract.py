@@ -232,6 +232,32 @@ def test_what_a_project_names_of_core_is_runtime() -> None:
     assert {n: room(n) for n in named if room(n) != "runtime"} == {}
 
 
+@pytest.mark.parametrize("theme", ["starter", "todo"])
+def test_a_generated_project_s_own_code_imports_nothing_of_the_toolchain(theme: str) -> None:
+    """Every Python file a project with every module gets, its tests aside, rendered."""
+    from quickscale_core.catalog import from_directory
+    from quickscale_core.generator.context import ProjectSpec
+    from quickscale_core.generator.engine import render_project
+    from quickscale_core.generator.wiring import ModuleChoice
+
+    catalog = from_directory(ROOT, origin="source")
+    modules = tuple(ModuleChoice(m) for m in catalog.modules)
+    files = render_project(ProjectSpec("acme", theme=theme, modules=modules, catalog=catalog))
+    found, checked = [], 0
+    for path, file in files.items():
+        if not path.endswith(".py") or path.startswith("tests/"):
+            continue
+        checked += 1
+        name, is_package = module_name(Path(path), Path())
+        for imp in imports_of(file.content.decode(), Path(path), name, is_package):
+            if room(imp.target) not in (None, "runtime"):
+                found.append(f"{imp} is {room(imp.target)}")
+            elif imp.target.split(".")[0] in TOOLCHAIN_LIBRARIES:
+                found.append(f"{imp} is a toolchain library")
+    assert checked >= 10 and "acme/settings.py" in files
+    assert found == []
+
+
 @pytest.mark.parametrize(
     ("planted", "expected"),
     [
