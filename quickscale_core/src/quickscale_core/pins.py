@@ -62,7 +62,7 @@ RUNTIME: tuple[tuple[str, str], ...] = (
 TOOLCHAIN: tuple[tuple[str, str], ...] = (
     ("Jinja2", "3.1.6"),
     ("MarkupSafe", "3.0.4"),
-    ("PyYAML", "6.0.3"),
+    ("PyYAML", "6.0.4"),
     ("jsonschema", "4.26.0"),
     ("jsonschema-specifications", "2025.9.1"),
     ("referencing", "0.37.0"),
