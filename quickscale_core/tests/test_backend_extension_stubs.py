@@ -9,7 +9,7 @@ import dataclasses
 from quickscale_core.catalog import Catalog
 from quickscale_core.components import Component
 from quickscale_core.generator.context import ProjectSpec
-from quickscale_core.generator.engine import render_project
+from quickscale_core.generator.project_files import render_project
 from quickscale_core.generator.wiring import ModuleChoice
 from quickscale_core.manifest import parse_manifest
 from quickscale_core.testing import monorepo_root

@@ -74,7 +74,7 @@ def test_no_cache_and_an_unwritable_location_mean_no_cache(
 
 def test_rendering_with_a_warm_template_cache_gives_the_same_bytes(cache_home: Path) -> None:
     from quickscale_core.generator.context import ProjectSpec
-    from quickscale_core.generator.engine import render_project
+    from quickscale_core.generator.project_files import render_project
 
     cold = render_project(ProjectSpec(name="cachedsite"))
     assert any((cache_home / "jinja").iterdir())

@@ -14,7 +14,7 @@ from quickscale_core.config import validate_text
 from quickscale_core.config.schema import assembled_schema, load_schema
 from quickscale_core.errors import ConfigError
 from quickscale_core.generator.config_adapter import spec_from_project_config
-from quickscale_core.generator.engine import render_project
+from quickscale_core.generator.project_files import render_project
 from quickscale_core.manifest import ManifestError, parse_manifest
 from quickscale_core.testing import make_source_repo, monorepo_root
 
@@ -196,7 +196,7 @@ sys.meta_path.insert(0, Block())
 from pathlib import Path
 from quickscale_core import catalog
 from quickscale_core.generator.context import ProjectSpec
-from quickscale_core.generator.engine import render_project
+from quickscale_core.generator.project_files import render_project
 from quickscale_core.generator.wiring import ModuleChoice
 c = catalog.from_directory(Path({str(ROOT)!r}))
 chosen = (ModuleChoice("notifications", "postmark"),)

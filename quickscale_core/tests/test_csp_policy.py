@@ -16,7 +16,7 @@ from quickscale_core.csp_policy import (
     source_problem,
 )
 from quickscale_core.generator.context import ProjectSpec
-from quickscale_core.generator.engine import render_project
+from quickscale_core.generator.project_files import render_project
 from quickscale_core.generator.scaffold import write_files
 from quickscale_core.generator.wiring import ModuleChoice
 from quickscale_core.manifest import ManifestError, parse_manifest

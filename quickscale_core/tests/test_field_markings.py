@@ -10,7 +10,7 @@ import pytest
 from quickscale_core.catalog import Entry
 from quickscale_core.components import Component
 from quickscale_core.generator.config_adapter import spec_from_config
-from quickscale_core.generator.engine import render_project
+from quickscale_core.generator.project_files import render_project
 from quickscale_core.generator.wiring import Wiring
 from quickscale_core.manifest import Manifest, ManifestError, ModelMarkings, parse_manifest
 

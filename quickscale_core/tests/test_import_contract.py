@@ -237,7 +237,7 @@ def test_a_generated_project_s_own_code_imports_nothing_of_the_toolchain(theme: 
     """Every Python file a project with every module gets, its tests aside, rendered."""
     from quickscale_core.catalog import from_directory
     from quickscale_core.generator.context import ProjectSpec
-    from quickscale_core.generator.engine import render_project
+    from quickscale_core.generator.project_files import render_project
     from quickscale_core.generator.wiring import ModuleChoice
 
     catalog = from_directory(ROOT, origin="source")

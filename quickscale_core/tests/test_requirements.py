@@ -18,7 +18,7 @@ import pytest
 from packaging.requirements import Requirement
 from quickscale_core.catalog import Catalog, from_directory
 from quickscale_core.generator.context import ProjectSpec
-from quickscale_core.generator.engine import render_project
+from quickscale_core.generator.project_files import render_project
 from quickscale_core.generator.wiring import ModuleChoice
 from quickscale_core.testing import monorepo_root
 

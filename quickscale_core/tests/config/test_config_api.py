@@ -122,7 +122,7 @@ def test_unreadable_path_is_a_usage_error(tmp_path: Path, make: str):
 def test_generated_project_config_is_valid(tmp_path: Path):
     """The quickscale.yml that `quickscale init` writes passes, inside its project."""
     from quickscale_core.generator.context import ProjectSpec
-    from quickscale_core.generator.engine import render_project
+    from quickscale_core.generator.project_files import render_project
     from quickscale_core.generator.scaffold import write_files
 
     root = tmp_path / "acme"

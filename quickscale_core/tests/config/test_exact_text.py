@@ -27,7 +27,7 @@ from quickscale_core.config import validate_text
 from quickscale_core.config.schema import assembled_schema, ecma_regex, load_schema
 from quickscale_core.config.text_rules import FREE_TEXT
 from quickscale_core.generator.config_adapter import spec_from_config
-from quickscale_core.generator.engine import render_project
+from quickscale_core.generator.project_files import render_project
 from quickscale_core.module_testing import unavailable
 from quickscale_core.testing import monorepo_root
 

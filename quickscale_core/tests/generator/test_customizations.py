@@ -14,7 +14,7 @@ from quickscale_core.errors import ConfigError
 from quickscale_core.generator import customizations
 from quickscale_core.generator.config_adapter import spec_from_config
 from quickscale_core.generator.customizations import FIELD_TYPES
-from quickscale_core.generator.engine import render_project
+from quickscale_core.generator.project_files import render_project
 from quickscale_core.generator.scaffold import write_files
 
 

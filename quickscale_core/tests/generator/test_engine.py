@@ -9,9 +9,10 @@ import pytest
 from quickscale_core.errors import ConfigError, UsageError
 from quickscale_core.generator import ownership
 from quickscale_core.generator.atomic import TEMP_SUFFIX, write_atomic
-from quickscale_core.generator.engine import apply_plan, find_project_root, plan_project
+from quickscale_core.generator.discovery import find_project_root
 from quickscale_core.generator.merge import has_conflict_markers
 from quickscale_core.generator.plan import Status
+from quickscale_core.generator.sync import apply_plan, plan_project
 
 SETTINGS = "acme/settings.py"
 VARIANT_LINE = 'QUICKSCALE_VARIANT = env.str("QUICKSCALE_VARIANT", default="{}")'
@@ -276,3 +277,39 @@ def test_project_version_flows_from_the_config_into_pyproject(qs, tmp_path):
     plan = qs.generate(root)
     assert statuses(plan)["pyproject.toml"] is Status.UPDATED
     assert 'version = "2.3.4"' in (root / "pyproject.toml").read_text()
+
+
+# Every public name engine.py held before it was split, and the module that now does
+# that job. The CLI imports these from engine (an older embedded core has them only
+# there), so engine must keep handing out the very same objects.
+ENGINE_NAMES = {
+    "NOT_MANAGED": "project_files",
+    "render_project": "project_files",
+    "managed_files": "project_files",
+    "find_project_root": "discovery",
+    "plan_project": "sync",
+    "apply_plan": "sync",
+    "prepare_components": "sync",
+    "apply_components": "sync",
+    "models_changed": "sync",
+    "project_python": "project_env",
+    "component_apps": "project_env",
+    "missing_apps": "project_env",
+    "install_command": "project_env",
+    "MigrationOutcome": "migrate",
+    "migrate_project": "migrate",
+    "migrations": "migrate",
+    "StatusReport": "status",
+    "project_status": "status",
+}
+
+
+@pytest.mark.parametrize(("name", "module"), sorted(ENGINE_NAMES.items()))
+def test_engine_hands_out_each_name_from_the_module_that_owns_it(name, module):
+    from importlib import import_module
+
+    from quickscale_core.generator import engine
+
+    owner = import_module(f"quickscale_core.generator.{module}")
+    assert getattr(engine, name) is getattr(owner, name)
+    assert name in engine.__all__

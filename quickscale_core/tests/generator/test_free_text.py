@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from quickscale_core.generator.config_adapter import spec_from_config
 from quickscale_core.generator.customizations import help_text_html as escape
-from quickscale_core.generator.engine import render_project
+from quickscale_core.generator.project_files import render_project
 from quickscale_core.generator.scaffold import write_files
 
 PYTHON_FILES = (

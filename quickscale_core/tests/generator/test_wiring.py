@@ -17,7 +17,7 @@ import pytest
 from gen_support import config, write_config
 from quickscale_core.components import Component
 from quickscale_core.generator.config_adapter import spec_from_config
-from quickscale_core.generator.engine import render_project
+from quickscale_core.generator.project_files import render_project
 
 CLI = str(Path(sys.executable).with_name("quickscale"))
 RUFF = str(Path(sys.executable).with_name("ruff"))

@@ -121,7 +121,7 @@ def require_generated(root: Path) -> None:
     """Stop first when the generated code is behind quickscale.yml: the Django checks
     would otherwise report the old code's symptoms (an environment the settings do not
     know, ALLOWED_HOSTS empty, the proxy count) instead of the one fix, generate."""
-    from quickscale_core.generator.engine import project_status
+    from quickscale_core.generator.status import project_status
 
     behind = generated_behind(project_status(root, check_migrations=False).pending)
     if behind:
@@ -201,7 +201,7 @@ def required_variables(
 
 
 def project_python(root: Path) -> str:
-    from quickscale_core.generator.engine import project_python as find
+    from quickscale_core.generator.project_env import project_python as find
 
     python = find(root)
     if python is None:

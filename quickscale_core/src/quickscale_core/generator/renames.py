@@ -38,7 +38,7 @@ from quickscale_core.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
     from quickscale_core.config.loader import Document
-    from quickscale_core.generator.engine import MigrationOutcome
+    from quickscale_core.generator.migrate import MigrationOutcome
 
 #: The script run by the project's Python, and the variable that hands it the renames.
 SCRIPT = Path(__file__).with_name("rename_migrations.py")
@@ -418,7 +418,8 @@ def makemigrations_with_renames(
     (the old model or field exists in the migrations but differs). ``env``: the
     environment to run in (default: ours, without DJANGO_SETTINGS_MODULE).
     """
-    from quickscale_core.generator.engine import MigrationOutcome, project_python
+    from quickscale_core.generator.migrate import MigrationOutcome
+    from quickscale_core.generator.project_env import project_python
 
     command = f"python manage.py makemigrations {app}"
     python = project_python(root)

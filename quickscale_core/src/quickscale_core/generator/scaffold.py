@@ -29,7 +29,7 @@ from quickscale_core.errors import QuickScaleError, TargetExists, UsageError
 from quickscale_core.generator import ownership
 from quickscale_core.generator.context import ProjectSpec
 from quickscale_core.generator.embed import subtree_add
-from quickscale_core.generator.engine import NOT_MANAGED, render_project
+from quickscale_core.generator.project_files import NOT_MANAGED, render_project
 from quickscale_core.generator.render import RenderedFile
 from quickscale_core.source import Source, check_components, fetch_components, resolve_source
 
