@@ -9,6 +9,11 @@ def entry() -> None:
     """The console script. Loading the CLI (click, the command table) takes a moment, and a
     Ctrl-C in it must end like one anywhere else: one line and exit 130, no traceback
     (nothing has been done yet)."""
+    import signal
+
+    from quickscale_cli import interrupts
+
+    interrupts.record(signal.SIGINT)
     try:
         from quickscale_cli.main import main
     except KeyboardInterrupt:

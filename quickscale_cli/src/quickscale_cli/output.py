@@ -31,11 +31,12 @@ import signal
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from quickscale_core.errors import ExitCode, QuickScaleError
+
+from quickscale_cli import interrupts
 
 if TYPE_CHECKING:
     from quickscale_core.config.diagnostics import Diagnostic
@@ -126,12 +127,9 @@ def _command_path(cli: click.Group, argv: Sequence[str]) -> str:
 
 def interrupt_on_sigterm() -> None:
     """Treat SIGTERM like Ctrl-C: the commands that write (init, generate) clean up or
-    report an interrupt in one place, and run_guarded() exits 130 for both."""
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, handler)
+    report an interrupt in one place, and run_guarded() exits 130 for both. Both are
+    recorded (quickscale_cli.interrupts)."""
+    interrupts.record(signal.SIGINT, signal.SIGTERM)
 
 
 def _older_core(error: ImportError) -> QuickScaleError:

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from quickscale_core.errors import ExitCode
 
+from quickscale_cli.interrupts import interrupted
 from quickscale_cli.output import Command, interrupt_on_sigterm
 
 EXIT_CODES = {
@@ -31,6 +32,8 @@ def _hold_interrupts() -> None:
     """
     if hasattr(signal, "pthread_sigmask"):  # POSIX only
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    if interrupted():  # one came, but Python dropped its KeyboardInterrupt on the way
+        raise KeyboardInterrupt
 
 
 @click.command(cls=Command, exit_codes=EXIT_CODES)
