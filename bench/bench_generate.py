@@ -25,10 +25,10 @@ import time
 from pathlib import Path
 
 import yaml
-from quickscale_core.generator import ownership
-from quickscale_core.generator.config_adapter import spec_from_config
-from quickscale_core.generator.engine import managed_files, render_project
-from quickscale_core.generator.scaffold import write_files
+from quickscale_toolchain.generator import ownership
+from quickscale_toolchain.generator.config_adapter import spec_from_config
+from quickscale_toolchain.generator.engine import managed_files, render_project
+from quickscale_toolchain.generator.scaffold import write_files
 
 QUICKSCALE = str(Path(sys.executable).with_name("quickscale"))
 

@@ -160,7 +160,7 @@ def main() -> None:
             git(work, "clone", "-q", "--no-local", str(source), str(copy))
             base.mkdir()
             timed(Samples(), [quickscale, "init", "acme", "--source", str(copy)], base)
-            names = copy / "quickscale_core/src/quickscale_core/names.py"
+            names = copy / "quickscale_core/src/quickscale_toolchain/names.py"
             names.write_text(names.read_text() + "# one more change\n")
             subprocess.run(
                 ["git", "commit", "-q", "-am", "core: one more change"],

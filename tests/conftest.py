@@ -550,7 +550,7 @@ def uv_binary() -> str:
 def every_pin(source: Path) -> list[str]:
     """Requirement lines of everything a project made from ``source`` may install: core's
     runtime, toolchain, development and build pins, and every theme's and module's own pins."""
-    from quickscale_core import catalog, pins
+    from quickscale_toolchain import catalog, pins
 
     lines = [
         f"{name}=={version}"

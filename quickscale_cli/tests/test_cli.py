@@ -2,7 +2,7 @@
 
 import subprocess
 
-from quickscale_core.errors import ExitCode
+from quickscale_toolchain.errors import ExitCode
 
 from quickscale_cli import __version__
 

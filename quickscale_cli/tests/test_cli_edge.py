@@ -17,8 +17,8 @@ from cli_support import minimal_project
 from click.testing import CliRunner
 from quickscale_cli.main import COMMANDS, cli
 from quickscale_cli.output import Command, describe_exit_codes, shown_path
-from quickscale_core.errors import ExitCode
 from quickscale_core.testing import TEST_IDENTITY, make_source_repo
+from quickscale_toolchain.errors import ExitCode
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 
@@ -321,8 +321,8 @@ def test_nothing_is_cut_off_at_80_columns(args):
 
 def _check_line(status: str, embedded: str | None, available: str | None, detail: str = "") -> str:
     from quickscale_cli.commands.update import _check_line as line
-    from quickscale_core.changes import ComponentChange, ComponentStatus
-    from quickscale_core.components import Component
+    from quickscale_toolchain.changes import ComponentChange, ComponentStatus
+    from quickscale_toolchain.components import Component
 
     plan = ComponentChange(
         Component("core"),

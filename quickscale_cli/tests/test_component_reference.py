@@ -16,8 +16,7 @@ from typing import Any
 
 import pytest
 from conftest import RunCli
-
-from quickscale_core import catalog
+from quickscale_toolchain import catalog
 
 ONE_LINE_ERROR = re.compile(r"^error: \S.* — \S.*$")
 

@@ -134,7 +134,7 @@ def test_an_unknown_theme_lists_the_source_s_themes(run_cli: RunCli, tmp_path: P
     assert list(tmp_path.iterdir()) == []
 
 
-MARK = "quickscale_core/src/quickscale_core/generator/templates/project/dot-dockerignore.j2"
+MARK = "quickscale_core/src/quickscale_toolchain/generator/templates/project/dot-dockerignore.j2"
 
 
 def test_the_project_s_embedded_core_renders_it_and_update_brings_new_templates(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from cli_support import minimal_project, run
-from quickscale_core.errors import ExitCode
+from quickscale_toolchain.errors import ExitCode
 
 COMMENTED_V1 = """\
 # Client: ACME Corp. — keep this header

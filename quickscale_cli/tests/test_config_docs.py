@@ -13,9 +13,8 @@ from cli_support import minimal_project
 from click.testing import CliRunner
 from quickscale_cli.commands._reference import describe, reference_markdown
 from quickscale_cli.main import cli
-from quickscale_core.config import LATEST_VERSION, SCHEMA_VERSIONS, schema_path, validate_text
-
-from quickscale_core import catalog
+from quickscale_toolchain import catalog
+from quickscale_toolchain.config import LATEST_VERSION, SCHEMA_VERSIONS, schema_path, validate_text
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "config.md"

@@ -356,13 +356,13 @@ def test_status_without_a_deploy_and_an_unknown_environment(deploy, project: Pat
 
 
 def test_a_project_whose_core_predates_deploys_is_told_to_update_it(deploy, project: Path, run_cli):
-    shutil.rmtree(project / "quickscale_core/src/quickscale_core/deploy")
+    shutil.rmtree(project / "quickscale_core/src/quickscale_toolchain/deploy")
     git(project, "commit", "-q", "-am", "an embedded core from before deploys")
     for args in (["deploy", "--env", "production", "--dry-run"], ["preview", "--env", "staging"]):
         result = run_cli(*args, cwd=project)
         assert result.returncode == 1
         assert result.stderr.strip() == (
-            "error: this project's quickscale_core predates deploys (no quickscale_core.deploy) "
+            "error: this project's quickscale_core predates deploys "
             "— run 'quickscale update --component core', then 'quickscale generate', and commit"
         )
     # status, which words what is behind as the deploy preflight does, still runs there.

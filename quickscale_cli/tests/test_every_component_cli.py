@@ -17,9 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import RunCli
-from quickscale_core.components import Component
-
-from quickscale_core import catalog
+from quickscale_toolchain import catalog
+from quickscale_toolchain.components import Component
 
 Case = tuple[str, str | None, str | None]  # (theme, module, provider)
 

@@ -188,7 +188,7 @@ def test_status_reports_missing_migrations_until_they_are_made(run_cli, project)
 def test_a_project_core_older_than_the_cli_is_one_line_naming_the_update(run_cli, project):
     """generate needs a core part (its transaction record) that an older embedded core
     lacks; the launcher runs that core, so the CLI says what to update, not a traceback."""
-    older = project / "quickscale_core/src/quickscale_core/generator/transaction.py"
+    older = project / "quickscale_core/src/quickscale_toolchain/generator/transaction.py"
     older.unlink()
     set_config(project, variant="client_a")
     result = run_cli("generate", cwd=project)

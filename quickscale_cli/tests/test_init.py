@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from quickscale_core.errors import ExitCode
+from quickscale_toolchain.errors import ExitCode
 
 
 def tree(path: Path) -> list[str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from quickscale_core.errors import ExitCode
+from quickscale_toolchain.errors import ExitCode
 
 
 @pytest.fixture

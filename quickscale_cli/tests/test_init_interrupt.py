@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from quickscale_core.errors import ExitCode
+from quickscale_toolchain.errors import ExitCode
 
 # Stop points, as fractions of an uninterrupted init's wall time; the last ones land
 # near its end (the rename, the exit) or after it.

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from quickscale_core.errors import ExitCode, InvalidProjectName
-from quickscale_core.names import MAX_PROJECT_NAME_LENGTH, validate_project_name
+from quickscale_toolchain.errors import ExitCode, InvalidProjectName
+from quickscale_toolchain.names import MAX_PROJECT_NAME_LENGTH, validate_project_name
 
 #: What a name may be made of: the valid alphabet, separators and path characters,
 #: control and format characters, and anything else Unicode has.
@@ -74,7 +74,7 @@ def test_any_name_creates_the_project_or_fails_in_one_line_leaving_nothing(
 
 def test_the_name_limit_leaves_room_for_the_hidden_build_directory(run_cli, tmp_path: Path) -> None:
     """init builds in ``.NAME.quickscale-build-PID-XXXXXXXX``: it must fit in 255 bytes."""
-    from quickscale_core.generator import scaffold
+    from quickscale_toolchain.generator import scaffold
 
     longest_build = f".{'q' * MAX_PROJECT_NAME_LENGTH}{scaffold._BUILD_MARK}{2**22}-XXXXXXXX"
     assert len(longest_build.encode()) <= 255
@@ -83,7 +83,7 @@ def test_the_name_limit_leaves_room_for_the_hidden_build_directory(run_cli, tmp_
     assert f"at most {MAX_PROJECT_NAME_LENGTH}" in result.stderr
     assert list(tmp_path.iterdir()) == []
     # the same limit holds where the name is written down: quickscale.yml
-    from quickscale_core.config import validate_text
+    from quickscale_toolchain.config import validate_text
 
     long_config = f"schema_version: 1\nproject:\n  name: {'q' * 300}\n"
     (problem,) = validate_text(long_config).diagnostics

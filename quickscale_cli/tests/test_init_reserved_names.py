@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import RunCli
-from quickscale_core.errors import ExitCode
+from quickscale_toolchain.errors import ExitCode
 
 CASES = [
     ("csp", "shadow the 'csp' module of django-csp"),

@@ -61,7 +61,7 @@ def test_an_unknown_environment_is_a_usage_error_naming_the_ones_there_are(run_c
 
 
 def test_the_documented_environments_are_valid_next_to_the_documented_modules():
-    from quickscale_core.config import validate_text
+    from quickscale_toolchain.config import validate_text
 
     docs = Path(__file__).resolve().parents[2] / "docs"
     text = (docs / "config.md").read_text(encoding="utf-8")

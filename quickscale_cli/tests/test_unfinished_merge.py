@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 from quickscale_cli.main import COMMANDS, cli
-from quickscale_core.errors import ExitCode
 from quickscale_core.testing import TEST_IDENTITY, make_source_repo
+from quickscale_toolchain.errors import ExitCode
 
-NAMES = "quickscale_core/src/quickscale_core/names.py"
+NAMES = "quickscale_core/src/quickscale_toolchain/names.py"
 DOC = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 SOURCE = "{source}"  # replaced by the test source's path
 

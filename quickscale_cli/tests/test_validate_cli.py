@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from cli_support import minimal_project, run
-from quickscale_core.errors import ExitCode
+from quickscale_toolchain.errors import ExitCode
 
 V1 = """\
 schema_version: 1

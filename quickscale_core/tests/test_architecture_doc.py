@@ -2,15 +2,15 @@
 names must exist, or the map sends them to a room that was moved or never built.
 
 A path is a backticked name with a ``/`` in it, made only of path characters (no
-spaces, ``$``, quotes or brackets), e.g. `quickscale_core/config/` or
+spaces, ``$``, quotes or brackets), e.g. `quickscale_toolchain/config/` or
 `generator/plan.py`. It resolves, in this order:
 
 - from the monorepo root (`quickscale_core/tests/test_subtree.py`, `scripts/config-docs`);
 - a package-relative path, one that starts with a package's folder, under that
-  package's ``src/``: `quickscale_core/config/` is
-  ``quickscale_core/src/quickscale_core/config`` (likewise `quickscale_cli/launcher.py`);
-- a path with no package named is core's: `generator/plan.py` is
-  ``quickscale_core/src/quickscale_core/generator/plan.py``.
+  package's ``src/``: `quickscale_toolchain/config/` is
+  ``quickscale_core/src/quickscale_toolchain/config`` (likewise `quickscale_cli/launcher.py`);
+- a path with no package named is core's or the toolchain's: `generator/plan.py` is
+  ``quickscale_core/src/quickscale_toolchain/generator/plan.py``.
 
 A ``<name>`` segment stands for any one name, and at least one must match
 (`quickscale_modules/<name>/generate/settings.py.j2`). Names whose first segment is
@@ -29,7 +29,12 @@ from quickscale_core.testing import monorepo_root
 
 ROOT = monorepo_root()
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
-PACKAGES = ("quickscale_core", "quickscale_cli")
+# Each package's folder under the monorepo root (the toolchain shares core's subtree).
+PACKAGES = {
+    "quickscale_core": "quickscale_core",
+    "quickscale_toolchain": "quickscale_core",
+    "quickscale_cli": "quickscale_cli",
+}
 COMPONENT_IDS = ("modules", "themes")
 # A backticked name with at least one "/", of path characters and <placeholders> only.
 PATH = re.compile(r"`([\w.-]+(?:/[\w.<>-]*)+)`")
@@ -47,9 +52,12 @@ def candidates(path: str, root: Path = ROOT) -> list[Path]:
     places = [root / path]
     first, _, rest = path.partition("/")
     if first in PACKAGES:
-        places.append(root / first / "src" / first / rest)
+        places.append(root / PACKAGES[first] / "src" / first / rest)
     else:
-        places.append(root / "quickscale_core" / "src" / "quickscale_core" / path)
+        places += [
+            root / "quickscale_core" / "src" / p / path
+            for p in ("quickscale_core", "quickscale_toolchain")
+        ]
     return places
 
 
@@ -72,7 +80,11 @@ def missing(text: str, root: Path = ROOT) -> list[str]:
 def test_the_doc_names_paths_of_both_halves() -> None:
     paths = named_paths(ARCHITECTURE.read_text())
     assert len(paths) >= 40
-    rooms = ["quickscale_core/settings.py", "quickscale_core/config/", "quickscale_core/testing.py"]
+    rooms = [
+        "quickscale_core/settings.py",
+        "quickscale_toolchain/config/",
+        "quickscale_core/testing.py",
+    ]
     assert [room for room in rooms if room not in paths] == []
 
 
@@ -85,7 +97,7 @@ def test_every_path_the_doc_names_exists() -> None:
     ("named", "found"),
     [
         ("`quickscale_core/tests/test_subtree.py`", True),  # from the root
-        ("`quickscale_core/config/`", True),  # package-relative, under src/
+        ("`quickscale_toolchain/config/`", True),  # package-relative, under src/
         ("`quickscale_cli/launcher.py`", True),
         ("`generator/plan.py`", True),  # core's, no package named
         ("`quickscale_modules/<name>/generate/settings.py.j2`", True),

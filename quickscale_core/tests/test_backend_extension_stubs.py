@@ -6,15 +6,14 @@ from __future__ import annotations
 import ast
 import dataclasses
 
-from quickscale_core.catalog import Catalog
-from quickscale_core.components import Component
-from quickscale_core.generator.context import ProjectSpec
-from quickscale_core.generator.project_files import render_project
-from quickscale_core.generator.wiring import ModuleChoice
-from quickscale_core.manifest import parse_manifest
 from quickscale_core.testing import monorepo_root
-
-from quickscale_core import catalog
+from quickscale_toolchain import catalog
+from quickscale_toolchain.catalog import Catalog
+from quickscale_toolchain.components import Component
+from quickscale_toolchain.generator.context import ProjectSpec
+from quickscale_toolchain.generator.project_files import render_project
+from quickscale_toolchain.generator.wiring import ModuleChoice
+from quickscale_toolchain.manifest import parse_manifest
 
 MODULES = (ModuleChoice("payments", "stripe"), ModuleChoice("billing", "stripe"))
 

@@ -1,4 +1,4 @@
-"""The per-user cache (quickscale_core.cache) may skip work, never change a result."""
+"""The per-user cache (quickscale_toolchain.cache) may skip work, never change a result."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from quickscale_core.manifest import ManifestError, parse_manifest
+from quickscale_toolchain.manifest import ManifestError, parse_manifest
 
 GOOD = """\
 [project]
@@ -47,7 +47,7 @@ def test_a_validated_manifest_is_remembered_and_a_changed_one_is_checked_again(
 def test_a_warm_cache_reads_a_manifest_without_importing_jsonschema(cache_home: Path) -> None:
     probe = (
         "import sys\n"
-        "from quickscale_core.manifest import parse_manifest\n"
+        "from quickscale_toolchain.manifest import parse_manifest\n"
         f"parse_manifest({GOOD!r}, 'cached/pyproject.toml')\n"
         "print('jsonschema' in sys.modules)\n"
     )
@@ -60,7 +60,7 @@ def test_a_warm_cache_reads_a_manifest_without_importing_jsonschema(cache_home: 
 def test_no_cache_and_an_unwritable_location_mean_no_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from quickscale_core.cache import cache_dir
+    from quickscale_toolchain.cache import cache_dir
 
     monkeypatch.setenv("QUICKSCALE_NO_CACHE", "1")
     assert cache_dir("manifests") is None
@@ -73,8 +73,8 @@ def test_no_cache_and_an_unwritable_location_mean_no_cache(
 
 
 def test_rendering_with_a_warm_template_cache_gives_the_same_bytes(cache_home: Path) -> None:
-    from quickscale_core.generator.context import ProjectSpec
-    from quickscale_core.generator.project_files import render_project
+    from quickscale_toolchain.generator.context import ProjectSpec
+    from quickscale_toolchain.generator.project_files import render_project
 
     cold = render_project(ProjectSpec(name="cachedsite"))
     assert any((cache_home / "jinja").iterdir())

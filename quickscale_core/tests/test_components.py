@@ -9,16 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from quickscale_core.components import Component
-from quickscale_core.config import validate_text
-from quickscale_core.config.schema import assembled_schema, load_schema
-from quickscale_core.errors import ConfigError
-from quickscale_core.generator.config_adapter import spec_from_project_config
-from quickscale_core.generator.project_files import render_project
-from quickscale_core.manifest import ManifestError, parse_manifest
 from quickscale_core.testing import make_source_repo, monorepo_root
-
-from quickscale_core import catalog
+from quickscale_toolchain import catalog
+from quickscale_toolchain.components import Component
+from quickscale_toolchain.config import validate_text
+from quickscale_toolchain.config.schema import assembled_schema, load_schema
+from quickscale_toolchain.errors import ConfigError
+from quickscale_toolchain.generator.config_adapter import spec_from_project_config
+from quickscale_toolchain.generator.project_files import render_project
+from quickscale_toolchain.manifest import ManifestError, parse_manifest
 
 ROOT = monorepo_root()
 
@@ -110,7 +109,7 @@ def _every_choice(first_party: catalog.Catalog) -> list[tuple[str, dict[str, dic
 
 
 def test_validate_accepts_and_generation_wires_every_component_and_provider(first_party):
-    from quickscale_core.config.model import build_config
+    from quickscale_toolchain.config.model import build_config
 
     cases = _every_choice(first_party)
     # every theme, and every module folder once per provider (the fewest: one each)
@@ -194,10 +193,10 @@ class Block:
             raise ImportError("component code imported: " + name)
 sys.meta_path.insert(0, Block())
 from pathlib import Path
-from quickscale_core import catalog
-from quickscale_core.generator.context import ProjectSpec
-from quickscale_core.generator.project_files import render_project
-from quickscale_core.generator.wiring import ModuleChoice
+from quickscale_toolchain import catalog
+from quickscale_toolchain.generator.context import ProjectSpec
+from quickscale_toolchain.generator.project_files import render_project
+from quickscale_toolchain.generator.wiring import ModuleChoice
 c = catalog.from_directory(Path({str(ROOT)!r}))
 chosen = (ModuleChoice("notifications", "postmark"),)
 spec = ProjectSpec("acme", theme="todo", modules=chosen, catalog=c)
@@ -236,7 +235,7 @@ def test_manifest_pins_agree_with_each_package_s_dependencies(first_party):
 
 
 def test_extract_writes_a_folder_with_a_manifest_the_catalogue_reads():
-    from quickscale_core.distribution import skeleton
+    from quickscale_toolchain.distribution import skeleton
 
     files = skeleton.files("invoices", "acme", "acme/invoices", "0.1.0")
     manifest = parse_manifest(
@@ -250,8 +249,8 @@ def test_extract_writes_a_folder_with_a_manifest_the_catalogue_reads():
 
 def test_a_module_mounts_urls_of_a_file_it_contributes_to_the_project_package(first_party):
     """A manifest's url module "__project__.x" is the project's own x (payments' shop)."""
-    from quickscale_core.generator.context import ProjectSpec
-    from quickscale_core.generator.wiring import ModuleChoice
+    from quickscale_toolchain.generator.context import ProjectSpec
+    from quickscale_toolchain.generator.wiring import ModuleChoice
 
     spec = ProjectSpec("acme", modules=(ModuleChoice("payments"),), catalog=first_party)
     files = render_project(spec)

@@ -16,10 +16,10 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from quickscale_core.catalog import from_directory
-from quickscale_core.generator.context import ModuleChoice, ProjectSpec
-from quickscale_core.generator.scaffold import render_project
 from quickscale_core.testing import monorepo_root
+from quickscale_toolchain.catalog import from_directory
+from quickscale_toolchain.generator.context import ModuleChoice, ProjectSpec
+from quickscale_toolchain.generator.scaffold import render_project
 
 # ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error}
 _VARIABLE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}")

@@ -8,21 +8,20 @@ import subprocess
 import sys
 
 import pytest
-from quickscale_core.catalog import Catalog, Entry
 from quickscale_core.csp_policy import (
     EXTENSIBLE_DIRECTIVES,
     extend_policy,
     merged_sources,
     source_problem,
 )
-from quickscale_core.generator.context import ProjectSpec
-from quickscale_core.generator.project_files import render_project
-from quickscale_core.generator.scaffold import write_files
-from quickscale_core.generator.wiring import ModuleChoice
-from quickscale_core.manifest import ManifestError, parse_manifest
 from quickscale_core.testing import monorepo_root
-
-from quickscale_core import catalog, pins
+from quickscale_toolchain import catalog, pins
+from quickscale_toolchain.catalog import Catalog, Entry
+from quickscale_toolchain.generator.context import ProjectSpec
+from quickscale_toolchain.generator.project_files import render_project
+from quickscale_toolchain.generator.scaffold import write_files
+from quickscale_toolchain.generator.wiring import ModuleChoice
+from quickscale_toolchain.manifest import ManifestError, parse_manifest
 
 ROOT = monorepo_root()
 BASE = {"DIRECTIVES": {"default-src": ["'self'"], "img-src": ["'self'"]}}
@@ -84,7 +83,7 @@ def test_wildcards_keywords_and_non_origins_are_refused(directive, source, why) 
 
 def test_the_manifest_schema_names_exactly_the_directives_components_may_extend() -> None:
     schema = json.loads(
-        (ROOT / "quickscale_core/src/quickscale_core/manifest.schema.json").read_text()
+        (ROOT / "quickscale_core/src/quickscale_toolchain/manifest.schema.json").read_text()
     )
     assert sorted(schema["properties"]["csp"]["properties"]) == sorted(EXTENSIBLE_DIRECTIVES)
 

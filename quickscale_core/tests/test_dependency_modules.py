@@ -15,10 +15,9 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from quickscale_core.names import DEPENDENCY_MODULES_FILE, dependency_modules
 from quickscale_core.testing import monorepo_root
-
-from quickscale_core import catalog, pins
+from quickscale_toolchain import catalog, pins
+from quickscale_toolchain.names import DEPENDENCY_MODULES_FILE, dependency_modules
 
 SCRIPT = monorepo_root() / "scripts" / "dependency-modules"
 

@@ -4,7 +4,7 @@ print: a table over ``project_status``'s pending (path, state) list."""
 from __future__ import annotations
 
 import pytest
-from quickscale_core.deploy.preflight import generated_behind
+from quickscale_toolchain.deploy.preflight import generated_behind
 
 MANIFEST = (".quickscale/manifest.json", "records")
 

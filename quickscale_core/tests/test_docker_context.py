@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 from docker.utils.build import exclude_paths
-from quickscale_core.catalog import from_directory
-from quickscale_core.generator.context import ProjectSpec
-from quickscale_core.generator.scaffold import render_project, write_files
-from quickscale_core.generator.wiring import ModuleChoice
 from quickscale_core.testing import monorepo_root
+from quickscale_toolchain.catalog import from_directory
+from quickscale_toolchain.generator.context import ProjectSpec
+from quickscale_toolchain.generator.scaffold import render_project, write_files
+from quickscale_toolchain.generator.wiring import ModuleChoice
 
 EMBEDDED = ("quickscale_core", "quickscale_modules", "quickscale_themes")
 

@@ -19,9 +19,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from quickscale_core.catalog import Catalog, Entry, from_directory
-from quickscale_core.distribution import skeleton
 from quickscale_core.testing import monorepo_root
+from quickscale_toolchain.catalog import Catalog, Entry, from_directory
+from quickscale_toolchain.distribution import skeleton
 
 ROOT = monorepo_root()
 GENERATION = ROOT / "docs" / "generation.md"

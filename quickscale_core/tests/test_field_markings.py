@@ -7,12 +7,12 @@ import ast
 import re
 
 import pytest
-from quickscale_core.catalog import Entry
-from quickscale_core.components import Component
-from quickscale_core.generator.config_adapter import spec_from_config
-from quickscale_core.generator.project_files import render_project
-from quickscale_core.generator.wiring import Wiring
-from quickscale_core.manifest import Manifest, ManifestError, ModelMarkings, parse_manifest
+from quickscale_toolchain.catalog import Entry
+from quickscale_toolchain.components import Component
+from quickscale_toolchain.generator.config_adapter import spec_from_config
+from quickscale_toolchain.generator.project_files import render_project
+from quickscale_toolchain.generator.wiring import Wiring
+from quickscale_toolchain.manifest import Manifest, ManifestError, ModelMarkings, parse_manifest
 
 HEAD = '[project]\nname = "x"\nversion = "0.1.0"\n[tool.quickscale]\nkind = "module"\nname = "x"\n'
 

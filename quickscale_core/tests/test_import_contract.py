@@ -1,12 +1,13 @@
-"""The import contract between quickscale_core's runtime and its toolchain.
+"""The import contract between quickscale_core (the runtime) and quickscale_toolchain.
 
 A client project's web and worker processes import the runtime (the modules its
 settings, URLs and apps name); the CLI alone runs the toolchain (config, generator,
-distribution, deploy, ...). The runtime must import nothing from the toolchain nor the
-libraries only the toolchain needs, so production can install it without them; themes
-and modules, which run in those same processes, must not reach into the toolchain
-either. Every import statement counts, including those inside functions, and so does
-a dotted ``"quickscale_core.x"`` string (Django imports those from settings).
+distribution, deploy, ...), which imports no Django when it is imported. The runtime
+must import nothing from the toolchain nor the libraries only the toolchain needs, so
+production can install it without them; themes and modules, which run in those same
+processes, must not reach into the toolchain either. Every import statement counts,
+including those inside functions, and so does a dotted ``"quickscale_core.x"`` string
+(Django imports those from settings).
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ from quickscale_core.testing import monorepo_root
 ROOT = monorepo_root()
 CORE_SRC = ROOT / "quickscale_core" / "src"
 
-# Each of quickscale_core's top-level modules and packages, by room. A new one must be
-# added to exactly one of these (test_every_core_module_has_one_room says so).
+# Each of quickscale_core's top-level modules and packages, by room: the runtime, or
+# test support. A new one must be added to exactly one of these
+# (test_every_core_module_has_one_room says so). Everything in quickscale_toolchain is
+# the toolchain.
 RUNTIME = frozenset(
     {
         "apps",
@@ -41,25 +44,6 @@ RUNTIME = frozenset(
         "static",
         "urls",
         "views",
-    }
-)
-TOOLCHAIN = frozenset(
-    {
-        "cache",
-        "catalog",
-        "changes",
-        "components",
-        "config",
-        "deploy",
-        "distribution",
-        "errors",
-        "generator",
-        "git",
-        "manifest",
-        "names",
-        "pins",
-        "source",
-        "subtree",
     }
 )
 TEST_SUPPORT = frozenset({"testing", "module_testing"})
@@ -79,7 +63,7 @@ TOOLCHAIN_LIBRARIES = frozenset(
 )
 # A string naming a module (or a name in one) of quickscale_core, as Django settings do;
 # check ids such as "quickscale_core.E001" are not modules.
-DOTTED_CORE_PATH = re.compile(r"quickscale_core(\.[a-z_][a-z0-9_]*)+(\.[A-Za-z_]\w*)?")
+DOTTED_CORE_PATH = re.compile(r"quickscale_(core|toolchain)(\.[a-z_][a-z0-9_]*)+(\.[A-Za-z_]\w*)?")
 
 
 @dataclass(frozen=True)
@@ -134,16 +118,16 @@ def python_files(src: Path, package: str) -> Iterator[tuple[Path, str, bool]]:
 
 
 def room(target: str) -> str | None:
-    """Which room of quickscale_core ``target`` is in; None outside quickscale_core."""
+    """Which room ``target`` is in; None outside quickscale_core and quickscale_toolchain."""
     parts = target.split(".")
+    if parts[0] == "quickscale_toolchain":
+        return "toolchain"
     if parts[0] != "quickscale_core":
         return None
     if len(parts) == 1 or parts[1] in RUNTIME or parts[1] == "__version__":
         return "runtime"
     if parts[1] in TEST_SUPPORT:
         return "test support"
-    if parts[1] in TOOLCHAIN:
-        return "toolchain"
     return "unclassified"
 
 
@@ -187,7 +171,7 @@ def component_sources() -> list[tuple[Path, str]]:
 
 
 def test_every_core_module_has_one_room() -> None:
-    rooms = [RUNTIME, TOOLCHAIN, TEST_SUPPORT]
+    rooms = [RUNTIME, TEST_SUPPORT]
     assert not any(a & b for i, a in enumerate(rooms) for b in rooms[i + 1 :])
     package = CORE_SRC / "quickscale_core"
     present = {
@@ -195,12 +179,12 @@ def test_every_core_module_has_one_room() -> None:
         for p in package.iterdir()
         if (p.suffix == ".py" and p.stem != "__init__") or (p.is_dir() and p.name != "__pycache__")
     }
-    unclassified = sorted(present - RUNTIME - TOOLCHAIN - TEST_SUPPORT)
+    unclassified = sorted(present - RUNTIME - TEST_SUPPORT)
     assert not unclassified, (
-        f"quickscale_core/{unclassified[0]} is in no room — add it to RUNTIME, TOOLCHAIN "
-        "or TEST_SUPPORT in this file"
+        f"quickscale_core/{unclassified[0]} is in no room — add it to RUNTIME or "
+        "TEST_SUPPORT in this file (toolchain code belongs in quickscale_toolchain)"
     )
-    assert not (RUNTIME | TOOLCHAIN | TEST_SUPPORT) - present, "a listed module is gone"
+    assert not (RUNTIME | TEST_SUPPORT) - present, "a listed module is gone"
 
 
 def test_the_runtime_imports_nothing_from_the_toolchain() -> None:
@@ -222,7 +206,7 @@ def test_there_are_themes_and_modules_to_check() -> None:
 def test_what_a_project_names_of_core_is_runtime() -> None:
     """The generated project's own package (settings, urls, wsgi, celery, ...) names only
     runtime modules of quickscale_core."""
-    templates = CORE_SRC / "quickscale_core/generator/templates/project/__project__"
+    templates = CORE_SRC / "quickscale_toolchain/generator/templates/project/__project__"
     named = set()
     for path in templates.rglob("*.j2"):
         for word in path.read_text().replace('"', " ").replace("'", " ").split():
@@ -235,10 +219,10 @@ def test_what_a_project_names_of_core_is_runtime() -> None:
 @pytest.mark.parametrize("theme", ["starter", "todo"])
 def test_a_generated_project_s_own_code_imports_nothing_of_the_toolchain(theme: str) -> None:
     """Every Python file a project with every module gets, its tests aside, rendered."""
-    from quickscale_core.catalog import from_directory
-    from quickscale_core.generator.context import ProjectSpec
-    from quickscale_core.generator.project_files import render_project
-    from quickscale_core.generator.wiring import ModuleChoice
+    from quickscale_toolchain.catalog import from_directory
+    from quickscale_toolchain.generator.context import ProjectSpec
+    from quickscale_toolchain.generator.project_files import render_project
+    from quickscale_toolchain.generator.wiring import ModuleChoice
 
     catalog = from_directory(ROOT, origin="source")
     modules = tuple(ModuleChoice(m) for m in catalog.modules)
@@ -261,14 +245,16 @@ def test_a_generated_project_s_own_code_imports_nothing_of_the_toolchain(theme: 
 @pytest.mark.parametrize(
     ("planted", "expected"),
     [
-        ("from quickscale_core.generator import render", "quickscale_core.generator.render"),
-        ("import quickscale_core.config.loader", "quickscale_core.config.loader"),
-        ("from .pins import RUNTIME", "quickscale_core.pins.RUNTIME"),
-        ("from . import errors", "quickscale_core.errors"),
+        (
+            "from quickscale_toolchain.generator import render",
+            "quickscale_toolchain.generator.render",
+        ),
+        ("import quickscale_toolchain.config.loader", "quickscale_toolchain.config.loader"),
+        ("from .pins import RUNTIME", "quickscale_core.pins.RUNTIME is unclassified"),
         ("import yaml", "yaml is a toolchain library"),
         ("from jinja2 import Environment", "jinja2.Environment is a toolchain library"),
         ("from quickscale_core.testing import monorepo_root", "is test support"),
-        ("x = 'quickscale_core.distribution.sync'", "quickscale_core.distribution.sync"),
+        ("x = 'quickscale_toolchain.distribution.sync'", "quickscale_toolchain.distribution.sync"),
     ],
 )
 def test_a_runtime_import_of_the_toolchain_fails_the_contract(
@@ -299,9 +285,9 @@ def test_a_module_import_of_the_toolchain_fails_the_contract(tmp_path: Path) -> 
     (package / "apps.py").write_text(
         "from quickscale_core.security import client_ip\n"
         "def ready():\n"
-        "    from quickscale_core.manifest import parse_manifest\n"
+        "    from quickscale_toolchain.manifest import parse_manifest\n"
     )
     found = component_violations(tmp_path, "quickscale_modules")
     assert found == [
-        f"{package / 'apps.py'}:3: quickscale_core.manifest.parse_manifest is toolchain"
+        f"{package / 'apps.py'}:3: quickscale_toolchain.manifest.parse_manifest is toolchain"
     ]

@@ -9,10 +9,10 @@ import pytest
 @pytest.mark.parametrize(
     "module",
     [
-        "quickscale_core.generator.scaffold",
-        "quickscale_core.generator.render",
-        "quickscale_core.source",
-        "quickscale_core.names",
+        "quickscale_toolchain.generator.scaffold",
+        "quickscale_toolchain.generator.render",
+        "quickscale_toolchain.source",
+        "quickscale_toolchain.names",
     ],
 )
 def test_module_does_not_import_django(module: str) -> None:
@@ -27,7 +27,7 @@ def test_init_imports_no_config_parser_or_validator(heavy: str) -> None:
     """`init` renders from a spec, not from YAML: the config package loads a module only
     when one of its names is used, so the parser and the validators stay unloaded."""
     probe = (
-        "import sys, quickscale_core.generator.scaffold, quickscale_core.config as c; "
+        "import sys, quickscale_toolchain.generator.scaffold, quickscale_toolchain.config as c; "
         "c.ModelSpec, c.CONFIG_FILENAME; "
         f"print({heavy!r} in sys.modules)"
     )
@@ -37,7 +37,7 @@ def test_init_imports_no_config_parser_or_validator(heavy: str) -> None:
 
 
 def test_the_config_package_still_offers_every_name() -> None:
-    import quickscale_core.config as config
+    import quickscale_toolchain.config as config
 
     for name in config.__all__:
         assert getattr(config, name) is not None

@@ -3,8 +3,8 @@ schema declares, reported where they are broken (core knows no component)."""
 
 from __future__ import annotations
 
-from quickscale_core.config.list_rules import list_rule_diagnostics
-from quickscale_core.config.loader import parse
+from quickscale_toolchain.config.list_rules import list_rule_diagnostics
+from quickscale_toolchain.config.loader import parse
 
 SCHEMA = {
     "properties": {

@@ -5,8 +5,8 @@ line that names the example and the key."""
 from __future__ import annotations
 
 import pytest
-from quickscale_core.components import Component
-from quickscale_core.manifest import Example, ManifestError, parse_manifest
+from quickscale_toolchain.components import Component
+from quickscale_toolchain.manifest import Example, ManifestError, parse_manifest
 
 MODULE = """\
 [project]

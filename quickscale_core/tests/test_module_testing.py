@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from quickscale_core.components import embedded
 from quickscale_core.module_testing import BASE_MIDDLEWARE, middleware
 from quickscale_core.testing import monorepo_root
+from quickscale_toolchain.components import embedded
 
 PROBE = """
 from quickscale_core.module_testing import unavailable

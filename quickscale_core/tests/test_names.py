@@ -1,8 +1,8 @@
 """Project-name rules: each rejection names the fix; good names pass unchanged."""
 
 import pytest
-from quickscale_core.errors import ExitCode, InvalidProjectName
-from quickscale_core.names import validate_project_name
+from quickscale_toolchain.errors import ExitCode, InvalidProjectName
+from quickscale_toolchain.names import validate_project_name
 
 
 @pytest.mark.parametrize("name", ["acme", "acme_site", "shop2", "_private"])

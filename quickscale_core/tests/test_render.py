@@ -4,11 +4,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from quickscale_core.generator.context import ProjectSpec
-from quickscale_core.generator.render import TemplateRefused, render_tree, templates_root
-from quickscale_core.generator.scaffold import render_project
-
-from quickscale_core import pins
+from quickscale_toolchain import pins
+from quickscale_toolchain.generator.context import ProjectSpec
+from quickscale_toolchain.generator.render import TemplateRefused, render_tree, templates_root
+from quickscale_toolchain.generator.scaffold import render_project
 
 EXPECTED = {
     "manage.py",
@@ -54,9 +53,9 @@ def test_rendering_is_deterministic() -> None:
 
 
 def test_quickscale_yml_is_the_newest_schema_with_the_brief_s_defaults() -> None:
-    from quickscale_core.catalog import from_directory
-    from quickscale_core.config import LATEST_VERSION, validate_text
     from quickscale_core.testing import monorepo_root
+    from quickscale_toolchain.catalog import from_directory
+    from quickscale_toolchain.config import LATEST_VERSION, validate_text
 
     catalog = from_directory(monorepo_root(), origin="source")
     text = render_project(ProjectSpec("acme", catalog=catalog))["quickscale.yml"].content.decode()
@@ -101,7 +100,7 @@ def test_undefined_template_variable_is_an_error(tmp_path: Path, monkeypatch) ->
     tree = tmp_path / "broken"
     tree.mkdir()
     (tree / "x.txt.j2").write_text("{{ nope }}")
-    monkeypatch.setattr("quickscale_core.generator.render.templates_root", lambda: tmp_path)
+    monkeypatch.setattr("quickscale_toolchain.generator.render.templates_root", lambda: tmp_path)
     with pytest.raises(TemplateRefused, match=r"broken/x.txt.j2:1 cannot be rendered: 'nope'"):
         render_tree("broken", {"project_name": "acme"})
 

@@ -16,13 +16,12 @@ from importlib import metadata
 
 import pytest
 from packaging.requirements import Requirement
-from quickscale_core.catalog import Catalog, from_directory
-from quickscale_core.generator.context import ProjectSpec
-from quickscale_core.generator.project_files import render_project
-from quickscale_core.generator.wiring import ModuleChoice
 from quickscale_core.testing import monorepo_root
-
-from quickscale_core import pins
+from quickscale_toolchain import pins
+from quickscale_toolchain.catalog import Catalog, from_directory
+from quickscale_toolchain.generator.context import ProjectSpec
+from quickscale_toolchain.generator.project_files import render_project
+from quickscale_toolchain.generator.wiring import ModuleChoice
 
 ROOT = monorepo_root()
 # What Jinja2, PyYAML and jsonschema are, installed.

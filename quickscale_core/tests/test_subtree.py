@@ -12,9 +12,8 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from quickscale_core.subtree import MalformedRecord, SplitSource, SquashRecord
-
-from quickscale_core import subtree
+from quickscale_toolchain import subtree
+from quickscale_toolchain.subtree import MalformedRecord, SplitSource, SquashRecord
 
 SETTINGS = settings(max_examples=100, deadline=None, derandomize=True, database=None)
 

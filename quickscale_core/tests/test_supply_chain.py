@@ -22,11 +22,10 @@ from pathlib import Path
 import pytest
 import yaml
 from packaging.requirements import Requirement
-from quickscale_core.generator.context import ProjectSpec
-from quickscale_core.generator.scaffold import render_project
-from quickscale_core.generator.wiring import ModuleChoice
-
-from quickscale_core import pins
+from quickscale_toolchain import pins
+from quickscale_toolchain.generator.context import ProjectSpec
+from quickscale_toolchain.generator.scaffold import render_project
+from quickscale_toolchain.generator.wiring import ModuleChoice
 
 WORKFLOWS = (".github/workflows/ci.yml", ".github/workflows/quickscale-update.yml")
 #: The only actions a generated workflow may use, pinned to a commit (tag in a comment).
@@ -46,8 +45,8 @@ def _tool(name: str) -> str:
 
 
 def _all_modules_spec() -> ProjectSpec:
-    from quickscale_core.catalog import from_directory
     from quickscale_core.testing import monorepo_root
+    from quickscale_toolchain.catalog import from_directory
 
     catalog = from_directory(monorepo_root(), origin="source")
     chosen = tuple(ModuleChoice(name) for name in catalog.modules)
@@ -374,8 +373,8 @@ def test_the_docs_pin_the_actions_they_show() -> None:
 def test_the_image_installs_the_components_debian_packages_pinned(project: Path) -> None:
     """system-packages of the enabled components' manifests, each at its exact version
     (hadolint above checks the same RUN: pinned, no recommends, lists removed)."""
-    from quickscale_core.catalog import from_directory
     from quickscale_core.testing import monorepo_root
+    from quickscale_toolchain.catalog import from_directory
 
     dockerfile = (project / "Dockerfile").read_text()
     wanted = {

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from quickscale_core.generator.render import TemplateRefused, render_templates, render_text
+from quickscale_toolchain.generator.render import TemplateRefused, render_templates, render_text
 
 CONTEXT = {"project_name": "acme", "options": {"plans": ["free"]}}
 
@@ -120,7 +120,7 @@ def test_a_cache_warmed_by_an_unsandboxed_run_is_not_reused(
 
 def test_the_compiled_template_cache_key_includes_the_environment_kind(tmp_path: Path) -> None:
     from jinja2.sandbox import ImmutableSandboxedEnvironment
-    from quickscale_core.generator.render import _bytecode_cache
+    from quickscale_toolchain.generator.render import _bytecode_cache
 
     cache = _bytecode_cache(tmp_path)
     keys = {

@@ -41,10 +41,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from quickscale_core.catalog import Catalog
-from quickscale_core.components import Component
-from quickscale_core.manifest import Manifest
 from quickscale_core.testing import TEST_IDENTITY
+from quickscale_toolchain.catalog import Catalog
+from quickscale_toolchain.components import Component
+from quickscale_toolchain.manifest import Manifest
 
 MAX_ROUNDS = 5  # runs of one step: the first, then one after each fix followed
 MARKER_PREFIX = "lifecycle-marker"

@@ -26,8 +26,7 @@ import pytest
 import yaml
 from conftest import clean_env, make_project_env, production_env, run
 from quickscale_core.testing import monorepo_root
-
-from quickscale_core import catalog as catalogs
+from quickscale_toolchain import catalog as catalogs
 
 CATALOG = catalogs.from_directory(monorepo_root())
 MODULES: tuple[str, ...] = tuple(sorted(CATALOG.modules))

@@ -27,8 +27,8 @@ from typing import Any
 
 import pytest
 from conftest import ARTIFACTS, clean_env, free_port, wait_for
-from quickscale_core.catalog import from_directory
 from quickscale_core.testing import monorepo_root
+from quickscale_toolchain.catalog import from_directory
 
 pytestmark = pytest.mark.e2e
 

@@ -36,8 +36,7 @@ from lifecycle_steps import (
     safe_line_starts,
 )
 from quickscale_core.testing import monorepo_root
-
-from quickscale_core import catalog
+from quickscale_toolchain import catalog
 
 SOAK = os.environ.get("QUICKSCALE_SOAK") == "1"
 STEPS = int(os.environ.get("QUICKSCALE_WALK_STEPS", "200" if SOAK else "8"))

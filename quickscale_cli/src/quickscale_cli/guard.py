@@ -8,7 +8,7 @@ git calls: where the repository is, and which files are conflicted (the unmerged
 entries during a merge, else the files of embedded components with conflict markers).
 
 Only the CLI's own process imports this module (the launcher's re-run skips the check,
-made already), so it may use names of ``quickscale_core.errors`` that an older embedded
+made already), so it may use names of ``quickscale_toolchain.errors`` that an older embedded
 core lacks.
 """
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from quickscale_core.errors import ExitCode, QuickScaleError
+from quickscale_toolchain.errors import ExitCode, QuickScaleError
 
 #: Where a project embeds shared code, whose conflict markers break QuickScale itself.
 COMPONENT_DIRS = ("quickscale_core", "quickscale_modules", "quickscale_themes")

@@ -43,7 +43,7 @@ def check_compatible(core: Path) -> None:
 
     from packaging.requirements import InvalidRequirement, Requirement
     from packaging.version import InvalidVersion, Version
-    from quickscale_core.errors import QuickScaleError
+    from quickscale_toolchain.errors import QuickScaleError
 
     pyproject = core.parent / "pyproject.toml"
     try:

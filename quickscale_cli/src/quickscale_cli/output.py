@@ -34,12 +34,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
-from quickscale_core.errors import ExitCode, QuickScaleError
+from quickscale_toolchain.errors import ExitCode, QuickScaleError
 
 from quickscale_cli import interrupts
 
 if TYPE_CHECKING:
-    from quickscale_core.config.diagnostics import Diagnostic
+    from quickscale_toolchain.config.diagnostics import Diagnostic
 
 # click >= 8.2 raises this (a UsageError) for a group called without its command.
 _NO_ARGS_IS_HELP: Any = getattr(click.exceptions, "NoArgsIsHelpError", ())

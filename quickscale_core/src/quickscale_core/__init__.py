@@ -1,3 +1,4 @@
-"""QuickScale core: the generator, config and the Django base every project shares."""
+"""QuickScale core: the Django runtime every project shares (settings base, middleware,
+security, views). The toolchain the CLI runs lives beside it in ``quickscale_toolchain``."""
 
 __version__ = "0.1.0"

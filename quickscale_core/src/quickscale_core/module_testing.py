@@ -138,7 +138,7 @@ def rerun_on_postgres(package_dir: Path, min_passed: int) -> str:
 def settings_snippet(package_dir: Path, **options: Any) -> str:
     """The module's settings snippet (generate/settings.py.j2) as generation renders it
     for a project whose quickscale.yml gives the module ``options``."""
-    from quickscale_core.generator.render import render_text
+    from quickscale_toolchain.generator.render import render_text
 
     template = (package_dir / "generate" / "settings.py.j2").read_text(encoding="utf-8")
     return render_text(template, {"options": options})

@@ -44,7 +44,7 @@ def monorepo_root() -> Path:
 def all_components(root: Path | None = None) -> tuple[str, ...]:
     """Everything a generated project may embed: core, then every theme and module
     folder of the checkout (the folders are the catalogue; nothing is listed here)."""
-    from quickscale_core.components import embedded
+    from quickscale_toolchain.components import embedded
 
     root = root or monorepo_root()
     return ("quickscale_core", *(c.prefix for c in embedded(root)))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from config_samples import VALID_V1, VALID_V2, make_project
 from jsonschema import Draft202012Validator
-from quickscale_core.config import (
+from quickscale_toolchain.config import (
     SCHEMA_VERSIONS,
     InvalidConfigError,
     ProjectConfig,
@@ -18,7 +18,7 @@ from quickscale_core.config import (
     validate_file,
     validate_text,
 )
-from quickscale_core.errors import ConfigError, ExitCode, UsageError
+from quickscale_toolchain.errors import ConfigError, ExitCode, UsageError
 
 
 def write(project: Path, text: str) -> Path:
@@ -121,9 +121,9 @@ def test_unreadable_path_is_a_usage_error(tmp_path: Path, make: str):
 
 def test_generated_project_config_is_valid(tmp_path: Path):
     """The quickscale.yml that `quickscale init` writes passes, inside its project."""
-    from quickscale_core.generator.context import ProjectSpec
-    from quickscale_core.generator.project_files import render_project
-    from quickscale_core.generator.scaffold import write_files
+    from quickscale_toolchain.generator.context import ProjectSpec
+    from quickscale_toolchain.generator.project_files import render_project
+    from quickscale_toolchain.generator.scaffold import write_files
 
     root = tmp_path / "acme"
     write_files(root, render_project(ProjectSpec("acme")))
@@ -151,7 +151,7 @@ def test_importing_the_package_does_not_import_jsonschema():
     import subprocess
     import sys
 
-    probe = "import sys, quickscale_core.config; print('jsonschema' in sys.modules)"
+    probe = "import sys, quickscale_toolchain.config; print('jsonschema' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
 

@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
-from quickscale_core.config import validate_file, validate_text
-from quickscale_core.config.loader import MAX_BYTES, MAX_DEPTH, DocumentError, decode, parse
+from quickscale_toolchain.config import validate_file, validate_text
+from quickscale_toolchain.config.loader import MAX_BYTES, MAX_DEPTH, DocumentError, decode, parse
 
 BILLION_LAUGHS = (
     "schema_version: 2\nlol0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"

@@ -17,7 +17,7 @@ import yaml
 from config_samples import VALID_V1, VALID_V2, make_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from quickscale_core.config import validate_text
+from quickscale_toolchain.config import validate_text
 
 SETTINGS = settings(
     max_examples=1500,

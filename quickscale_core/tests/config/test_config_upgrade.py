@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from config_samples import VALID_V1, VALID_V2
-from quickscale_core.config import InvalidConfigError, load_config, upgrade_file, validate_file
+from quickscale_toolchain.config import InvalidConfigError, load_config, upgrade_file, validate_file
 
 COMMENTED_V1 = """\
 # QuickScale project definition — top comment

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from quickscale_core.config import load_config, validate_text
-from quickscale_core.config.environments import config_hash, effective_data
+from quickscale_toolchain.config import load_config, validate_text
+from quickscale_toolchain.config.environments import config_hash, effective_data
 
 BASE = """\
 schema_version: 2

@@ -23,19 +23,18 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from quickscale_core.config import validate_text
-from quickscale_core.config.schema import assembled_schema, ecma_regex, load_schema
-from quickscale_core.config.text_rules import FREE_TEXT
-from quickscale_core.generator.config_adapter import spec_from_config
-from quickscale_core.generator.project_files import render_project
 from quickscale_core.module_testing import unavailable
 from quickscale_core.testing import monorepo_root
-
-from quickscale_core import catalog
+from quickscale_toolchain import catalog
+from quickscale_toolchain.config import validate_text
+from quickscale_toolchain.config.schema import assembled_schema, ecma_regex, load_schema
+from quickscale_toolchain.config.text_rules import FREE_TEXT
+from quickscale_toolchain.generator.config_adapter import spec_from_config
+from quickscale_toolchain.generator.project_files import render_project
 
 ROOT = monorepo_root()
 FIRST_PARTY = catalog.from_directory(ROOT, "checkout")
-MANIFEST_SCHEMA = ROOT / "quickscale_core" / "src" / "quickscale_core" / "manifest.schema.json"
+MANIFEST_SCHEMA = ROOT / "quickscale_core" / "src" / "quickscale_toolchain" / "manifest.schema.json"
 
 #: A step of a field's place in the schema: a property name, ITEM (any list item),
 #: ENTRY (the value of any key of a free-keyed mapping) or KEY (such a key itself).
@@ -317,7 +316,7 @@ def fields_of(version: int) -> list[Field]:
 
 
 def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
-    from quickscale_core.config.schema import inlined_schema
+    from quickscale_toolchain.config.schema import inlined_schema
 
     return inlined_schema(json.dumps(schema, sort_keys=True))
 
@@ -451,8 +450,8 @@ def test_a_too_long_plan_name_or_one_with_nul_is_refused_before_migrate() -> Non
 def test_the_schema_validator_reads_dollar_as_the_end_of_the_text() -> None:
     """Even without the control-character rule, a pattern ending in ``$`` refuses a
     final line break, as in an editor (jsonschema's own keyword uses ``re.search``)."""
-    from quickscale_core.config.loader import parse
-    from quickscale_core.config.schema import schema_diagnostics
+    from quickscale_toolchain.config.loader import parse
+    from quickscale_toolchain.config.schema import schema_diagnostics
 
     text = 'schema_version: 2\nproject: {name: acme}\nenvironments:\n  prod: {domain: "a.com\\n"}\n'
     found = list(schema_diagnostics(parse(text, "quickscale.yml"), 2))

@@ -74,7 +74,7 @@ class Lab:
 
     def release(self, repo: Path, version: str, line: str = "# release {v}") -> str:
         """A new core release: append a line to names.py and bump the version."""
-        target = repo / "quickscale_core/src/quickscale_core/names.py"
+        target = repo / "quickscale_core/src/quickscale_toolchain/names.py"
         append(target, line.format(v=version))
         set_version(repo / "quickscale_core", version)
         return self.commit_all(repo, f"release core {version}")

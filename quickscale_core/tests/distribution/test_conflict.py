@@ -6,7 +6,7 @@ from pathlib import Path
 
 from conftest import Lab, add_component, append
 
-NAMES = "quickscale_core/src/quickscale_core/names.py"
+NAMES = "quickscale_core/src/quickscale_toolchain/names.py"
 
 
 def _conflicted(lab: Lab) -> tuple[Path, Path, str]:

@@ -17,16 +17,16 @@ from pathlib import Path
 import pytest
 from conftest import Lab, append
 from history import add_history
-from quickscale_core.source import (
+from quickscale_toolchain.source import (
     component_commit_id,
     recorded_source_commit,
     write_component_commit,
 )
-from quickscale_core.subtree import component_commit_object
+from quickscale_toolchain.subtree import component_commit_object
 
 CORE = "quickscale_core"
-NAMES = "quickscale_core/src/quickscale_core/names.py"
-PINS = "quickscale_core/src/quickscale_core/pins.py"
+NAMES = "quickscale_core/src/quickscale_toolchain/names.py"
+PINS = "quickscale_core/src/quickscale_toolchain/pins.py"
 
 
 def _embedded(lab: Lab, client: Path, prefix: str = CORE) -> str:

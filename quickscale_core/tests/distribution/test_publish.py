@@ -63,7 +63,7 @@ def test_publish_moves_branches_forward_and_tags_stable_versions(lab: Lab) -> No
 def test_tag_for_an_unbumped_version_refuses_and_writes_nothing(lab: Lab) -> None:
     source = lab.source(extra=("themes/plain",))
     assert lab.qs("publish", "--tag", cwd=source).returncode == 0
-    append(source / "quickscale_core/src/quickscale_core/names.py", "# changed, no bump")
+    append(source / "quickscale_core/src/quickscale_toolchain/names.py", "# changed, no bump")
     lab.commit_all(source, "change without bump")
     refs = lab.git(source, "for-each-ref", "--format=%(refname) %(objectname)")
 

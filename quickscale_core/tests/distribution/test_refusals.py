@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import Lab, append
 
-PINS = "quickscale_core/src/quickscale_core/pins.py"
+PINS = "quickscale_core/src/quickscale_toolchain/pins.py"
 
 # Each command that changes a repository, as run inside a client project.
 CHANGING = {

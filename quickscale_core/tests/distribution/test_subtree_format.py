@@ -11,18 +11,17 @@ from pathlib import Path
 
 import pytest
 from conftest import Lab
-from quickscale_core.distribution import repo as repos
-from quickscale_core.distribution.components import Component
-from quickscale_core.distribution.errors import RefusedError
-from quickscale_core.distribution.upstream import _squash_of
-from quickscale_core.generator.embed import subtree_add
-from quickscale_core.source import (
+from quickscale_toolchain import subtree
+from quickscale_toolchain.distribution import repo as repos
+from quickscale_toolchain.distribution.components import Component
+from quickscale_toolchain.distribution.errors import RefusedError
+from quickscale_toolchain.distribution.upstream import _squash_of
+from quickscale_toolchain.generator.embed import subtree_add
+from quickscale_toolchain.source import (
     recorded_source_commit,
     recorded_split_source,
     write_component_commit,
 )
-
-from quickscale_core import subtree
 
 WIDGETS = Component("modules", "widgets")
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from conftest import Lab, append
 
-NAMES = "quickscale_core/src/quickscale_core/names.py"
-PINS = "quickscale_core/src/quickscale_core/pins.py"
+NAMES = "quickscale_core/src/quickscale_toolchain/names.py"
+PINS = "quickscale_core/src/quickscale_toolchain/pins.py"
 FIX = "# acme: a fix worth sharing"
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import Lab, add_component, append
 
-NAMES = "quickscale_core/src/quickscale_core/names.py"
-PINS = "quickscale_core/src/quickscale_core/pins.py"
+NAMES = "quickscale_core/src/quickscale_toolchain/names.py"
+PINS = "quickscale_core/src/quickscale_toolchain/pins.py"
 
 
 def _split_of_last_squash(lab: Lab, client: Path) -> str:

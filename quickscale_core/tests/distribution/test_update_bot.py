@@ -16,7 +16,7 @@ import pytest
 from conftest import Lab, add_component, append
 
 SCRIPT = "scripts/quickscale-update-branch"
-NAMES = "quickscale_core/src/quickscale_core/names.py"
+NAMES = "quickscale_core/src/quickscale_toolchain/names.py"
 
 
 def _bot(

@@ -23,7 +23,7 @@ from gen_support import (
     tree_digest,
     write_config,
 )
-from quickscale_core.generator.plan import Plan
+from quickscale_toolchain.generator.plan import Plan
 
 
 @dataclass
@@ -52,7 +52,7 @@ def source_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def initialized_template(tmp_path_factory: pytest.TempPathFactory, source_repo: Path) -> Path:
     """One real `quickscale init acme` (git repo, embedded core), copied per test."""
-    from quickscale_core.generator.scaffold import create_project
+    from quickscale_toolchain.generator.scaffold import create_project
 
     parent = tmp_path_factory.mktemp("init")
     project = create_project("acme", parent, source=str(source_repo))

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from quickscale_core.generator import ownership
-from quickscale_core.generator.config_adapter import spec_from_config
-from quickscale_core.generator.plan import Plan
-from quickscale_core.generator.project_files import managed_files, render_project
-from quickscale_core.generator.scaffold import write_files
-from quickscale_core.generator.sync import apply_plan, plan_project
+from quickscale_toolchain.generator import ownership
+from quickscale_toolchain.generator.config_adapter import spec_from_config
+from quickscale_toolchain.generator.plan import Plan
+from quickscale_toolchain.generator.project_files import managed_files, render_project
+from quickscale_toolchain.generator.scaffold import write_files
+from quickscale_toolchain.generator.sync import apply_plan, plan_project
 
 BASE_CONFIG: dict[str, Any] = {
     "schema_version": 2,

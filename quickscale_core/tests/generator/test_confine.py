@@ -7,7 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
-from quickscale_core.generator.confine import OutsideProject, check_confined, check_tree_confined
+from quickscale_toolchain.generator.confine import (
+    OutsideProject,
+    check_confined,
+    check_tree_confined,
+)
 
 # (links to make: name -> target, with OUT for the outside folder; path checked;
 #  the link the refusal names, or None when allowed)

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from gen_support import DEFAULTS
-from quickscale_core.errors import ConfigError
-from quickscale_core.generator import customizations
-from quickscale_core.generator.config_adapter import spec_from_config
-from quickscale_core.generator.customizations import FIELD_TYPES
-from quickscale_core.generator.project_files import render_project
-from quickscale_core.generator.scaffold import write_files
+from quickscale_toolchain.errors import ConfigError
+from quickscale_toolchain.generator import customizations
+from quickscale_toolchain.generator.config_adapter import spec_from_config
+from quickscale_toolchain.generator.customizations import FIELD_TYPES
+from quickscale_toolchain.generator.project_files import render_project
+from quickscale_toolchain.generator.scaffold import write_files
 
 
 def models_spec(models: list) -> object:

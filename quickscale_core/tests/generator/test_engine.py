@@ -6,13 +6,13 @@ import os
 import shutil
 
 import pytest
-from quickscale_core.errors import ConfigError, UsageError
-from quickscale_core.generator import ownership
-from quickscale_core.generator.atomic import TEMP_SUFFIX, write_atomic
-from quickscale_core.generator.discovery import find_project_root
-from quickscale_core.generator.merge import has_conflict_markers
-from quickscale_core.generator.plan import Status
-from quickscale_core.generator.sync import apply_plan, plan_project
+from quickscale_toolchain.errors import ConfigError, UsageError
+from quickscale_toolchain.generator import ownership
+from quickscale_toolchain.generator.atomic import TEMP_SUFFIX, write_atomic
+from quickscale_toolchain.generator.discovery import find_project_root
+from quickscale_toolchain.generator.merge import has_conflict_markers
+from quickscale_toolchain.generator.plan import Status
+from quickscale_toolchain.generator.sync import apply_plan, plan_project
 
 SETTINGS = "acme/settings.py"
 VARIANT_LINE = 'QUICKSCALE_VARIANT = env.str("QUICKSCALE_VARIANT", default="{}")'
@@ -248,8 +248,8 @@ def test_init_like_records_exclude_the_config_file(qs, tmp_path):
 
 
 def test_a_binary_file_edited_on_both_sides_is_reported_not_merged(tmp_path):
-    from quickscale_core.generator.plan import _plan_file
-    from quickscale_core.generator.render import RenderedFile
+    from quickscale_toolchain.generator.plan import _plan_file
+    from quickscale_toolchain.generator.render import RenderedFile
 
     op = _plan_file(
         "logo.png", RenderedFile("logo.png", b"\x89PNG\0new"), b"\x89PNG\0old", b"\x89PNG\0mine"
@@ -308,8 +308,8 @@ ENGINE_NAMES = {
 def test_engine_hands_out_each_name_from_the_module_that_owns_it(name, module):
     from importlib import import_module
 
-    from quickscale_core.generator import engine
+    from quickscale_toolchain.generator import engine
 
-    owner = import_module(f"quickscale_core.generator.{module}")
+    owner = import_module(f"quickscale_toolchain.generator.{module}")
     assert getattr(engine, name) is getattr(owner, name)
     assert name in engine.__all__

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from gen_support import config, write_config
-from quickscale_core.generator.config_adapter import spec_from_config
-from quickscale_core.generator.project_files import render_project
+from quickscale_toolchain.generator.config_adapter import spec_from_config
+from quickscale_toolchain.generator.project_files import render_project
 
 CLI = str(Path(sys.executable).with_name("quickscale"))
 RUFF = str(Path(sys.executable).with_name("ruff"))

@@ -18,10 +18,10 @@ from typing import Any
 from gen_support import config, write_config
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from quickscale_core.generator.config_adapter import spec_from_config
-from quickscale_core.generator.customizations import help_text_html as escape
-from quickscale_core.generator.project_files import render_project
-from quickscale_core.generator.scaffold import write_files
+from quickscale_toolchain.generator.config_adapter import spec_from_config
+from quickscale_toolchain.generator.customizations import help_text_html as escape
+from quickscale_toolchain.generator.project_files import render_project
+from quickscale_toolchain.generator.scaffold import write_files
 
 PYTHON_FILES = (
     "acme/generated_models.py",

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 from gen_support import ORDER, PRODUCT, config
-from quickscale_core.catalog import for_source
-from quickscale_core.generator.config_adapter import spec_from_config
-from quickscale_core.generator.project_files import render_project
-from quickscale_core.generator.pysource import import_from
+from quickscale_toolchain.catalog import for_source
+from quickscale_toolchain.generator.config_adapter import spec_from_config
+from quickscale_toolchain.generator.project_files import render_project
+from quickscale_toolchain.generator.pysource import import_from
 
 # Enough models that the import no longer fits one line.
 MANY = [

@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 from gen_support import ORDER, PRODUCT, config, generate, make_project, tree_bytes, write_config
-from quickscale_core.generator.atomic import TEMP_SUFFIX
-from quickscale_core.generator.transaction import PENDING
+from quickscale_toolchain.generator.atomic import TEMP_SUFFIX
+from quickscale_toolchain.generator.transaction import PENDING
 
 CLI = str(Path(sys.executable).with_name("quickscale"))
 KILLS = 12

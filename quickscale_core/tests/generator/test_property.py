@@ -14,9 +14,9 @@ from pathlib import Path
 from gen_support import BASE_CONFIG, config, generate, make_project, write_config
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from quickscale_core.generator.merge import has_conflict_markers
-from quickscale_core.generator.plan import Status
-from quickscale_core.generator.sync import plan_project
+from quickscale_toolchain.generator.merge import has_conflict_markers
+from quickscale_toolchain.generator.plan import Status
+from quickscale_toolchain.generator.sync import plan_project
 
 PRODUCT = {"name": "Product", "fields": [{"name": "name", "type": "string"}]}
 PRODUCT_SKU = {

@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 from gen_support import ORDER, PRODUCT, config
-from quickscale_core.errors import ExitCode, UsageError
-from quickscale_core.generator.config_adapter import spec_from_config
-from quickscale_core.generator.project_files import render_project
-from quickscale_core.generator.renames import (
+from quickscale_toolchain.errors import ExitCode, UsageError
+from quickscale_toolchain.generator.config_adapter import spec_from_config
+from quickscale_toolchain.generator.project_files import render_project
+from quickscale_toolchain.generator.renames import (
     FieldRename,
     ModelRename,
     RenameUndecided,
@@ -32,7 +32,7 @@ from quickscale_core.generator.renames import (
     parse_rename,
     rename_candidates,
 )
-from quickscale_core.generator.sync import apply_plan, plan_project
+from quickscale_toolchain.generator.sync import apply_plan, plan_project
 
 MODELS = "acme/generated_models.py"
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 from gen_support import config, write_config
-from quickscale_core.components import Component
-from quickscale_core.generator.config_adapter import spec_from_config
-from quickscale_core.generator.project_files import render_project
+from quickscale_toolchain.components import Component
+from quickscale_toolchain.generator.config_adapter import spec_from_config
+from quickscale_toolchain.generator.project_files import render_project
 
 CLI = str(Path(sys.executable).with_name("quickscale"))
 RUFF = str(Path(sys.executable).with_name("ruff"))
@@ -114,7 +114,7 @@ def test_default_project_wires_the_starter_theme_only():
 
 
 def test_unknown_provider_and_unavailable_module_are_config_errors():
-    from quickscale_core.errors import ConfigError
+    from quickscale_toolchain.errors import ConfigError
 
     data = config()
     data["modules"] = {"notifications": {"provider": "amazon_ses"}}

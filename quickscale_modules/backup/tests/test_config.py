@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 from django.core import checks
 from django.test import override_settings
-from quickscale_core.config import validate_text
-from quickscale_core.generator.render import render_text
 from quickscale_modules.backup.checks import check_bucket_for_deployment
 from quickscale_modules.backup.settings import backup_storage
-
-from quickscale_core import catalog
+from quickscale_toolchain import catalog
+from quickscale_toolchain.config import validate_text
+from quickscale_toolchain.generator.render import render_text
 
 PACKAGE = Path(__file__).resolve().parents[1]
 ROOT = PACKAGE.parents[1]

@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from quickscale_core.config import validate_text
-
-from quickscale_core import catalog
+from quickscale_toolchain import catalog
+from quickscale_toolchain.config import validate_text
 
 ROOT = Path(__file__).resolve().parents[3]
 

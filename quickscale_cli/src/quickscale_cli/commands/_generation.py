@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from quickscale_core.generator.plan import Plan
+    from quickscale_toolchain.generator.plan import Plan
 
 STATUS_STYLE = {
     "new": "green",
@@ -25,7 +25,7 @@ STATUS_STYLE = {
 def project_root(directory: Path | None) -> Path:
     """The project to act on; inside it, the command re-runs with the project's own
     quickscale_core (see quickscale_cli.launcher)."""
-    from quickscale_core.generator.engine import find_project_root
+    from quickscale_toolchain.generator.engine import find_project_root
 
     from quickscale_cli.launcher import run_project_core
 

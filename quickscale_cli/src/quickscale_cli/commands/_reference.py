@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from quickscale_core.catalog import Entry
-    from quickscale_core.manifest import Example, Manifest
+    from quickscale_toolchain.catalog import Entry
+    from quickscale_toolchain.manifest import Example, Manifest
 
 _TYPE_NAMES = {"array": "list", "object": "mapping", "null": "empty"}
 #: The example a manifest without any gets: what every module accepts, an empty entry.
@@ -55,7 +55,7 @@ def describe(entry: Entry) -> dict[str, Any]:
 
 
 def _examples(manifest: Manifest) -> tuple[Example, ...]:
-    from quickscale_core.manifest import Example
+    from quickscale_toolchain.manifest import Example
 
     if manifest.examples:
         return manifest.examples

@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import click
-from quickscale_core.catalog import Catalog, for_source
-from quickscale_core.config import LATEST_VERSION, validate_text
-from quickscale_core.config.diagnostics import KeyPath
-from quickscale_core.errors import ConfigError, QuickScaleError, UsageError
-from quickscale_core.generator.context import ProjectSpec, normalize_frontend_source
-from quickscale_core.generator.engine import render_project
-from quickscale_core.generator.render import templates_root
-from quickscale_core.git import require_identity
+from quickscale_toolchain.catalog import Catalog, for_source
+from quickscale_toolchain.config import LATEST_VERSION, validate_text
+from quickscale_toolchain.config.diagnostics import KeyPath
+from quickscale_toolchain.errors import ConfigError, QuickScaleError, UsageError
+from quickscale_toolchain.generator.context import ProjectSpec, normalize_frontend_source
+from quickscale_toolchain.generator.engine import render_project
+from quickscale_toolchain.generator.render import templates_root
+from quickscale_toolchain.git import require_identity
 
 #: Answer -> None if fine, else the error line to show before asking again.
 Check = Callable[[str], str | None]

@@ -82,8 +82,8 @@ def components(
 
 def _pick(rows: list[dict[str, Any]], name: str) -> dict[str, Any]:
     """The row ``name`` means: an id (modules/billing) or a name one component has."""
-    from quickscale_core.config.diagnostics import did_you_mean
-    from quickscale_core.errors import UsageError
+    from quickscale_toolchain.config.diagnostics import did_you_mean
+    from quickscale_toolchain.errors import UsageError
 
     named = [r for r in rows if name in (r["id"], r["name"])]
     if len(named) == 1:
@@ -108,11 +108,11 @@ def _pick(rows: list[dict[str, Any]], name: str) -> dict[str, Any]:
 
 
 def _rows(kind: str | None, source: str | None, directory: Path | None) -> list[dict[str, Any]]:
-    from quickscale_core.errors import UsageError
-    from quickscale_core.generator.engine import find_project_root
+    from quickscale_toolchain import catalog
+    from quickscale_toolchain.errors import UsageError
+    from quickscale_toolchain.generator.engine import find_project_root
 
     from quickscale_cli.commands._reference import describe
-    from quickscale_core import catalog
 
     root: Path | None
     try:
@@ -129,7 +129,7 @@ def _rows(kind: str | None, source: str | None, directory: Path | None) -> list[
     embedded = catalog.from_directory(root) if root else catalog.Catalog()
     enabled: set[str] = set()
     if root is not None:
-        from quickscale_core.generator.config_adapter import load_spec
+        from quickscale_toolchain.generator.config_adapter import load_spec
 
         enabled = {c.id for c in load_spec(root, source).components}
     rows = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from quickscale_core.config import (
+from quickscale_toolchain.config import (
     CONFIG_FILENAME,
     LATEST_VERSION,
     SCHEMA_VERSIONS,
@@ -13,7 +13,7 @@ from quickscale_core.config import (
     upgrade_file,
     validate_path,
 )
-from quickscale_core.errors import QuickScaleError
+from quickscale_toolchain.errors import QuickScaleError
 
 from quickscale_cli.commands._options import directory_option, in_directory
 from quickscale_cli.guard import refuse_unfinished_merge
@@ -94,8 +94,8 @@ def schema(version: str | None, show_path: bool, directory: Path) -> None:
         return
     import json
 
-    from quickscale_core.catalog import for_project
-    from quickscale_core.config.schema import assembled_schema
+    from quickscale_toolchain.catalog import for_project
+    from quickscale_toolchain.config.schema import assembled_schema
 
     schema = assembled_schema(chosen, for_project(directory))
     click.echo(json.dumps(schema, indent=2, ensure_ascii=False))

@@ -13,7 +13,7 @@ from quickscale_cli.commands._options import project_directory_option
 from quickscale_cli.output import Command
 
 if TYPE_CHECKING:
-    from quickscale_core.deploy.environment import Environment
+    from quickscale_toolchain.deploy.environment import Environment
 
 EXIT_CODES = {
     0: "deployed and recorded (--dry-run: the preflight passed and the plan was shown; "
@@ -59,8 +59,8 @@ def deploy(
     require_deploy_support()
     if status:
         return _status(root, environment)
-    from quickscale_core.deploy.environment import load_environment
-    from quickscale_core.deploy.preflight import (
+    from quickscale_toolchain.deploy.environment import load_environment
+    from quickscale_toolchain.deploy.preflight import (
         Check,
         deploy_variables,
         require_generated,
@@ -87,8 +87,8 @@ def deploy(
         return 1
     if dry_run:
         return _print_plan(env, variables)
-    from quickscale_core.deploy.apply import deploy as ship
-    from quickscale_core.deploy.record import record_deploy
+    from quickscale_toolchain.deploy.apply import deploy as ship
+    from quickscale_toolchain.deploy.record import record_deploy
 
     plan = ship(env, variables, lambda line: click.echo(f"→ {line}"))
     record = record_deploy(root, environment, plan.target, env.config_hash)
@@ -100,7 +100,7 @@ def deploy(
 def _print_plan(env: Environment, variables: Mapping[str, str]) -> int:
     import tempfile
 
-    from quickscale_core.deploy.targets import plan_target
+    from quickscale_toolchain.deploy.targets import plan_target
 
     workdir = Path(tempfile.gettempdir()) / "quickscale-deploy-<temporary>"
     plan = plan_target(env, variables, workdir)
@@ -118,7 +118,7 @@ def _print_plan(env: Environment, variables: Mapping[str, str]) -> int:
 
 
 def _status(root: Path, environment: str) -> int:
-    from quickscale_core.deploy.record import last_deploy
+    from quickscale_toolchain.deploy.record import last_deploy
 
     record = last_deploy(root, environment)
     if record is None:
@@ -136,10 +136,10 @@ def require_deploy_support() -> None:
     """The project's embedded core (which this process now runs) must know deploys."""
     import importlib.util
 
-    from quickscale_core.errors import QuickScaleError
+    from quickscale_toolchain.errors import QuickScaleError
 
-    if importlib.util.find_spec("quickscale_core.deploy") is None:
+    if importlib.util.find_spec("quickscale_toolchain.deploy") is None:
         raise QuickScaleError(
-            "this project's quickscale_core predates deploys (no quickscale_core.deploy)",
+            "this project's quickscale_core predates deploys",
             "run 'quickscale update --component core', then 'quickscale generate', and commit",
         )

@@ -29,7 +29,7 @@ def extract(path: Path, module: str, source: str | None, base: str, directory: P
     tests/) and commits it on a new branch extract/NAME for review. This project is
     not changed. With -C DIR, PATH is relative to DIR.
     """
-    from quickscale_core.distribution.extract import extract as run_extract
+    from quickscale_toolchain.distribution.extract import extract as run_extract
 
     from quickscale_cli.guard import refuse_unfinished_merge
 

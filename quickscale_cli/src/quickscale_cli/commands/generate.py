@@ -8,17 +8,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from quickscale_core.errors import ExitCode, QuickScaleError
+from quickscale_toolchain.errors import ExitCode, QuickScaleError
 
 from quickscale_cli.commands._generation import print_warnings, project_root, summary
 from quickscale_cli.commands._options import project_directory_option
 
 if TYPE_CHECKING:
-    from quickscale_core.components import Component
-    from quickscale_core.generator.context import ProjectSpec
-    from quickscale_core.generator.plan import Plan
-    from quickscale_core.generator.renames import Rename
-    from quickscale_core.generator.transaction import Pending
+    from quickscale_toolchain.components import Component
+    from quickscale_toolchain.generator.context import ProjectSpec
+    from quickscale_toolchain.generator.plan import Plan
+    from quickscale_toolchain.generator.renames import Rename
+    from quickscale_toolchain.generator.transaction import Pending
 
 from quickscale_cli.output import Command, interrupt_on_sigterm
 
@@ -109,18 +109,18 @@ def generate(
     imports the project's apps, those of the theme and modules included (makemigrations,
     migrate): generate only with components you trust.
     """
-    from quickscale_core.generator import transaction
-    from quickscale_core.generator.config_adapter import CONFIG_FILE, load_spec
-    from quickscale_core.generator.embed import is_git_project
-    from quickscale_core.generator.engine import (
+    from quickscale_toolchain.generator import transaction
+    from quickscale_toolchain.generator.config_adapter import CONFIG_FILE, load_spec
+    from quickscale_toolchain.generator.embed import is_git_project
+    from quickscale_toolchain.generator.engine import (
         apply_components,
         apply_plan,
         models_changed,
         plan_project,
         prepare_components,
     )
-    from quickscale_core.generator.ownership import RECORDS_DIR
-    from quickscale_core.generator.renames import encode_renames
+    from quickscale_toolchain.generator.ownership import RECORDS_DIR
+    from quickscale_toolchain.generator.renames import encode_renames
 
     interrupt_on_sigterm()
     root = project_root(directory)
@@ -184,8 +184,12 @@ def _renames(
 ) -> tuple[Rename, ...]:
     """The renames to make: refused (nothing written) while quickscale.yml seems to rename
     a model or field and neither --rename nor --drop says what is meant."""
-    from quickscale_core.generator.config_adapter import CONFIG_FILE
-    from quickscale_core.generator.renames import choose_renames, decode_renames, rename_candidates
+    from quickscale_toolchain.generator.config_adapter import CONFIG_FILE
+    from quickscale_toolchain.generator.renames import (
+        choose_renames,
+        decode_renames,
+        rename_candidates,
+    )
 
     models = f"{spec.name}/generated_models.py"
     candidates = rename_candidates(plan.previous.bases.get(models), plan.records.get(models))
@@ -211,7 +215,7 @@ def _as_typed(directory: Path | None, source: str | None) -> str:
 
 def _renamed_away(warning: str, chosen: tuple[Rename, ...]) -> bool:
     """A "model X was removed … DROPPED" warning about a model that is being renamed."""
-    from quickscale_core.generator.renames import ModelRename
+    from quickscale_toolchain.generator.renames import ModelRename
 
     return any(
         isinstance(r, ModelRename) and warning.startswith(f"model {r.old} was removed")
@@ -256,9 +260,9 @@ def _next_steps(root: Path, app: str, models: bool, embedded: list[Component]) -
 def _migrate(root: Path, spec: ProjectSpec, pending: Pending) -> None:
     """Make the migration of changed models and migrate embedded components: the steps a
     rerun still owes when a previous run stopped before them (``pending`` says which)."""
-    from quickscale_core.generator import transaction
-    from quickscale_core.generator.engine import project_python
-    from quickscale_core.generator.renames import decode_renames, makemigrations_with_renames
+    from quickscale_toolchain.generator import transaction
+    from quickscale_toolchain.generator.engine import project_python
+    from quickscale_toolchain.generator.renames import decode_renames, makemigrations_with_renames
 
     app = spec.name
     if not (pending.makemigrations or pending.migrate):
@@ -297,9 +301,8 @@ def _require_environment(root: Path, spec: ProjectSpec, typed: str) -> None:
     (generate --no-migrations, which keeps the migration owed) and installs; either way
     one more generate finishes the job.
     """
-    from quickscale_core.generator.engine import install_command, missing_apps, project_python
-
-    from quickscale_core import catalog
+    from quickscale_toolchain import catalog
+    from quickscale_toolchain.generator.engine import install_command, missing_apps, project_python
 
     python = project_python(root)
     if python is None:  # no environment at all: the run stops later, saying how to make one
@@ -325,9 +328,9 @@ def _require_environment(root: Path, spec: ProjectSpec, typed: str) -> None:
 def _migrate_components(root: Path, python: str | None, pending: Pending) -> None:
     """``manage.py migrate`` for newly embedded components: best effort, since it only
     touches the local database (the code is complete without it)."""
-    from quickscale_core.components import Component
-    from quickscale_core.generator import transaction
-    from quickscale_core.generator.engine import migrate_project
+    from quickscale_toolchain.components import Component
+    from quickscale_toolchain.generator import transaction
+    from quickscale_toolchain.generator.engine import migrate_project
 
     components = [Component.parse(text) for text in pending.migrate]
     names = ", ".join(pending.migrate)
@@ -351,7 +354,7 @@ def _migrate_components(root: Path, python: str | None, pending: Pending) -> Non
 
 def _finish(root: Path, pending: Pending, *, commit: bool) -> int:
     """Close the run: forget the pending work and, in git, commit exactly its paths."""
-    from quickscale_core.generator import transaction
+    from quickscale_toolchain.generator import transaction
 
     if pending.makemigrations or pending.migrate:  # --no-migrations: still owed after the commit
         owed = transaction.Pending(makemigrations=pending.makemigrations, migrate=pending.migrate)

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import click
-from quickscale_core.errors import ExitCode
+from quickscale_toolchain.errors import ExitCode
 
 from quickscale_cli.interrupts import interrupted
 from quickscale_cli.output import Command, interrupt_on_sigterm
@@ -83,7 +83,7 @@ def init(
     The project is a git repository with quickscale_core embedded by git subtree.
     With --interactive, NAME is optional (it becomes the default answer).
     """
-    from quickscale_core.generator.scaffold import create_project
+    from quickscale_toolchain.generator.scaffold import create_project
 
     spec = None
     if interactive:
@@ -99,7 +99,7 @@ def init(
     if theme is not None:
         from dataclasses import replace
 
-        from quickscale_core.generator.context import ProjectSpec
+        from quickscale_toolchain.generator.context import ProjectSpec
 
         spec = replace(spec, theme=theme) if spec is not None else ProjectSpec(name, theme=theme)
 

@@ -43,7 +43,7 @@ def preview(
     """
     if environment is not None:
         return _show_environment(project_root(directory), environment, output_format)
-    from quickscale_core.generator.engine import plan_project
+    from quickscale_toolchain.generator.engine import plan_project
 
     plan = plan_project(project_root(directory))
     if output_format == "json":
@@ -69,7 +69,7 @@ def _show_environment(root: Path, name: str, output_format: str) -> int:
     from quickscale_cli.commands.deploy import require_deploy_support
 
     require_deploy_support()
-    from quickscale_core.deploy.environment import load_environment
+    from quickscale_toolchain.deploy.environment import load_environment
 
     env = load_environment(root, name)
     if output_format == "json":

@@ -38,8 +38,8 @@ def publish(
 
     Re-running gives the same commit ids. Uncommitted changes are not published.
     """
-    from quickscale_core.distribution import components
-    from quickscale_core.distribution.publish import publish as run_publish
+    from quickscale_toolchain.distribution import components
+    from quickscale_toolchain.distribution.publish import publish as run_publish
 
     kind, name = components.parse(component, name) if component else (None, None)
     results = run_publish(

@@ -37,7 +37,7 @@ def status(directory: Path | None, output_format: str, no_migrations: bool) -> i
     environment (.venv/, or this Python if it can import Django). JSON adds in_sync
     and generated_behind (what generate would do, in words; null when nothing).
     """
-    from quickscale_core.generator.engine import project_status
+    from quickscale_toolchain.generator.engine import project_status
 
     report = project_status(project_root(directory), check_migrations=not no_migrations)
     behind = _behind(report.pending)
@@ -81,7 +81,7 @@ def _behind(pending: list[tuple[str, str]]) -> str:
     """What generate would still do, in the deploy preflight's words; a project's
     embedded core from before deploys has no such summary, so its paths are counted."""
     try:
-        from quickscale_core.deploy.preflight import generated_behind
+        from quickscale_toolchain.deploy.preflight import generated_behind
     except ImportError:
         return f"{len(pending)} path{'' if len(pending) == 1 else 's'}" if pending else ""
     return generated_behind(pending)

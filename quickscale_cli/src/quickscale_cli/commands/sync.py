@@ -37,8 +37,8 @@ def push(component: str, name: str | None, source: str | None, base: str, direct
     The branch (sync/<project>/<component>-<sha>) holds one commit on top of the source's
     base branch with exactly your diff; the base branch is never changed.
     """
-    from quickscale_core.distribution import components
-    from quickscale_core.distribution.sync import push as run_push
+    from quickscale_toolchain.distribution import components
+    from quickscale_toolchain.distribution.sync import push as run_push
 
     from quickscale_cli.guard import refuse_unfinished_merge
 

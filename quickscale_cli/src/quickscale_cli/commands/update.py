@@ -12,9 +12,9 @@ from quickscale_cli.commands._options import directory_option, format_option
 from quickscale_cli.output import USAGE, Command
 
 if TYPE_CHECKING:
-    from quickscale_core.changes import ComponentChange
-    from quickscale_core.distribution.errors import UpdateConflict
-    from quickscale_core.distribution.update import Result
+    from quickscale_toolchain.changes import ComponentChange
+    from quickscale_toolchain.distribution.errors import UpdateConflict
+    from quickscale_toolchain.distribution.update import Result
 
 _COMPONENT_HELP = "core, modules or themes (or modules/NAME, themes/NAME)."
 
@@ -54,10 +54,10 @@ def update(
     With --check nothing changes: each component is reported up to date, or with its
     embedded and newer versions (A -> B).
     """
-    from quickscale_core.distribution import components
-    from quickscale_core.distribution import update as updating
-    from quickscale_core.distribution.errors import UpdateConflict
-    from quickscale_core.errors import ExitCode, UsageError
+    from quickscale_toolchain.distribution import components
+    from quickscale_toolchain.distribution import update as updating
+    from quickscale_toolchain.distribution.errors import UpdateConflict
+    from quickscale_toolchain.errors import ExitCode, UsageError
 
     from quickscale_cli.guard import refuse_unfinished_merge
 
@@ -109,7 +109,7 @@ def _conflict_line(conflict: UpdateConflict) -> str:
 
 def _check_line(plan: ComponentChange) -> str:
     """One component of ``--check``: ``A -> B`` only when B is newer than A."""
-    from quickscale_core.distribution.versions import compare
+    from quickscale_toolchain.distribution.versions import compare
 
     embedded, available = plan.embedded_version, plan.available_version
     if plan.status != "up-to-date" and compare(embedded, available) > 0:

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import click
-from quickscale_core.config import CONFIG_FILENAME, validate_path
-from quickscale_core.config.diagnostics import Diagnostic
-from quickscale_core.errors import ExitCode
+from quickscale_toolchain.config import CONFIG_FILENAME, validate_path
+from quickscale_toolchain.config.diagnostics import Diagnostic
+from quickscale_toolchain.errors import ExitCode
 
 from quickscale_cli.commands._options import directory_option, in_directory
 from quickscale_cli.output import Command, shown_path
@@ -58,7 +58,7 @@ def validate(ctx: click.Context, path: Path, directory: Path, output_format: str
     from quickscale_cli.launcher import run_project_core
 
     run_project_core(path.parent)
-    from quickscale_core.catalog import for_project
+    from quickscale_toolchain.catalog import for_project
 
     # The theme and modules are checked against the manifests of the components the
     # project embeds and those its source offers.

@@ -12,7 +12,7 @@ standard build, and its templates write expressions Alpine's CSP build cannot ev
 (object literals, assignments, comparisons in ``x-data``, ``x-on`` and ``x-show``). So
 with it, any ``x-*`` attribute that reaches an admin page runs as script: the admin's
 pages must never carry HTML from data. Config text reaches them only escaped (help
-texts, see quickscale_core.generator.customizations), and the module's tests fail when
+texts, see quickscale_toolchain.generator.customizations), and the module's tests fail when
 unfold starts shipping a CSP build, the moment to drop ``'unsafe-eval'``.
 """
 

@@ -1,0 +1,305 @@
+"""A component's manifest: what a module or theme says about itself, as data.
+
+Each module and theme carries a ``[tool.quickscale]`` table in its own
+``pyproject.toml``. Core reads it (TOML, checked against ``manifest.schema.json``) and
+never imports or runs the component's Python to learn about it, so a new module is a
+new folder and nothing in core changes. Files the manifest names (its settings snippet,
+the project files it contributes) are templates inside the component.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from quickscale_core.csp_policy import source_problem
+
+from quickscale_toolchain import cache
+from quickscale_toolchain.components import Component
+from quickscale_toolchain.errors import QuickScaleError
+
+MANIFEST_FILE = "pyproject.toml"
+
+
+class ManifestError(QuickScaleError):
+    """A component's ``[tool.quickscale]`` table is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Provider:
+    """One provider a module can use, and the environment variables it reads."""
+
+    name: str
+    env: tuple[str, ...] = ()  # required when DEBUG is off
+    optional_env: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def all_env(self) -> tuple[str, ...]:
+        return (*self.env, *self.optional_env)
+
+
+@dataclass(frozen=True)
+class UrlInclude:
+    prefix: str  # "accounts/" ("" mounts at the root)
+    module: str  # "package.urls"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link the home page offers: a Django URL name and who sees it."""
+
+    label: str
+    url: str
+    audience: str = "anyone"  # anyone | anonymous | authenticated
+
+
+@dataclass(frozen=True)
+class Counter:
+    """An admin dashboard counter: the number of rows of ``model`` (app_label.Model)."""
+
+    label: str
+    model: str
+
+
+@dataclass(frozen=True)
+class ModelMarkings:
+    """What a manifest marks on one model (``app_label.Model``): each field's markings.
+
+    One shape for every marking of a field ("secret": never exported, never logged);
+    later facts about a model, or new words for a field, extend this table rather than
+    starting another (docs/architecture.md, "Field markings").
+    """
+
+    model: str
+    fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def marked(self, marking: str) -> tuple[str, ...]:
+        """The names of the fields that carry ``marking``, in the manifest's order."""
+        return tuple(name for name, marks in self.fields if marking in marks)
+
+
+@dataclass(frozen=True)
+class Example:
+    """A copy-paste example of a module's entry under ``modules:`` in quickscale.yml."""
+
+    description: str
+    options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What core knows about one module or theme (see docs/architecture.md)."""
+
+    component: Component
+    version: str
+    description: str
+    requires: tuple[Component, ...] = ()
+    core_compatibility: str | None = None
+    apps: tuple[str, ...] = ()
+    urls: tuple[UrlInclude, ...] = ()
+    tables: tuple[str, ...] = ()
+    dump_apps: tuple[str, ...] = ()
+    settings: str | None = None  # settings snippet template, relative to the component
+    project_files: str | None = None  # directory of contributed project-file templates
+    backend_extensions: str | None = None  # template appended to backend_extensions.py
+    pins: tuple[tuple[str, str], ...] = ()
+    providers: tuple[Provider, ...] = ()
+    default_provider: str | None = None
+    options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    offline_env: tuple[tuple[str, str], ...] = ()
+    home_links: tuple[Link, ...] = ()
+    counters: tuple[Counter, ...] = ()
+    # Debian packages of the production image, (name, exact version)
+    system_packages: tuple[tuple[str, str], ...] = ()
+    # Content-Security-Policy sources per directive, e.g. ("img-src", ("https://cdn.x",))
+    csp: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Markings of fields of the models its apps (or the libraries it installs) define
+    models: tuple[ModelMarkings, ...] = ()
+    default: bool = False  # a theme: the one ``init`` uses when none is named
+    examples: tuple[Example, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.component.name
+
+    def provider(self, name: str | None) -> Provider | None:
+        """The provider called ``name`` (None: the default); None if it has no providers."""
+        wanted = name or self.default_provider
+        return next((p for p in self.providers if p.name == wanted), None)
+
+    def referenced_files(self) -> tuple[str, ...]:
+        """Paths inside the component that the manifest points at (files or a folder)."""
+        return tuple(p for p in (self.settings, self.project_files, self.backend_extensions) if p)
+
+    def options_schema(self) -> dict[str, Any]:
+        """The JSON Schema of this module's entry under ``modules:`` in quickscale.yml."""
+        properties: dict[str, Any] = {}
+        if self.providers:
+            default = f" Default {self.default_provider}." if self.default_provider else ""
+            properties["provider"] = {
+                "enum": [p.name for p in self.providers],
+                "description": f"Which provider the module uses.{default}",
+            }
+        properties.update(json.loads(json.dumps(dict(self.options))))
+        return {
+            "type": ["object", "null"],
+            "description": self.description,
+            "additionalProperties": False,
+            "properties": properties,
+        }
+
+
+_SCHEMA = Path(__file__).with_name("manifest.schema.json")
+
+
+@functools.cache
+def _schema_bytes() -> bytes:
+    return _SCHEMA.read_bytes()
+
+
+@functools.cache
+def _validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(json.loads(_schema_bytes()))
+
+
+def _schema_errors(table: dict[str, Any]) -> list[Any]:
+    """jsonschema's errors for ``table``, sorted."""
+    return sorted(_validator().iter_errors(table), key=lambda e: list(e.absolute_path))
+
+
+def _example_errors(manifest: Manifest) -> list[tuple[str, str]]:
+    """(key, message) for each example whose options the module's own option schema
+    refuses: an example a user copies must at least have the shape validate wants."""
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(manifest.options_schema())
+    problems = []
+    for index, example in enumerate(manifest.examples):
+        for error in validator.iter_errors(json.loads(json.dumps(dict(example.options)))):
+            path = "".join(f".{p}" for p in error.absolute_path)
+            problems.append((f"examples.{index}.options{path}", error.message))
+    return problems
+
+
+def parse_manifest(text: str, where: str, component: Component | None = None) -> Manifest:
+    """The manifest in pyproject.toml ``text``; ``where`` names the file in errors.
+
+    ``component``, when known from the file's location, must match what it declares.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ManifestError(f"{where} is not valid TOML: {error}", "fix the file") from None
+    table = data.get("tool", {}).get("quickscale")
+    if not isinstance(table, dict):
+        raise ManifestError(
+            f"{where} has no [tool.quickscale] table",
+            "declare the component there (see docs/architecture.md, 'Manifests')",
+        )
+    # Both checks need jsonschema (~50 ms): skipped for text that passed them before
+    # under this exact schema (see quickscale_toolchain.cache).
+    cache_key = (text.encode("utf-8"), _schema_bytes())
+    fresh = not cache.seen("manifests", *cache_key)
+    errors = _schema_errors(table) if fresh else []
+    if errors:
+        first = errors[0]
+        key = ".".join(str(p) for p in first.absolute_path) or "[tool.quickscale]"
+        hint = "fix the manifest (its schema is quickscale_toolchain/manifest.schema.json)"
+        if first.validator == "additionalProperties":
+            # In a project, a key its core does not know comes from a newer source.
+            hint += "; if it comes from a source newer than the project's core, run "
+            hint += "'quickscale update --component core'"
+        raise ManifestError(f"{where}: {key}: {first.message}", hint)
+    project = data.get("project", {})
+    kind = f"{table['kind']}s"
+    declared = Component(kind, table["name"])
+    if component is not None and component != declared:
+        raise ManifestError(
+            f"{where} declares {declared.id}, but it lives at {component.prefix}/",
+            f"set kind and name in [tool.quickscale] to match {component.id}",
+        )
+    version = str(table.get("version") or project.get("version") or "")
+    if not version:
+        raise ManifestError(f"{where} declares no version", "set [project] version")
+    default_provider = table.get("default-provider")
+    if bool(default_provider) != bool(table.get("providers")) or (
+        default_provider and default_provider not in table["providers"]
+    ):
+        raise ManifestError(
+            f"{where}: default-provider must name one of [tool.quickscale.providers]",
+            "declare providers and pick one as default-provider (or neither)",
+        )
+    csp = tuple((d, tuple(s)) for d, s in table.get("csp", {}).items())
+    for directive, sources in csp:
+        for source in sources:
+            problem = source_problem(directive, source)
+            if problem:
+                raise ManifestError(
+                    f"{where}: csp.{directive}: {problem}",
+                    "declare the exact origins the component loads from or posts to",
+                )
+    providers = tuple(
+        Provider(
+            name,
+            tuple(spec.get("env", ())),
+            tuple(spec.get("optional-env", ())),
+            spec.get("description", ""),
+        )
+        for name, spec in table.get("providers", {}).items()
+    )
+    manifest = Manifest(
+        component=declared,
+        version=version,
+        description=str(table.get("description") or project.get("description") or ""),
+        requires=tuple(Component.parse(r) for r in table.get("requires", ())),
+        core_compatibility=table.get("core-compatibility"),
+        apps=tuple(table.get("apps", ())),
+        urls=tuple(UrlInclude(u["prefix"], u["module"]) for u in table.get("urls", ())),
+        tables=tuple(table.get("tables", ())),
+        dump_apps=tuple(table.get("dump-apps", ())),
+        settings=table.get("settings"),
+        project_files=table.get("project-files"),
+        backend_extensions=table.get("backend-extensions"),
+        pins=tuple((str(k), str(v)) for k, v in table.get("pins", {}).items()),
+        providers=providers,
+        default_provider=default_provider,
+        options=MappingProxyType(dict(table.get("options", {}))),
+        offline_env=tuple((str(k), str(v)) for k, v in table.get("offline-env", {}).items()),
+        home_links=tuple(
+            Link(x["label"], x["url"], x.get("audience", "anyone"))
+            for x in table.get("home-links", ())
+        ),
+        counters=tuple(Counter(x["label"], x["model"]) for x in table.get("counters", ())),
+        system_packages=tuple(
+            (str(k), str(v)) for k, v in table.get("system-packages", {}).items()
+        ),
+        csp=csp,
+        models=tuple(
+            ModelMarkings(label, tuple((f, tuple(m)) for f, m in spec["fields"].items()))
+            for label, spec in table.get("models", {}).items()
+        ),
+        default=bool(table.get("default", False)),
+        examples=tuple(
+            Example(x["description"], MappingProxyType(dict(x.get("options", {}))))
+            for x in table.get("examples", ())
+        ),
+    )
+    if fresh:
+        problems = _example_errors(manifest)
+        if problems:
+            key_path, message = problems[0]
+            raise ManifestError(
+                f"{where}: {key_path}: {message}",
+                f"fix the example: it is what a user writes under 'modules: {declared.name}:'",
+            )
+        cache.remember("manifests", *cache_key)
+    return manifest
