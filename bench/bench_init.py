@@ -44,7 +44,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from quickscale_core.testing import TEST_IDENTITY, make_source_repo
+from quickscale_testing.repos import TEST_IDENTITY, make_source_repo
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "quickscale_core" / "tests" / "distribution"))

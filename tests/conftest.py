@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from quickscale_core.module_testing import unavailable
-from quickscale_core.testing import make_source_repo, monorepo_root
+from quickscale_testing.modules import unavailable
+from quickscale_testing.repos import make_source_repo, monorepo_root
 
 ARTIFACTS = Path(os.environ.get("QUICKSCALE_ARTIFACTS", monorepo_root() / ".artifacts"))
 
@@ -510,7 +510,7 @@ def session_cookie(project: Path, username: str) -> str:
 
 def post_stripe_event(base: str, payload: dict[str, Any], secret: str) -> int:
     """POST ``payload`` to the payments webhook, signed with Stripe's real scheme."""
-    from quickscale_modules.payments.testing import signature_header
+    from quickscale_testing.payments import signature_header
 
     body = json.dumps(payload)
     request = urllib.request.Request(

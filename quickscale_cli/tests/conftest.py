@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from quickscale_core.testing import make_source_repo
+from quickscale_testing.repos import make_source_repo
 
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 

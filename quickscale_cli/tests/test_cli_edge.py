@@ -17,7 +17,7 @@ from cli_support import minimal_project
 from click.testing import CliRunner
 from quickscale_cli.main import COMMANDS, cli
 from quickscale_cli.output import Command, describe_exit_codes, shown_path
-from quickscale_core.testing import TEST_IDENTITY, make_source_repo
+from quickscale_testing.repos import TEST_IDENTITY, make_source_repo
 from quickscale_toolchain.errors import ExitCode
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "cli.md"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import RunCli
-from quickscale_core.testing import TEST_IDENTITY, make_source_repo
+from quickscale_testing.repos import TEST_IDENTITY, make_source_repo
 
 WIDGETS_PYPROJECT = """\
 [build-system]

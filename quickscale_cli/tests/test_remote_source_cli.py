@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from conftest import RunCli
-from quickscale_core.testing import make_source_repo
+from quickscale_testing.repos import make_source_repo
 
 
 def test_a_url_source_lists_inits_and_validates_from_its_published_branches(

@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 import pytest
 from conftest import RunCli
-from quickscale_core.testing import TEST_IDENTITY, make_source_repo
+from quickscale_testing.repos import TEST_IDENTITY, make_source_repo
 
 # Line 2 of each: the error must name it.
 HOSTILE = "# harmless\n{{ cycler.__init__.__globals__.os.system('touch MARK') }}\n"
@@ -144,7 +144,7 @@ def test_preview_and_generate_refuse_a_hostile_module_and_change_nothing(
 def test_generate_s_help_and_the_docs_say_it_runs_component_code(run_cli: RunCli, tmp_path: Path):
     """The promise has two halves: preview and validate run no component code (the tests
     above), generate does, and says so where a user looks before running it."""
-    from quickscale_core.testing import monorepo_root
+    from quickscale_testing.repos import monorepo_root
 
     shown = " ".join(run_cli("generate", "--help", cwd=tmp_path).stdout.split())
     assert (

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from quickscale_cli.main import COMMANDS, cli
-from quickscale_core.testing import TEST_IDENTITY, make_source_repo
+from quickscale_testing.repos import TEST_IDENTITY, make_source_repo
 from quickscale_toolchain.errors import ExitCode
 
 NAMES = "quickscale_core/src/quickscale_toolchain/names.py"

@@ -25,7 +25,7 @@ import re
 from pathlib import Path
 
 import pytest
-from quickscale_core.testing import monorepo_root
+from quickscale_testing.repos import monorepo_root
 
 ROOT = monorepo_root()
 ARCHITECTURE = ROOT / "docs" / "architecture.md"

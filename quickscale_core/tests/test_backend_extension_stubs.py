@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 
-from quickscale_core.testing import monorepo_root
+from quickscale_testing.repos import monorepo_root
 from quickscale_toolchain import catalog
 from quickscale_toolchain.catalog import Catalog
 from quickscale_toolchain.components import Component

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from quickscale_core.testing import make_source_repo, monorepo_root
+from quickscale_testing.repos import make_source_repo, monorepo_root
 from quickscale_toolchain import catalog
 from quickscale_toolchain.components import Component
 from quickscale_toolchain.config import validate_text

@@ -16,7 +16,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from quickscale_core.testing import monorepo_root
+from quickscale_testing.repos import monorepo_root
 from quickscale_toolchain.catalog import from_directory
 from quickscale_toolchain.generator.context import ModuleChoice, ProjectSpec
 from quickscale_toolchain.generator.scaffold import render_project

@@ -14,7 +14,7 @@ from quickscale_core.csp_policy import (
     merged_sources,
     source_problem,
 )
-from quickscale_core.testing import monorepo_root
+from quickscale_testing.repos import monorepo_root
 from quickscale_toolchain import catalog, pins
 from quickscale_toolchain.catalog import Catalog, Entry
 from quickscale_toolchain.generator.context import ProjectSpec

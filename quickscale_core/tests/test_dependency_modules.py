@@ -15,7 +15,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from quickscale_core.testing import monorepo_root
+from quickscale_testing.repos import monorepo_root
 from quickscale_toolchain import catalog, pins
 from quickscale_toolchain.names import DEPENDENCY_MODULES_FILE, dependency_modules
 

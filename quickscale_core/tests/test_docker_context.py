@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from docker.utils.build import exclude_paths
-from quickscale_core.testing import monorepo_root
+from quickscale_testing.repos import monorepo_root
 from quickscale_toolchain.catalog import from_directory
 from quickscale_toolchain.generator.context import ProjectSpec
 from quickscale_toolchain.generator.scaffold import render_project, write_files

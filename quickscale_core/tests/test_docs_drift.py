@@ -19,7 +19,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from quickscale_core.testing import monorepo_root
+from quickscale_testing.repos import monorepo_root
 from quickscale_toolchain.catalog import Catalog, Entry, from_directory
 from quickscale_toolchain.distribution import skeleton
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from quickscale_core.testing import monorepo_root
+from quickscale_testing.repos import monorepo_root
 
 ROOT = monorepo_root()
 CORE_SRC = ROOT / "quickscale_core" / "src"
@@ -253,7 +253,7 @@ def test_a_generated_project_s_own_code_imports_nothing_of_the_toolchain(theme: 
         ("from .pins import RUNTIME", "quickscale_core.pins.RUNTIME is unclassified"),
         ("import yaml", "yaml is a toolchain library"),
         ("from jinja2 import Environment", "jinja2.Environment is a toolchain library"),
-        ("from quickscale_core.testing import monorepo_root", "is test support"),
+        ("from quickscale_testing.repos import monorepo_root", "is test support"),
         ("x = 'quickscale_toolchain.distribution.sync'", "quickscale_toolchain.distribution.sync"),
     ],
 )

@@ -10,12 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from quickscale_core.module_testing import BASE_MIDDLEWARE, middleware
-from quickscale_core.testing import monorepo_root
+from quickscale_testing.modules import BASE_MIDDLEWARE, middleware
+from quickscale_testing.repos import monorepo_root
 from quickscale_toolchain.components import embedded
 
 PROBE = """
-from quickscale_core.module_testing import unavailable
+from quickscale_testing.modules import unavailable
 
 def test_needs_a_server():
     unavailable("no frobnicator at /usr/bin/frob (apt-get install frob)")
@@ -84,7 +84,7 @@ def test_the_base_middleware_is_in_a_generated_project_s_order() -> None:
 
 def test_every_component_s_test_settings_take_their_middleware_from_one_place() -> None:
     """Each component's tests/settings.py that has middleware calls middleware(): the
-    list and its order are written once, in quickscale_core.module_testing."""
+    list and its order are written once, in quickscale_testing.modules."""
     root = monorepo_root()
     checked = []
     for component in embedded(root):

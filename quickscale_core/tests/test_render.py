@@ -53,7 +53,7 @@ def test_rendering_is_deterministic() -> None:
 
 
 def test_quickscale_yml_is_the_newest_schema_with_the_brief_s_defaults() -> None:
-    from quickscale_core.testing import monorepo_root
+    from quickscale_testing.repos import monorepo_root
     from quickscale_toolchain.catalog import from_directory
     from quickscale_toolchain.config import LATEST_VERSION, validate_text
 

@@ -16,7 +16,7 @@ from importlib import metadata
 
 import pytest
 from packaging.requirements import Requirement
-from quickscale_core.testing import monorepo_root
+from quickscale_testing.repos import monorepo_root
 from quickscale_toolchain import pins
 from quickscale_toolchain.catalog import Catalog, from_directory
 from quickscale_toolchain.generator.context import ProjectSpec

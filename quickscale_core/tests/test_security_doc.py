@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from quickscale_core.testing import monorepo_root
+from quickscale_testing.repos import monorepo_root
 
 ROOT = monorepo_root()
 SECURITY = ROOT / "docs" / "security.md"

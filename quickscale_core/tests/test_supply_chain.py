@@ -45,7 +45,7 @@ def _tool(name: str) -> str:
 
 
 def _all_modules_spec() -> ProjectSpec:
-    from quickscale_core.testing import monorepo_root
+    from quickscale_testing.repos import monorepo_root
     from quickscale_toolchain.catalog import from_directory
 
     catalog = from_directory(monorepo_root(), origin="source")
@@ -294,7 +294,7 @@ def test_the_cli_is_installed_under_pins_that_cover_what_it_needs(project: Path)
     accept."""
     import tomllib
 
-    from quickscale_core.testing import monorepo_root
+    from quickscale_testing.repos import monorepo_root
 
     workflow = (project / WORKFLOWS[1]).read_text()
     assert 'export PIP_CONSTRAINT="$PWD/.github/quickscale-cli-constraints.txt"' in workflow
@@ -361,7 +361,7 @@ def test_the_readme_says_how_to_keep_up_to_date(project: Path) -> None:
 
 
 def test_the_docs_pin_the_actions_they_show() -> None:
-    from quickscale_core.testing import monorepo_root
+    from quickscale_testing.repos import monorepo_root
 
     for doc in sorted((monorepo_root() / "docs").glob("*.md")):
         for line in doc.read_text(encoding="utf-8").splitlines():
@@ -373,7 +373,7 @@ def test_the_docs_pin_the_actions_they_show() -> None:
 def test_the_image_installs_the_components_debian_packages_pinned(project: Path) -> None:
     """system-packages of the enabled components' manifests, each at its exact version
     (hadolint above checks the same RUN: pinned, no recommends, lists removed)."""
-    from quickscale_core.testing import monorepo_root
+    from quickscale_testing.repos import monorepo_root
     from quickscale_toolchain.catalog import from_directory
 
     dockerfile = (project / "Dockerfile").read_text()

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from quickscale_core.testing import TEST_IDENTITY
+from quickscale_testing.repos import TEST_IDENTITY
 from quickscale_toolchain.catalog import Catalog
 from quickscale_toolchain.components import Component
 from quickscale_toolchain.manifest import Manifest

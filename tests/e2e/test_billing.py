@@ -5,7 +5,7 @@ and a real browser.
 the issue's plans (free: 3 lists; pro: 9.00 EUR a month, 14-day trial, unlimited; team:
 yearly), `generate`, the project's own venv, `migrate` on PostgreSQL and `billing_sync`
 against a fake Stripe API on loopback (Stripe-shaped objects of
-quickscale_modules.billing.testing). In Chromium a free user creates 3 lists and the 4th
+quickscale_testing.billing). In Chromium a free user creates 3 lists and the 4th
 is refused with an upgrade link; they subscribe to Pro through Checkout (the test plays
 Stripe and posts the signed events to payments' webhook) and the 4th list is created;
 they cancel, the period ends, the lists stay readable and a 5th is refused. Another user
@@ -36,9 +36,9 @@ from conftest import (
     session_cookie,
     start_server,
 )
-from quickscale_core.module_testing import parse_form
-from quickscale_modules.billing.testing import BillingState
-from quickscale_modules.payments.testing import account, event
+from quickscale_testing.billing import BillingState
+from quickscale_testing.modules import parse_form
+from quickscale_testing.payments import account, event
 from test_login_limits import Visitor, prepare, shell
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]

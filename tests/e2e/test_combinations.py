@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import clean_env, make_project_env, production_env, run
-from quickscale_core.testing import monorepo_root
+from quickscale_testing.repos import monorepo_root
 from quickscale_toolchain import catalog as catalogs
 
 CATALOG = catalogs.from_directory(monorepo_root())

@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 from conftest import ARTIFACTS, clean_env, free_port, wait_for
-from quickscale_core.testing import monorepo_root
+from quickscale_testing.repos import monorepo_root
 from quickscale_toolchain.catalog import from_directory
 
 pytestmark = pytest.mark.e2e

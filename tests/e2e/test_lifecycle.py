@@ -35,7 +35,7 @@ from lifecycle_steps import (
     resolve_keeping_both,
     safe_line_starts,
 )
-from quickscale_core.testing import monorepo_root
+from quickscale_testing.repos import monorepo_root
 from quickscale_toolchain import catalog
 
 SOAK = os.environ.get("QUICKSCALE_SOAK") == "1"

@@ -6,7 +6,7 @@ the project installed into its own venv from its pinned requirements and migrate
 own tests pass with -W error; `check --deploy` fails without the Stripe keys and
 passes with them. In Chromium a logged-in customer presses "Pay": the project creates
 the Checkout Session on a fake Stripe API (this test's, on loopback, serving the
-Stripe-shaped objects of quickscale_modules.payments.testing) and sends the browser to
+Stripe-shaped objects of quickscale_testing.payments) and sends the browser to
 Checkout, whose page the test stands in for. The test then plays Stripe: it posts the
 signed `checkout.session.completed` to the webhook while the success page, which is
 waiting, shows "Paid" without reloading. Another user gets 404 for that payment; the
@@ -36,8 +36,8 @@ from conftest import (
     session_cookie,
     start_server,
 )
-from quickscale_core.module_testing import parse_form
-from quickscale_modules.payments.testing import StripeState, event
+from quickscale_testing.modules import parse_form
+from quickscale_testing.payments import StripeState, event
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 

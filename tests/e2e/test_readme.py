@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from conftest import clean_env, run
-from quickscale_core.testing import TEST_IDENTITY, monorepo_root
+from quickscale_testing.repos import TEST_IDENTITY, monorepo_root
 
 pytestmark = pytest.mark.e2e
 

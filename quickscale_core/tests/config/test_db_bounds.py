@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 
 from django.utils.text import camel_case_to_spaces
-from quickscale_core.testing import monorepo_root
+from quickscale_testing.repos import monorepo_root
 from quickscale_toolchain import catalog
 from quickscale_toolchain.config.schema import assembled_schema, ecma_regex
 from quickscale_toolchain.names import MAX_PROJECT_NAME_LENGTH

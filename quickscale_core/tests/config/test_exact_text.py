@@ -23,8 +23,8 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from quickscale_core.module_testing import unavailable
-from quickscale_core.testing import monorepo_root
+from quickscale_testing.modules import unavailable
+from quickscale_testing.repos import monorepo_root
 from quickscale_toolchain import catalog
 from quickscale_toolchain.config import validate_text
 from quickscale_toolchain.config.schema import assembled_schema, ecma_regex, load_schema

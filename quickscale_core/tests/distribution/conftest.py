@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from quickscale_core.testing import TEST_IDENTITY, make_source_repo
+from quickscale_testing.repos import TEST_IDENTITY, make_source_repo
 
 
 def _quickscale_bin() -> str:

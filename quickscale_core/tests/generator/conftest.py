@@ -44,7 +44,7 @@ def qs() -> Helpers:
 @pytest.fixture(scope="session")
 def source_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A git source repository holding this working tree's quickscale_core, committed."""
-    from quickscale_core.testing import make_source_repo
+    from quickscale_testing.repos import make_source_repo
 
     return make_source_repo(tmp_path_factory.mktemp("source") / "quickscale")
 

@@ -144,7 +144,7 @@ def shared_code_path() -> str:
     packages); the theme and module packages are importable from their source folders
     even where they are not pip-installed (e.g. a venv made by `make venv`).
     """
-    from quickscale_core.testing import monorepo_root
+    from quickscale_testing.repos import monorepo_root
 
     root = monorepo_root()
     folders = sorted(root.glob("quickscale_themes/*/src")) + sorted(

@@ -1,14 +1,14 @@
 """Django settings for the admin module's own tests: a minimal project using it, wired
 as the module's settings snippet wires a generated project.
 
-The database: quickscale_core.module_testing (SQLite, or PostgreSQL in the run of
+The database: quickscale_testing.modules (SQLite, or PostgreSQL in the run of
 test_postgres.py).
 """
 
 from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF
-from quickscale_core.module_testing import (
+from quickscale_testing.modules import (
     CONTRIB_APPS,
     FAST_PASSWORD_HASHERS,
     QUIET_LOGGING,

@@ -211,7 +211,7 @@ def test_the_options_reach_the_generated_settings() -> None:
     import ast
     from pathlib import Path
 
-    from quickscale_core.module_testing import settings_snippet
+    from quickscale_testing.modules import settings_snippet
 
     package = Path(__file__).resolve().parent.parent
     default = settings_snippet(package)

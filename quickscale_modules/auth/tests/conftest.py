@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from quickscale_core.module_testing import unavailable
+from quickscale_testing.modules import unavailable
 
 # Playwright's sync API runs an event loop in the test thread; Django's async-safety
 # guard would otherwise refuse ORM calls made by pytest-django fixtures.

@@ -1,13 +1,13 @@
 """Django settings for the auth module's own tests: a minimal project using the helpers.
 
 The database: SQLite in memory, or QUICKSCALE_TEST_DATABASE_URL in the PostgreSQL run
-that test_postgres.py drives in a subprocess (quickscale_core.module_testing).
+that test_postgres.py drives in a subprocess (quickscale_testing.modules).
 """
 
 import os
 from pathlib import Path
 
-from quickscale_core.module_testing import (
+from quickscale_testing.modules import (
     CONTRIB_APPS,
     FAST_PASSWORD_HASHERS,
     middleware,

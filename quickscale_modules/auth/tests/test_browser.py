@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from conftest import Mailbox, find_link, require
-from quickscale_core.module_testing import unavailable
+from quickscale_testing.modules import unavailable
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from quickscale_core.module_testing import unavailable
+from quickscale_testing.modules import unavailable
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """Django settings for the backup module's own tests: a minimal project using it.
 
-The database: quickscale_core.module_testing (PostgreSQL in the run of
+The database: quickscale_testing.modules (PostgreSQL in the run of
 test_postgres.py); on SQLite a file, since backups copy the database file. Backups and
 media files live in temporary directories of this test run.
 """
@@ -8,8 +8,8 @@ media files live in temporary directories of this test run.
 import tempfile
 from pathlib import Path
 
-from quickscale_core.module_testing import FAST_PASSWORD_HASHERS, on_postgres, test_database
 from quickscale_modules.backup.settings import backup_storage
+from quickscale_testing.modules import FAST_PASSWORD_HASHERS, on_postgres, test_database
 
 WORK = Path(tempfile.mkdtemp(prefix="qs-backup-tests-"))
 

@@ -157,7 +157,7 @@ def test_with_the_notifications_module_the_failure_is_its_templated_email() -> N
 def test_the_options_reach_the_generated_settings() -> None:
     import ast
 
-    from quickscale_core.module_testing import settings_snippet
+    from quickscale_testing.modules import settings_snippet
 
     package = Path(__file__).resolve().parent.parent
     default = settings_snippet(package)

@@ -1,11 +1,11 @@
 """Runs this package's whole suite again on PostgreSQL, in a subprocess (see
-quickscale_core.module_testing): skipped locally without QUICKSCALE_TEST_DATABASE_URL,
+quickscale_testing.modules): skipped locally without QUICKSCALE_TEST_DATABASE_URL,
 a failure under CI. The round trip there goes through pg_dump and pg_restore."""
 
 from pathlib import Path
 
 import pytest
-from quickscale_core.module_testing import rerun_on_postgres
+from quickscale_testing.modules import rerun_on_postgres
 
 
 @pytest.mark.postgres

@@ -16,8 +16,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.test import override_settings
-from quickscale_core.module_testing import unavailable
 from quickscale_modules.backup.settings import backup_storage
+from quickscale_testing.modules import unavailable
 
 from quickscale_modules.backup import services
 

@@ -19,7 +19,7 @@ import stripe
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
-from quickscale_modules.payments.testing import event, signature_header
+from quickscale_testing.payments import event, signature_header
 from stripe_billing import StripeBilling
 
 # localstripe on a loopback port, without its pickle file in /tmp (shared with nobody).

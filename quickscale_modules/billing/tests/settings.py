@@ -1,6 +1,6 @@
 """Django settings for the billing module's own tests: a minimal project using it.
 
-SQLite in a file; the PostgreSQL run (test_postgres.py, see quickscale_core.module_testing)
+SQLite in a file; the PostgreSQL run (test_postgres.py, see quickscale_testing.modules)
 switches the database to QUICKSCALE_TEST_DATABASE_URL. Where Stripe's API is
 (localstripe, started by conftest.py) is set on ``stripe.api_base`` at run time.
 """
@@ -9,7 +9,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from quickscale_core.module_testing import (
+from quickscale_testing.modules import (
     CONTRIB_APPS,
     FAST_PASSWORD_HASHERS,
     QUIET_LOGGING,

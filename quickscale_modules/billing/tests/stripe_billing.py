@@ -1,5 +1,5 @@
 """Stripe's API for this suite: localstripe, with ``responses`` answering in front of it
-what localstripe lacks, from ``quickscale_modules.billing.testing.BillingState``.
+what localstripe lacks, from ``quickscale_testing.billing.BillingState``.
 
 localstripe keeps the customers, their cards, the plans, the subscriptions and the
 invoices. In front of it, written from Stripe's API reference:
@@ -48,9 +48,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import responses
-from quickscale_core.module_testing import parse_form
-from quickscale_modules.billing.testing import DAY, BillingState, api_error, form_metadata
-from quickscale_modules.payments.testing import account
+from quickscale_testing.billing import DAY, BillingState, api_error, form_metadata
+from quickscale_testing.modules import parse_form
+from quickscale_testing.payments import account
 
 # localstripe's test payment methods ("Testing", https://docs.stripe.com/testing):
 # 4242 4242 4242 4242 pays; 4000 0000 0000 0341 attaches, but its charges are declined.

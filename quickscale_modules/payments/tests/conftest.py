@@ -17,7 +17,7 @@ import responses
 import stripe
 from django.conf import settings
 from django.test import Client
-from quickscale_modules.payments.testing import event, signature_header
+from quickscale_testing.payments import event, signature_header
 from stripe_fixtures import StripeStub
 
 # localstripe's server on a loopback port, without its pickle file in /tmp (another

@@ -1,14 +1,14 @@
 """Django settings for the payments module's own tests: a minimal project using it.
 
 The database: SQLite in memory, or QUICKSCALE_TEST_DATABASE_URL in the PostgreSQL run
-that test_postgres.py drives in a subprocess (quickscale_core.module_testing). Where
+that test_postgres.py drives in a subprocess (quickscale_testing.modules). Where
 Stripe's API is (localstripe, started by conftest.py) is set on ``stripe.api_base`` at
 run time.
 """
 
 from pathlib import Path
 
-from quickscale_core.module_testing import (
+from quickscale_testing.modules import (
     CONTRIB_APPS,
     FAST_PASSWORD_HASHERS,
     QUIET_LOGGING,

@@ -1,6 +1,6 @@
 """Stripe's API for this suite: localstripe, with ``responses`` answering in front of it
 what localstripe lacks (Checkout Sessions, the account, refunds of Checkout payments),
-from ``quickscale_modules.payments.testing.StripeState``. Every other request passes
+from ``quickscale_testing.payments.StripeState``. Every other request passes
 through to localstripe.
 """
 
@@ -11,8 +11,8 @@ import re
 from typing import Any
 
 import responses
-from quickscale_core.module_testing import parse_form
-from quickscale_modules.payments.testing import StripeState
+from quickscale_testing.modules import parse_form
+from quickscale_testing.payments import StripeState
 
 
 class StripeStub(StripeState):

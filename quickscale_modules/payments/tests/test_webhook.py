@@ -15,7 +15,7 @@ import pytest
 from django.test import override_settings
 from djstripe import models as djstripe
 from quickscale_modules.payments.models import ProviderWebhookEvent, Transaction
-from quickscale_modules.payments.testing import event, signature_header
+from quickscale_testing.payments import event, signature_header
 from stripe_support import card_customer, fetch, post
 
 from quickscale_modules.payments import services

@@ -16,7 +16,7 @@ import pytest
 from celery import Celery
 from django.test import override_settings
 from quickscale_modules.payments.models import ProviderWebhookEvent, Transaction
-from quickscale_modules.payments.testing import event
+from quickscale_testing.payments import event
 from test_webhook import _paid_intent
 
 from quickscale_modules.payments import services

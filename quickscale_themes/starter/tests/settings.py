@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from quickscale_core.module_testing import middleware
+from quickscale_testing.modules import middleware
 
 TESTS_DIR = Path(__file__).resolve().parent
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from quickscale_core.module_testing import unavailable
+from quickscale_testing.modules import unavailable
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls
 # from such a thread unless told that this is intended (it is, in tests only).

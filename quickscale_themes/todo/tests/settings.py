@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from quickscale_core.module_testing import CONTRIB_APPS, middleware
+from quickscale_testing.modules import CONTRIB_APPS, middleware
 
 TESTS_DIR = Path(__file__).resolve().parent
 

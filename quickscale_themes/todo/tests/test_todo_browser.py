@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from quickscale_core.module_testing import unavailable
+from quickscale_testing.modules import unavailable
 from quickscale_themes.starter.testing import audit
 from quickscale_themes.todo.models import TodoItem, TodoList
 

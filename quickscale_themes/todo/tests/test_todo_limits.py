@@ -45,7 +45,7 @@ def shared_database(request: pytest.FixtureRequest) -> Iterator[str]:
     """A database that several connections open at once: an SQLite file, PostgreSQL."""
     from conftest import POSTGRES_URL
     from dbrouting import use_database
-    from quickscale_core.module_testing import unavailable
+    from quickscale_testing.modules import unavailable
 
     if request.param == "postgres" and not POSTGRES_URL:
         unavailable("QUICKSCALE_TEST_DATABASE_URL is not set, so the PostgreSQL run cannot run")

@@ -37,7 +37,7 @@ _IGNORED = shutil.ignore_patterns(
 
 
 def monorepo_root() -> Path:
-    """The checkout this module lives in (quickscale_core/src/quickscale_core/testing.py)."""
+    """The checkout this module lives in (quickscale_core/src/quickscale_testing/repos.py)."""
     return Path(__file__).resolve().parents[3]
 
 
