@@ -165,15 +165,24 @@ def installed_from_an_index(site: Path) -> Path:
     git checkout, so the CLI has no checkout to take shared code from."""
     import quickscale_cli
     import quickscale_core
+    import quickscale_toolchain
 
     purelib = Path(sysconfig.get_paths()["purelib"])
-    for package in (quickscale_core, quickscale_cli):
-        name = package.__name__
+    # quickscale_toolchain ships in the quickscale-core distribution.
+    for package, dist in (
+        (quickscale_core, "quickscale_core"),
+        (quickscale_toolchain, None),
+        (quickscale_cli, "quickscale_cli"),
+    ):
         shutil.copytree(
-            Path(package.__file__).parent, site / name, ignore=shutil.ignore_patterns("*.pyc")
+            Path(package.__file__).parent,
+            site / package.__name__,
+            ignore=shutil.ignore_patterns("*.pyc"),
         )
-        (info,) = purelib.glob(f"{name}-*.dist-info")
-        shutil.copytree(info, site / info.name, ignore=shutil.ignore_patterns("direct_url.json"))
+        if dist:
+            (info,) = purelib.glob(f"{dist}-*.dist-info")
+            ignore = shutil.ignore_patterns("direct_url.json")
+            shutil.copytree(info, site / info.name, ignore=ignore)
     return site
 
 
