@@ -1,4 +1,5 @@
-"""The import contract between quickscale_core (the runtime) and quickscale_toolchain.
+"""The import contract between quickscale_core (the runtime), quickscale_toolchain and
+quickscale_testing (test support).
 
 A client project's web and worker processes import the runtime (the modules its
 settings, URLs and apps name); the CLI alone runs the toolchain (config, generator,
@@ -8,6 +9,12 @@ production can install it without them; themes and modules, which run in those s
 processes, must not reach into the toolchain either. Every import statement counts,
 including those inside functions, and so does a dotted ``"quickscale_core.x"`` string
 (Django imports those from settings).
+
+Test support (fakes, settings helpers for modules' suites, throwaway source repositories)
+lives in ``quickscale_testing``, a PEP 420 namespace that each subtree adds to under its
+own ``src/`` and that no production wheel ships: core's portion holds ``repos`` and
+``modules``, billing's and payments' hold their Stripe fakes. No production code imports
+it: not the runtime, not a theme's or module's package, not the toolchain or the CLI.
 """
 
 from __future__ import annotations
@@ -15,6 +22,8 @@ from __future__ import annotations
 import ast
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,10 +34,9 @@ from quickscale_testing.repos import monorepo_root
 ROOT = monorepo_root()
 CORE_SRC = ROOT / "quickscale_core" / "src"
 
-# Each of quickscale_core's top-level modules and packages, by room: the runtime, or
-# test support. A new one must be added to exactly one of these
-# (test_every_core_module_has_one_room says so). Everything in quickscale_toolchain is
-# the toolchain.
+# Each of quickscale_core's top-level modules and packages; all are the runtime. A new
+# one must be added here (test_every_core_module_is_runtime says so). Everything in
+# quickscale_toolchain is the toolchain, everything in quickscale_testing test support.
 RUNTIME = frozenset(
     {
         "apps",
@@ -46,7 +54,12 @@ RUNTIME = frozenset(
         "views",
     }
 )
-TEST_SUPPORT = frozenset({"testing", "module_testing"})
+TEST_SUPPORT = "quickscale_testing"
+# Where the production code that is not the runtime lives: (src folder, package).
+PRODUCTION_TOOLS = (
+    (CORE_SRC, "quickscale_toolchain"),
+    (ROOT / "quickscale_cli" / "src", "quickscale_cli"),
+)
 
 # Distributions only the toolchain needs, by the name they are imported under.
 TOOLCHAIN_LIBRARIES = frozenset(
@@ -63,7 +76,9 @@ TOOLCHAIN_LIBRARIES = frozenset(
 )
 # A string naming a module (or a name in one) of quickscale_core, as Django settings do;
 # check ids such as "quickscale_core.E001" are not modules.
-DOTTED_CORE_PATH = re.compile(r"quickscale_(core|toolchain)(\.[a-z_][a-z0-9_]*)+(\.[A-Za-z_]\w*)?")
+DOTTED_CORE_PATH = re.compile(
+    r"quickscale_(core|toolchain|testing)(\.[a-z_][a-z0-9_]*)+(\.[A-Za-z_]\w*)?"
+)
 
 
 @dataclass(frozen=True)
@@ -118,16 +133,17 @@ def python_files(src: Path, package: str) -> Iterator[tuple[Path, str, bool]]:
 
 
 def room(target: str) -> str | None:
-    """Which room ``target`` is in; None outside quickscale_core and quickscale_toolchain."""
+    """Which room ``target`` is in; None outside quickscale_core, quickscale_toolchain
+    and quickscale_testing."""
     parts = target.split(".")
     if parts[0] == "quickscale_toolchain":
         return "toolchain"
+    if parts[0] == TEST_SUPPORT:
+        return "test support"
     if parts[0] != "quickscale_core":
         return None
     if len(parts) == 1 or parts[1] in RUNTIME or parts[1] == "__version__":
         return "runtime"
-    if parts[1] in TEST_SUPPORT:
-        return "test support"
     return "unclassified"
 
 
@@ -148,43 +164,73 @@ def runtime_violations(src: Path) -> list[str]:
 
 
 def component_violations(src: Path, package: str) -> list[str]:
-    """Imports of the toolchain (or of its libraries) by a theme's or module's code."""
+    """Imports of the toolchain (or of its libraries), or of test support (its own
+    included), by a theme's or module's code."""
     found = []
     for path, name, is_package in python_files(src, package):
         for imp in imports_of(path.read_text(), path, name, is_package):
-            if room(imp.target) == "toolchain":
-                found.append(f"{imp} is toolchain")
+            if room(imp.target) in ("toolchain", "test support"):
+                found.append(f"{imp} is {room(imp.target)}")
             elif imp.target.split(".")[0] in TOOLCHAIN_LIBRARIES:
                 found.append(f"{imp} is a toolchain library")
     return found
 
 
+def imports_of_test_support(src: Path, package: str) -> list[str]:
+    """Imports of test support by production code that is not the runtime (the
+    toolchain, the CLI)."""
+    return [
+        f"{imp} is test support"
+        for path, name, is_package in python_files(src, package)
+        for imp in imports_of(path.read_text(), path, name, is_package)
+        if room(imp.target) == "test support"
+    ]
+
+
 def component_sources() -> list[tuple[Path, str]]:
-    """(src folder, top-level package) of every theme and module of the checkout."""
+    """(src folder, top-level package) of every theme and module of the checkout; its
+    test support (a portion of quickscale_testing beside the package) aside."""
     return [
         (src, package.name)
         for src in sorted(ROOT.glob("quickscale_*/*/src"))
         if src.parts[-3] in ("quickscale_themes", "quickscale_modules")
         for package in src.iterdir()
-        if package.is_dir() and not package.name.endswith(".egg-info")
+        if package.is_dir()
+        and not package.name.endswith(".egg-info")
+        and package.name != TEST_SUPPORT
     ]
 
 
-def test_every_core_module_has_one_room() -> None:
-    rooms = [RUNTIME, TEST_SUPPORT]
-    assert not any(a & b for i, a in enumerate(rooms) for b in rooms[i + 1 :])
+def portions_of_test_support() -> list[Path]:
+    """Every folder of the checkout that adds to the quickscale_testing namespace."""
+    return sorted(ROOT.glob(f"quickscale_*/src/{TEST_SUPPORT}")) + sorted(
+        ROOT.glob(f"quickscale_*/*/src/{TEST_SUPPORT}")
+    )
+
+
+def test_every_core_module_is_runtime() -> None:
     package = CORE_SRC / "quickscale_core"
     present = {
         p.stem if p.is_file() else p.name
         for p in package.iterdir()
         if (p.suffix == ".py" and p.stem != "__init__") or (p.is_dir() and p.name != "__pycache__")
     }
-    unclassified = sorted(present - RUNTIME - TEST_SUPPORT)
+    unclassified = sorted(present - RUNTIME)
     assert not unclassified, (
-        f"quickscale_core/{unclassified[0]} is in no room — add it to RUNTIME or "
-        "TEST_SUPPORT in this file (toolchain code belongs in quickscale_toolchain)"
+        f"quickscale_core/{unclassified[0]} is in no room — add it to RUNTIME in this file "
+        "(toolchain code belongs in quickscale_toolchain, test support in quickscale_testing)"
     )
-    assert not (RUNTIME | TEST_SUPPORT) - present, "a listed module is gone"
+    assert not RUNTIME - present, "a listed module is gone"
+
+
+def test_test_support_is_one_namespace_across_subtrees() -> None:
+    """No portion has an ``__init__.py`` (one would hide every other subtree's portion),
+    and no two portions define the same module."""
+    portions = portions_of_test_support()
+    assert {p.parents[1].name for p in portions} >= {"quickscale_core", "billing", "payments"}
+    assert [p for p in portions if (p / "__init__.py").exists()] == []
+    names = [m.name for p in portions for m in p.iterdir() if m.name != "__pycache__"]
+    assert sorted(names) == sorted(set(names)), names
 
 
 def test_the_runtime_imports_nothing_from_the_toolchain() -> None:
@@ -196,6 +242,11 @@ def test_the_runtime_imports_nothing_from_the_toolchain() -> None:
 )
 def test_themes_and_modules_import_nothing_from_the_toolchain(src: Path, package: str) -> None:
     assert component_violations(src, package) == []
+
+
+@pytest.mark.parametrize(("src", "package"), PRODUCTION_TOOLS, ids=lambda v: getattr(v, "name", v))
+def test_the_toolchain_and_the_cli_import_no_test_support(src: Path, package: str) -> None:
+    assert imports_of_test_support(src, package) == []
 
 
 def test_there_are_themes_and_modules_to_check() -> None:
@@ -278,16 +329,59 @@ def test_a_runtime_import_of_the_toolchain_fails_the_contract(
     assert expected in found[0], found
 
 
-def test_a_module_import_of_the_toolchain_fails_the_contract(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("planted", "expected"),
+    [
+        (
+            "from quickscale_toolchain.manifest import parse_manifest",
+            "quickscale_toolchain.manifest.parse_manifest is toolchain",
+        ),
+        (
+            "from quickscale_testing.billing import BillingState",
+            "quickscale_testing.billing.BillingState is test support",
+        ),
+        ("import quickscale_testing.payments", "quickscale_testing.payments is test support"),
+    ],
+)
+def test_a_module_import_of_the_toolchain_or_test_support_fails_the_contract(
+    tmp_path: Path, planted: str, expected: str
+) -> None:
     package = tmp_path / "quickscale_modules" / "demo"
     package.mkdir(parents=True)
     (package / "__init__.py").write_text("")
     (package / "apps.py").write_text(
-        "from quickscale_core.security import client_ip\n"
-        "def ready():\n"
-        "    from quickscale_toolchain.manifest import parse_manifest\n"
+        f"from quickscale_core.security import client_ip\ndef ready():\n    {planted}\n"
     )
     found = component_violations(tmp_path, "quickscale_modules")
-    assert found == [
-        f"{package / 'apps.py'}:3: quickscale_toolchain.manifest.parse_manifest is toolchain"
+    assert found == [f"{package / 'apps.py'}:3: {expected}"]
+
+
+def test_a_toolchain_import_of_test_support_fails_the_contract(tmp_path: Path) -> None:
+    package = tmp_path / "quickscale_toolchain"
+    package.mkdir()
+    (package / "api.py").write_text("from quickscale_testing.repos import make_source_repo\n")
+    assert imports_of_test_support(tmp_path, "quickscale_toolchain") == [
+        f"{package / 'api.py'}:1: quickscale_testing.repos.make_source_repo is test support"
     ]
+
+
+def test_importing_the_whole_toolchain_imports_no_django() -> None:
+    """Every module of quickscale_toolchain, imported in a fresh interpreter, leaves
+    Django unimported: the CLI starts fast and runs where Django is not installed."""
+    package = CORE_SRC / "quickscale_toolchain"
+    names = sorted(
+        name
+        for name, _ in (module_name(p, CORE_SRC) for p in package.rglob("*.py"))
+        if "templates" not in name
+    )
+    assert len(names) >= 40, names
+    script = (
+        "import importlib, sys\n"
+        f"for name in {names!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "[]"
