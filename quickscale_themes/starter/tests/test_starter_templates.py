@@ -15,7 +15,7 @@ from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory, override_settings
 from django.views import defaults
-from quickscale_themes.starter.testing import audit
+from quickscale_testing.starter import audit
 
 pytestmark = pytest.mark.django_db
 

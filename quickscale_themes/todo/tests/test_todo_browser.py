@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from quickscale_testing.modules import unavailable
-from quickscale_themes.starter.testing import audit
+from quickscale_testing.starter import audit
 from quickscale_themes.todo.models import TodoItem, TodoList
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from quickscale_themes.starter.testing import audit
+from quickscale_testing.starter import audit
 from quickscale_themes.todo.models import TodoItem, TodoList
 
 from quickscale_themes.todo import services

@@ -1,7 +1,8 @@
 """A tiny HTML audit for tests: page title, ``lang`` and whether every form control is labelled.
 
-Shipped (stdlib only) so that a project's own tests can hold its pages to the same
-accessibility basics as the theme's: ``assert audit(html).unlabelled() == []``.
+Test support (stdlib only), not in the theme's wheel nor in a project's image: a project's
+own tests, which get it through the theme's editable install, can hold its pages to the
+same accessibility basics as the theme's: ``assert audit(html).unlabelled() == []``.
 """
 
 from __future__ import annotations
