@@ -42,8 +42,8 @@ LOCAL_FILES = (
     ".quickscale/pending.json",
 )
 
-#: Tracked files the image does without.
-LEFT_OUT_ON_PURPOSE = re.compile(r"^(\.quickscale/|\.env\.example$|backups/)")
+#: Tracked files the image does without (the project's tests run in CI, not in the image).
+LEFT_OUT_ON_PURPOSE = re.compile(r"^(\.quickscale/|\.env\.example$|backups/|tests/)")
 
 
 def _git(root: Path, *args: str) -> list[str]:
