@@ -185,14 +185,19 @@ def test_status_reports_missing_migrations_until_they_are_made(run_cli, project)
     assert final.returncode == 0 and "In sync" in final.stdout
 
 
-def test_a_project_core_older_than_the_cli_is_one_line_naming_the_update(run_cli, project):
-    """generate needs a core part (its transaction record) that an older embedded core
-    lacks; the launcher runs that core, so the CLI says what to update, not a traceback."""
+def test_an_embedded_toolchain_missing_a_module_is_one_line_naming_the_update(run_cli, project):
+    """The embedded api.py needs a module of its own toolchain (the transaction record)
+    that a cut-short embedded copy lacks; the launcher runs that copy, so the CLI says
+    what restores it, not a traceback. (An older toolchain is refused by its API version
+    before it runs: test_toolchain_api.py.)"""
     older = project / "quickscale_core/src/quickscale_toolchain/generator/transaction.py"
     older.unlink()
     set_config(project, variant="client_a")
     result = run_cli("generate", cwd=project)
     assert result.returncode == 1, result.stdout + result.stderr
     (line,) = result.stderr.splitlines()
-    assert line.startswith("error: this project's embedded quickscale_core predates this CLI")
+    assert line.startswith(
+        "error: this project's embedded quickscale_core lacks a part its toolchain needs "
+        "(cannot import name 'transaction' from 'quickscale_toolchain.generator'"
+    )
     assert line.endswith("run 'quickscale update --component core', then the command again")

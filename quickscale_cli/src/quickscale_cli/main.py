@@ -103,18 +103,20 @@ def cli() -> None:
     """QuickScale: ship many client Django projects fast and keep them improving together.
 
     Exit codes: 0 ok, 1 failed, 2 usage error, 3 update available (update --check),
-    4 unfinished merge (every command in a project mid-merge), 130 interrupted.
+    4 unfinished merge (every command in a project mid-merge), 5 the project's embedded
+    toolchain speaks an API version this CLI does not, 130 interrupted.
     """
 
 
 def main(argv: list[str] | None = None) -> Any:
     """Run the CLI; typed QuickScale errors become one line on stderr and an exit code."""
-    from quickscale_cli.output import run_guarded
-
     if argv is None:
         from quickscale_cli import launcher
 
         launcher.enable()
+        launcher.bind()  # before anything imports the toolchain
+    from quickscale_cli.output import run_guarded
+
     return run_guarded(cli, argv if argv is not None else sys.argv[1:])
 
 

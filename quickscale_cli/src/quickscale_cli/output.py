@@ -133,18 +133,19 @@ def interrupt_on_sigterm() -> None:
 
 
 def _older_core(error: ImportError) -> QuickScaleError:
-    """A command of this CLI needs a part of quickscale_core that the project's embedded
-    core (which the launcher runs) predates: one line naming the update, not a traceback.
-    Any other ImportError is a real bug and is raised again."""
+    """The project's embedded toolchain (which the launcher runs) misses one of its own
+    modules, an embedded copy edited or cut short: one line naming the update, not a
+    traceback. Any other ImportError is a real bug and is raised again."""
     import os
 
     from quickscale_cli.launcher import LAUNCHED_ENV
 
     missing = error.name or ""
-    if not (os.environ.get(LAUNCHED_ENV) and missing.startswith("quickscale_core")):
+    ours = missing.split(".")[0] in ("quickscale_core", "quickscale_toolchain")
+    if not (os.environ.get(LAUNCHED_ENV) and ours):
         raise error
     return QuickScaleError(
-        f"this project's embedded quickscale_core predates this CLI ({error})",
+        f"this project's embedded quickscale_core lacks a part its toolchain needs ({error})",
         "run 'quickscale update --component core', then the command again",
     )
 

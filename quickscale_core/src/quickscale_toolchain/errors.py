@@ -18,6 +18,7 @@ class ExitCode(IntEnum):
     USAGE = 2  # the command was called wrongly (bad argument, missing file)
     UPDATE_AVAILABLE = 3  # `update --check`: a newer component exists
     UNFINISHED_MERGE = 4  # any project command: a merge or conflict markers are left to resolve
+    INCOMPATIBLE_CORE = 5  # the project's embedded toolchain speaks an API this CLI does not
     INTERRUPTED = 130  # SIGINT, as shells report it
 
 

@@ -2,72 +2,72 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:
-    from quickscale_toolchain.generator.plan import Plan
+    from quickscale_toolchain.api import FileStatus, PlanResult
 
-STATUS_STYLE = {
-    "new": "green",
-    "unchanged": "dim",
-    "updated": "cyan",
-    "merged": "blue",
-    "conflict": "bold red",
-    "deleted-by-user": "yellow",
-    "removed": "magenta",
-    "kept": "yellow",
-}
+
+def _style(status: FileStatus) -> str:
+    from quickscale_toolchain.api import FileStatus
+
+    return {
+        FileStatus.NEW: "green",
+        FileStatus.UNCHANGED: "dim",
+        FileStatus.UPDATED: "cyan",
+        FileStatus.MERGED: "blue",
+        FileStatus.CONFLICT: "bold red",
+        FileStatus.DELETED_BY_USER: "yellow",
+        FileStatus.REMOVED: "magenta",
+        FileStatus.KEPT: "yellow",
+    }.get(status, "")
 
 
 def project_root(directory: Path | None) -> Path:
     """The project to act on; inside it, the command re-runs with the project's own
-    quickscale_core (see quickscale_cli.launcher)."""
-    from quickscale_toolchain.generator.engine import find_project_root
+    toolchain (see quickscale_cli.launcher)."""
+    from quickscale_toolchain import api
 
     from quickscale_cli.launcher import run_project_core
 
-    root = find_project_root(directory if directory is not None else Path.cwd())
+    root = api.find_project(directory if directory is not None else Path.cwd())
     run_project_core(root)
     return root
 
 
-def print_tree(plan: Plan, *, only_changes: bool = False) -> None:
+def print_tree(plan: PlanResult, *, only_changes: bool = False) -> None:
     """The plan as a file tree with each file's status (Rich, imported here)."""
+    from quickscale_toolchain.api import FileStatus
     from rich.console import Console
     from rich.tree import Tree
 
     console = Console(highlight=False, soft_wrap=True)
     tree = Tree(f"[bold]{plan.root.name}/[/]")
     branches: dict[str, Tree] = {"": tree}
-    for op in plan.ops:
-        if only_changes and not (op.writes or op.status.value != "unchanged"):
+    for change in plan.files:
+        if only_changes and not (change.writes or change.status is not FileStatus.UNCHANGED):
             continue
-        parts = op.path.split("/")
+        parts = change.path.split("/")
         for depth in range(1, len(parts)):
             key = "/".join(parts[:depth])
             if key not in branches:
                 parent = branches["/".join(parts[: depth - 1])]
                 branches[key] = parent.add(f"[bold]{parts[depth - 1]}/[/]")
-        style = STATUS_STYLE.get(op.status.value, "")
-        note = " (your edits kept)" if op.user_modified and op.status.value == "unchanged" else ""
-        label = f"{parts[-1]}  [{style}]{op.status.value}{note}[/]"
+        kept = change.user_modified and change.status is FileStatus.UNCHANGED
+        note = " (your edits kept)" if kept else ""
+        label = f"{parts[-1]}  [{_style(change.status)}]{change.status.value}{note}[/]"
         branches["/".join(parts[:-1])].add(label)
     console.print(tree)
 
 
-def print_warnings(plan: Plan) -> None:
-    for warning in plan.warnings:
-        click.secho(f"warning: {warning}", fg="yellow", err=True)
+def print_warnings(warnings: Iterable[str]) -> None:
+    for warning in warnings:
+        print_warning(warning)
 
 
-def summary(plan: Plan) -> str:
-    counts = plan.counts()
-    parts = [f"{count} {status}" for status, count in counts.items()]
-    for action in ("embed", "remove"):
-        number = sum(1 for op in plan.components if op.status.value == action)
-        if number:
-            parts.append(f"{number} component(s) to {action}")
-    return ", ".join(parts)
+def print_warning(warning: str) -> None:
+    click.secho(f"warning: {warning}", fg="yellow", err=True)

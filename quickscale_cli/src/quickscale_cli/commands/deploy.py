@@ -133,13 +133,11 @@ def _status(root: Path, environment: str) -> int:
 
 
 def require_deploy_support() -> None:
-    """The project's embedded core (which this process now runs) must know deploys."""
-    import importlib.util
+    """The project's embedded toolchain (which this process now runs) must know deploys."""
+    from quickscale_toolchain import api
 
-    from quickscale_toolchain.errors import QuickScaleError
-
-    if importlib.util.find_spec("quickscale_toolchain.deploy") is None:
-        raise QuickScaleError(
+    if not api.supports_deploy():
+        raise api.QuickScaleError(
             "this project's quickscale_core predates deploys",
             "run 'quickscale update --component core', then 'quickscale generate', and commit",
         )

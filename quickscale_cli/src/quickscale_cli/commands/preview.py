@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from quickscale_cli.commands._generation import print_tree, print_warnings, project_root, summary
+from quickscale_cli.commands._generation import print_tree, print_warnings, project_root
 from quickscale_cli.commands._options import format_option, project_directory_option
 from quickscale_cli.output import Command
 
@@ -43,35 +43,34 @@ def preview(
     """
     if environment is not None:
         return _show_environment(project_root(directory), environment, output_format)
-    from quickscale_toolchain.generator.engine import plan_project
+    from quickscale_toolchain import api
 
-    plan = plan_project(project_root(directory))
+    plan = api.plan(api.PlanRequest(project_root(directory)))
     if output_format == "json":
-        click.echo(json.dumps(plan.as_json(), indent=2, sort_keys=True))
+        click.echo(json.dumps(plan.json, indent=2, sort_keys=True))
         return 0
     print_tree(plan)
     for component in plan.components:
-        click.echo(f"  {component.describe()}")
-    print_warnings(plan)
+        click.echo(f"  {component.description}")
+    print_warnings(plan.warnings)
     if not no_diff:
-        for op in plan.changes:
-            click.echo(op.diff(), nl=False)
+        for change in plan.changes:
+            click.echo(change.diff, nl=False)
     if plan.nothing_to_do:
         click.echo("Nothing to do: the project matches quickscale.yml.")
     else:
-        click.echo(f"Plan: {summary(plan)}. Apply it with 'quickscale generate'.")
+        click.echo(f"Plan: {api.summary(plan)}. Apply it with 'quickscale generate'.")
     return 0
 
 
 def _show_environment(root: Path, name: str, output_format: str) -> int:
     import yaml
+    from quickscale_toolchain import api
 
     from quickscale_cli.commands.deploy import require_deploy_support
 
     require_deploy_support()
-    from quickscale_toolchain.deploy.environment import load_environment
-
-    env = load_environment(root, name)
+    env = api.environment(api.EnvironmentRequest(root, name))
     if output_format == "json":
         payload = {"environment": name, "config": env.effective, "hash": env.config_hash}
         click.echo(json.dumps(payload, indent=2, sort_keys=True))

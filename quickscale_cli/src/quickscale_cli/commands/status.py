@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -37,13 +36,11 @@ def status(directory: Path | None, output_format: str, no_migrations: bool) -> i
     environment (.venv/, or this Python if it can import Django). JSON adds in_sync
     and generated_behind (what generate would do, in words; null when nothing).
     """
-    from quickscale_toolchain.generator.engine import project_status
+    from quickscale_toolchain import api
 
-    report = project_status(project_root(directory), check_migrations=not no_migrations)
-    behind = _behind(report.pending)
+    report = api.status(api.StatusRequest(project_root(directory), not no_migrations))
     if output_format == "json":
-        extra = {"in_sync": report.in_sync, "generated_behind": behind or None}
-        click.echo(json.dumps({**asdict(report), **extra}, indent=2))
+        click.echo(json.dumps(report.as_json(), indent=2))
         return 0 if report.in_sync else 1
     click.echo(f"Generated files: {len(report.generated)} (recorded in .quickscale/)")
     if report.user_modified:
@@ -56,16 +53,18 @@ def status(directory: Path | None, output_format: str, no_migrations: bool) -> i
         click.echo(f"Unresolved conflict: {path}")
     for warning in report.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
-    if report.migrations == "missing":
+    if report.migrations is api.MigrationState.MISSING:
         click.echo(f"Migrations missing: run {report.migrations_command}")
-    elif report.migrations.startswith("error"):
-        click.echo(f"Migrations not checked: the project does not load ({report.migrations})")
+    elif report.migrations is api.MigrationState.ERROR:
+        click.echo(
+            f"Migrations not checked: the project does not load (error: {report.migrations_error})"
+        )
     if report.in_sync:
         click.echo("In sync: the code matches quickscale.yml.")
         return 0
-    if behind:
+    if report.behind:
         click.echo(
-            f"Out of sync: the generated code is behind quickscale.yml ({behind}) "
+            f"Out of sync: the generated code is behind quickscale.yml ({report.behind}) "
             "— run 'quickscale generate'"
         )
     elif report.conflicts:
@@ -73,15 +72,5 @@ def status(directory: Path | None, output_format: str, no_migrations: bool) -> i
     else:
         click.echo("Out of sync: the models have changes that no migration records yet.")
     for path, state in report.pending:
-        click.echo(f"  {state:<16} {path}")
+        click.echo(f"  {state.value:<16} {path}")
     return 1
-
-
-def _behind(pending: list[tuple[str, str]]) -> str:
-    """What generate would still do, in the deploy preflight's words; a project's
-    embedded core from before deploys has no such summary, so its paths are counted."""
-    try:
-        from quickscale_toolchain.deploy.preflight import generated_behind
-    except ImportError:
-        return f"{len(pending)} path{'' if len(pending) == 1 else 's'}" if pending else ""
-    return generated_behind(pending)

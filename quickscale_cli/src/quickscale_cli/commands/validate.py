@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from quickscale_toolchain.config import CONFIG_FILENAME, validate_path
-from quickscale_toolchain.config.diagnostics import Diagnostic
 from quickscale_toolchain.errors import ExitCode
 
 from quickscale_cli.commands._options import directory_option, in_directory
 from quickscale_cli.output import Command, shown_path
+
+if TYPE_CHECKING:
+    from quickscale_toolchain.config.diagnostics import Diagnostic
+
+#: The default PATH (the toolchain's CONFIG_FILE; not imported, to keep --help light).
+CONFIG_FILENAME = "quickscale.yml"
 
 EXIT_CODES = {
     0: "valid (warnings allowed)",
@@ -20,7 +26,7 @@ EXIT_CODES = {
 }
 
 
-def summary(file: str, diagnostics: list[Diagnostic], schema_version: int | None) -> str:
+def summary(file: str, diagnostics: Sequence[Diagnostic], schema_version: int | None) -> str:
     """``quickscale.yml: valid (schema_version 1)`` or ``quickscale.yml: 2 errors, 1 warning``."""
     errors = sum(d.is_error for d in diagnostics)
     warnings = len(diagnostics) - errors
@@ -58,11 +64,9 @@ def validate(ctx: click.Context, path: Path, directory: Path, output_format: str
     from quickscale_cli.launcher import run_project_core
 
     run_project_core(path.parent)
-    from quickscale_toolchain.catalog import for_project
+    from quickscale_toolchain import api
 
-    # The theme and modules are checked against the manifests of the components the
-    # project embeds and those its source offers.
-    result = validate_path(path, file=file, components=for_project(path.parent))
+    result = api.validate(api.ValidateRequest(path, file))
     if output_format == "json":
         click.echo(json.dumps([d.to_dict() for d in result.diagnostics], indent=2))
     else:
