@@ -177,11 +177,10 @@ def test_an_embedded_core_the_cli_cannot_run_is_one_line_with_the_fix(
     project = tmp_path / "acme"
     pyproject = project / "quickscale_core" / "pyproject.toml"
     text = pyproject.read_text()
+    # The package version no longer decides: the API version does (test_toolchain_api.py).
     pyproject.write_text(text.replace('version = "0.1.0"', 'version = "0.0.9"'))
-    old = run_cli("status", cwd=project)
-    assert old.returncode == 1
-    assert old.stderr.count("\n") == 1 and "older than the oldest this CLI" in old.stderr
-    assert "quickscale update --component core" in old.stderr
+    old = run_cli("status", "--no-migrations", cwd=project)
+    assert (old.returncode, old.stderr) == (0, ""), old.stdout + old.stderr
     pyproject.write_text(
         text.replace('"packaging>=23",', '"packaging>=23",\n    "no-such-dep>=1",')
     )

@@ -1,0 +1,190 @@
+"""The CLI against the oldest and the newest embedded toolchain, and one it cannot speak to.
+
+Inside a project, validate, preview, generate, status (and deploy) re-run with the
+project's own ``quickscale_core/src`` and agree with it on ``quickscale_toolchain.api``'s
+API_VERSION. The oldest supported toolchain is core's layout on main before the
+toolchain package existed (commit 18fbf44, API version 1, driven through
+quickscale_cli.legacy); the newest is this checkout's (API version 2). A marker planted
+in the project's *embedded* template shows which toolchain rendered the output: the
+CLI's installed one has no such line.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from quickscale_testing.repos import TEST_IDENTITY, make_source_repo, monorepo_root
+
+RunCli = Callable[..., subprocess.CompletedProcess[str]]
+
+#: main when the runtime/toolchain split started: the oldest embedded core supported.
+OLDEST = "18fbf4465e886bf0b3faa096a2e2deabd82e9644"
+TEMPLATE = {
+    "oldest": "quickscale_core/src/quickscale_core/generator/templates/project/dot-dockerignore.j2",
+    "newest": "quickscale_core/src/quickscale_toolchain/generator/templates/project/"
+    "dot-dockerignore.j2",
+}
+MARKER = "# rendered by the project's embedded toolchain\n"
+
+
+def git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        env={**os.environ, **TEST_IDENTITY},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+def oldest_source(dest: Path) -> Path:
+    """A source repository holding core and the starter theme as they were at OLDEST
+    (core's tests left out: nothing here runs them), MARKER planted in a template."""
+    paths = ["quickscale_core/src", "quickscale_core/pyproject.toml", "quickscale_themes/starter"]
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", OLDEST, *paths],
+        cwd=monorepo_root(),
+        capture_output=True,
+    )
+    if archive.returncode != 0:
+        pytest.fail(
+            f"commit {OLDEST[:7]} (the oldest supported core) is not in this checkout's "
+            "history: fetch it, e.g. 'git fetch --unshallow'"
+        )
+    dest.mkdir(parents=True)
+    subprocess.run(["tar", "-x"], cwd=dest, input=archive.stdout, check=True)
+    template = dest / TEMPLATE["oldest"]
+    template.write_text(template.read_text() + MARKER)
+    git(dest, "init", "-q", "-b", "main")
+    git(dest, "add", "-A")
+    git(dest, "commit", "-q", "-m", f"source at {OLDEST[:7]}")
+    return dest
+
+
+def project_on(run_cli: RunCli, parent: Path, source: Path, layout: str) -> Path:
+    """``quickscale init acme`` from ``source``, with MARKER in the embedded template of
+    .dockerignore (the oldest source has it already; the shared newest one must not)."""
+    done = run_cli("init", "acme", cwd=parent, env={"QUICKSCALE_SOURCE": str(source)})
+    assert done.returncode == 0, done.stdout + done.stderr
+    project = parent / "acme"
+    template = project / TEMPLATE[layout]
+    if MARKER not in template.read_text():
+        template.write_text(template.read_text() + MARKER)
+        git(project, "commit", "-q", "-am", "a marker in the embedded template")
+    return project
+
+
+@pytest.mark.parametrize("layout", ["oldest", "newest"])
+def test_the_cli_runs_the_project_s_embedded_toolchain(
+    run_cli: RunCli, source_repo: Path, tmp_path: Path, layout: str
+):
+    source = oldest_source(tmp_path / "old-source") if layout == "oldest" else source_repo
+    env = {"QUICKSCALE_SOURCE": str(source)}
+    project = project_on(run_cli, tmp_path, source, layout)
+    assert (project / "quickscale_core/src/quickscale_toolchain").exists() == (layout == "newest")
+
+    valid = run_cli("validate", cwd=project, env=env)
+    assert (valid.returncode, valid.stderr) == (0, ""), valid.stderr
+    assert valid.stdout == "quickscale.yml: valid (schema_version 2)\n"
+    behind = run_cli("status", "--no-migrations", cwd=project, env=env)
+    assert behind.returncode == 1, behind.stdout + behind.stderr
+    assert "  updated          .dockerignore\n" in behind.stdout
+    preview = run_cli("preview", cwd=project, env=env)
+    assert preview.returncode == 0, preview.stderr
+    assert f"+{MARKER}" in preview.stdout  # the diff of .dockerignore
+    done = run_cli("generate", "--no-migrations", cwd=project, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (project / ".dockerignore").read_text().endswith(MARKER)
+    synced = run_cli("status", "--no-migrations", cwd=project, env=env)
+    assert (synced.returncode, synced.stderr) == (0, ""), synced.stdout + synced.stderr
+    assert synced.stdout.endswith("In sync: the code matches quickscale.yml.\n")
+    if layout == "newest":
+        return
+    # 'quickscale update --component core' moves the project to today's layout, whose
+    # templates (no marker) generate it from then on.
+    shutil.rmtree(source / "quickscale_core")
+    make_source_repo(tmp_path / "today", ["quickscale_core"])
+    shutil.copytree(tmp_path / "today" / "quickscale_core", source / "quickscale_core")
+    git(source, "add", "-A")
+    git(source, "commit", "-q", "-m", "core: today's layout")
+    updated = run_cli("update", "--component", "core", cwd=project, env=env)
+    assert updated.returncode == 0, updated.stdout + updated.stderr
+    assert (project / "quickscale_core/src/quickscale_toolchain/api.py").is_file()
+    assert not (project / "quickscale_core/src/quickscale_core/generator").exists()
+    again = run_cli("generate", "--no-migrations", cwd=project, env=env)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert MARKER not in (project / ".dockerignore").read_text()
+    final = run_cli("status", "--no-migrations", cwd=project, env=env)
+    assert final.returncode == 0, final.stdout + final.stderr
+
+
+NEWER = (
+    "error: this project's embedded toolchain speaks API version 99, newer than this "
+    "quickscale CLI (1 to 2) — upgrade the CLI where quickscale runs: run 'pip install "
+    "--upgrade quickscale-cli' (pipx: pipx upgrade quickscale-cli)\n"
+)
+OLDER = (
+    "error: this project's embedded toolchain speaks {what}, older than this quickscale "
+    "CLI (1 to 2) — run 'quickscale update --component core', then the command again\n"
+)
+
+
+@pytest.fixture(scope="module")
+def api_project(
+    tmp_path_factory: pytest.TempPathFactory, quickscale_bin: str, source_repo: Path
+) -> Path:
+    parent = tmp_path_factory.mktemp("api")
+    env = {**os.environ, "QUICKSCALE_SOURCE": str(source_repo)}
+    subprocess.run([quickscale_bin, "init", "acme"], cwd=parent, env=env, check=True)
+    return parent / "acme"
+
+
+@pytest.mark.parametrize(
+    ("api_text", "commands", "expected"),
+    [
+        (
+            "API_VERSION = 99",
+            [
+                ["validate"],
+                ["preview"],
+                ["generate"],
+                ["status"],
+                ["deploy", "--env", "production", "--dry-run"],
+            ],
+            NEWER,
+        ),
+        ("API_VERSION = 1", [["status"]], OLDER.format(what="API version 1")),
+        (None, [["generate"]], OLDER.format(what="no API this CLI knows")),
+    ],
+    ids=["newer", "older", "no-api"],
+)
+def test_an_api_version_the_cli_does_not_speak_is_one_line_and_exit_5(
+    run_cli: RunCli,
+    api_project: Path,
+    api_text: str | None,
+    commands: list[list[str]],
+    expected: str,
+):
+    api = api_project / "quickscale_core/src/quickscale_toolchain/api.py"
+    original = api.read_text()
+    if api_text is None:
+        api.unlink()
+    else:
+        assert "\nAPI_VERSION = 2\n" in original
+        api.write_text(original.replace("\nAPI_VERSION = 2\n", f"\n{api_text}\n"))
+    before = git(api_project, "status", "--porcelain")
+    try:
+        for args in commands:
+            result = run_cli(*args, cwd=api_project)
+            assert (result.returncode, result.stdout, result.stderr) == (5, "", expected), args
+        assert git(api_project, "status", "--porcelain") == before  # nothing written
+    finally:
+        api.write_text(original)
+    assert run_cli("status", "--no-migrations", cwd=api_project).returncode == 0
