@@ -39,6 +39,7 @@ CORE_SRC = ROOT / "quickscale_core" / "src"
 # quickscale_toolchain is the toolchain, everything in quickscale_testing test support.
 RUNTIME = frozenset(
     {
+        "app_settings",
         "apps",
         "context_processors",
         "csp_policy",
@@ -49,6 +50,7 @@ RUNTIME = frozenset(
         "security",
         "settings",
         "site",
+        "stack",
         "static",
         "urls",
         "views",

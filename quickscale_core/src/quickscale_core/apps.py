@@ -2,6 +2,8 @@
 database cache's table, and the deploy checks (a shared cache, no wildcard host, the
 site's address)."""
 
+from typing import Any
+
 from django.apps import AppConfig
 from django.core import checks
 
@@ -11,6 +13,24 @@ class QuickScaleCoreConfig(AppConfig):
     label = "quickscale_core"
     verbose_name = "QuickScale core"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def __init__(self, app_name: str, app_module: Any) -> None:
+        super().__init__(app_name, app_module)
+        from django.conf import settings
+
+        from quickscale_core.app_settings import set_defaults
+
+        # django-axes guards the admin login unless a login module replaced it (and set
+        # its own backends): its backend goes first, refusing locked-out attempts.
+        if "axes" in settings.INSTALLED_APPS:
+            set_defaults(
+                {
+                    "AUTHENTICATION_BACKENDS": [
+                        "axes.backends.AxesStandaloneBackend",
+                        "django.contrib.auth.backends.ModelBackend",
+                    ]
+                }
+            )
 
     def ready(self) -> None:
         from django.core.signals import request_finished, request_started

@@ -16,6 +16,7 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from quickscale_core import stack
 from quickscale_core.site import parse_site_url
 
 env = environ.Env()
@@ -34,36 +35,13 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # `manage.py check --deploy` refuses a wildcard ALLOWED_HOSTS.
 QUICKSCALE_SITE_URL = parse_site_url(env.str("DJANGO_SITE_URL", default=""))
 
-INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "django.contrib.staticfiles",
-    "axes",  # django-axes: rate limit of the admin login (see "Login rate limits")
-    "csp",  # django-csp: its system checks catch settings of the pre-4.0 format
-    "quickscale_core",
-]
-
-MIDDLEWARE = [
-    # First: every log line of the request, the other middleware's too, carries its id.
-    "quickscale_core.request_id.RequestIdMiddleware",
-    "django.middleware.security.SecurityMiddleware",
-    # Absolute links from QUICKSCALE_SITE_URL, not from the Host header.
-    "quickscale_core.site.SiteURLMiddleware",
-    # Outside WhiteNoise, so static files get these headers too.
-    "quickscale_core.middleware.SecurityHeadersMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
-]
+# Core's apps and middleware (quickscale_core.stack); a project's settings.py lists its
+# own, these plus its components', in the order generation computed.
+DJANGO_APPS = list(stack.DJANGO_APPS)  # a project's lists spread these three
+MIDDLEWARE_TO_AUTHENTICATION = list(stack.MIDDLEWARE_TO_AUTHENTICATION)
+MIDDLEWARE_AFTER_AUTHENTICATION = list(stack.MIDDLEWARE_AFTER_AUTHENTICATION)
+INSTALLED_APPS = list(stack.APPS)
+MIDDLEWARE = list(stack.MIDDLEWARE)
 
 TEMPLATES = [
     {
@@ -191,10 +169,8 @@ if QUICKSCALE_LOGIN_FAILURE_LIMIT < 1 or QUICKSCALE_LOGIN_LOCKOUT_SECONDS < 1:
     raise ImproperlyConfigured(
         "DJANGO_LOGIN_FAILURE_LIMIT and DJANGO_LOGIN_LOCKOUT_SECONDS must be 1 or more"
     )
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out attempts
-    "django.contrib.auth.backends.ModelBackend",
-]
+# AUTHENTICATION_BACKENDS: core's app (quickscale_core.apps) puts django-axes' first,
+# which refuses locked-out attempts, when axes is installed (a login module replaces it).
 AXES_FAILURE_LIMIT = QUICKSCALE_LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(seconds=QUICKSCALE_LOGIN_LOCKOUT_SECONDS)
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]  # either one locks
@@ -348,9 +324,18 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING above
 # Periodic tasks (backups, retention, …) for `celery -A <name> beat`: name -> {"task":
-# dotted name, "schedule": seconds or celery.schedules.crontab(...)}. A module adds its
-# entries from its settings snippet: CELERY_BEAT_SCHEDULE["backup-nightly"] = {...}.
+# dotted name, "schedule": seconds or celery.schedules.crontab(...)}. A module's app adds
+# its own entries when it loads; an entry of the same name set here or in the project wins.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+
+
+def database(default_url: str) -> dict[str, object]:
+    """DATABASE_URL's database (``default_url`` when unset), its connections kept open
+    DJANGO_CONN_MAX_AGE seconds (default 60) and checked before each request reuses one."""
+    config: dict[str, object] = env.db("DATABASE_URL", default=default_url)
+    config["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+    config["CONN_HEALTH_CHECKS"] = True
+    return config
 
 
 def frontend_dirs(frontend: Path, variant: str) -> tuple[list[Path], list[Path]]:

@@ -86,6 +86,58 @@ class ModelMarkings:
 
 
 @dataclass(frozen=True)
+class Placed:
+    """An app or middleware and where it goes: after and/or before a named one."""
+
+    name: str
+    after: str | None = None
+    before: str | None = None
+
+
+@dataclass(frozen=True)
+class SettingsData:
+    """What a component adds to settings.py, as data (``[tool.quickscale.settings]``).
+
+    Generation turns it into plain assignments (quickscale_toolchain.generator.
+    settings_model); the library settings behind them are the component's app's own
+    defaults, never written into the project.
+    """
+
+    apps: tuple[Placed, ...] = ()  # placed before a named app; ``apps`` are appended
+    middleware: tuple[Placed, ...] = ()
+    replaces: tuple[str, ...] = ()  # core's apps and middleware left out
+    context_processors: tuple[str, ...] = ()
+    values: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    theme_values: Mapping[str, Mapping[str, Any]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    # option of quickscale.yml (or "provider") -> (setting, environment variable or "")
+    options: Mapping[str, tuple[str, str]] = field(default_factory=lambda: MappingProxyType({}))
+    collects: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+
+def _settings_data(table: Any) -> SettingsData:
+    if not isinstance(table, dict):
+        return SettingsData()
+    return SettingsData(
+        apps=tuple(Placed(x["name"], before=x["before"]) for x in table.get("apps", ())),
+        middleware=tuple(
+            Placed(x["name"], x.get("after"), x.get("before")) for x in table.get("middleware", ())
+        ),
+        replaces=tuple(table.get("replaces", ())),
+        context_processors=tuple(table.get("context-processors", ())),
+        values=MappingProxyType(dict(table.get("values", {}))),
+        theme_values=MappingProxyType(
+            {k: MappingProxyType(dict(v)) for k, v in table.get("theme-values", {}).items()}
+        ),
+        options=MappingProxyType(
+            {k: (v["setting"], v.get("env", "")) for k, v in table.get("options", {}).items()}
+        ),
+        collects=MappingProxyType(dict(table.get("collects", {}))),
+    )
+
+
+@dataclass(frozen=True)
 class Example:
     """A copy-paste example of a module's entry under ``modules:`` in quickscale.yml."""
 
@@ -106,7 +158,8 @@ class Manifest:
     urls: tuple[UrlInclude, ...] = ()
     tables: tuple[str, ...] = ()
     dump_apps: tuple[str, ...] = ()
-    settings: str | None = None  # settings snippet template, relative to the component
+    settings: str | None = None  # an older component's settings snippet template
+    settings_data: SettingsData = field(default_factory=SettingsData)
     project_files: str | None = None  # directory of contributed project-file templates
     backend_extensions: str | None = None  # template appended to backend_extensions.py
     pins: tuple[tuple[str, str], ...] = ()
@@ -266,7 +319,8 @@ def parse_manifest(text: str, where: str, component: Component | None = None) ->
         urls=tuple(UrlInclude(u["prefix"], u["module"]) for u in table.get("urls", ())),
         tables=tuple(table.get("tables", ())),
         dump_apps=tuple(table.get("dump-apps", ())),
-        settings=table.get("settings"),
+        settings=table["settings"] if isinstance(table.get("settings"), str) else None,
+        settings_data=_settings_data(table.get("settings")),
         project_files=table.get("project-files"),
         backend_extensions=table.get("backend-extensions"),
         pins=tuple((str(k), str(v)) for k, v in table.get("pins", {}).items()),

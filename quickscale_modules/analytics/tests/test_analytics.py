@@ -211,11 +211,38 @@ def test_the_options_reach_the_generated_settings() -> None:
     import ast
     from pathlib import Path
 
-    from quickscale_testing.modules import settings_snippet
+    from quickscale_toolchain.generator.settings_model import component_assignments
 
     package = Path(__file__).resolve().parent.parent
-    default = settings_snippet(package)
-    assert "PageViewMiddleware" in default and "default=365" in default
-    chosen = settings_snippet(package, page_views=False, retention_days=30)
-    assert "PageViewMiddleware" not in chosen and "default=30" in chosen
-    ast.parse(chosen)
+    default = component_assignments(package)
+    assert default["QUICKSCALE_ANALYTICS_PAGE_VIEWS"] == "True"
+    assert "default=365" in default["QUICKSCALE_ANALYTICS_RETENTION_DAYS"]
+    chosen = component_assignments(package, page_views=False, retention_days=30)
+    assert chosen["QUICKSCALE_ANALYTICS_PAGE_VIEWS"] == "False"
+    assert "default=30" in chosen["QUICKSCALE_ANALYTICS_RETENTION_DAYS"]
+    for code in chosen.values():
+        ast.parse(code)
+
+
+@pytest.mark.parametrize(("page_views", "used"), [(True, True), (False, False)])
+def test_page_views_off_leaves_the_middleware_unused(page_views: bool, used: bool) -> None:
+    """The middleware is always listed; QUICKSCALE_ANALYTICS_PAGE_VIEWS switches it."""
+    from django.core.exceptions import MiddlewareNotUsed
+    from django.test import override_settings
+    from quickscale_modules.analytics.middleware import PageViewMiddleware
+
+    with override_settings(QUICKSCALE_ANALYTICS_PAGE_VIEWS=page_views):
+        try:
+            PageViewMiddleware(lambda request: None)  # type: ignore[arg-type,return-value]
+        except MiddlewareNotUsed:
+            assert not used
+        else:
+            assert used
+
+
+def test_the_app_adds_the_retention_task_to_the_schedule() -> None:
+    from django.conf import settings
+
+    assert settings.CELERY_BEAT_SCHEDULE["analytics-prune"]["task"] == (
+        "quickscale_analytics.prune_events"
+    )

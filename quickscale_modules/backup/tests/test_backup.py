@@ -157,11 +157,21 @@ def test_with_the_notifications_module_the_failure_is_its_templated_email() -> N
 def test_the_options_reach_the_generated_settings() -> None:
     import ast
 
-    from quickscale_testing.modules import settings_snippet
+    from django.conf import settings
+    from quickscale_toolchain.generator.settings_model import component_assignments
+
+    from quickscale_modules.backup import conf
 
     package = Path(__file__).resolve().parent.parent
-    default = settings_snippet(package)
-    assert '"QUICKSCALE_BACKUP_KEEP", default=14' in default and "crontab(hour=3" in default
-    chosen = settings_snippet(package, keep=3, hour=5)
-    assert '"QUICKSCALE_BACKUP_KEEP", default=3' in chosen and "crontab(hour=5" in chosen
-    ast.parse(chosen)
+    default = component_assignments(package)
+    assert '"QUICKSCALE_BACKUP_KEEP", default=14' in default["QUICKSCALE_BACKUP_KEEP"]
+    assert default["QUICKSCALE_BACKUP_HOUR"] == "3"
+    chosen = component_assignments(package, keep=3, hour=5)
+    assert '"QUICKSCALE_BACKUP_KEEP", default=3' in chosen["QUICKSCALE_BACKUP_KEEP"]
+    for code in chosen.values():
+        ast.parse(code)
+    # The app builds dbbackup's settings and the beat entry from those two settings.
+    with override_settings(QUICKSCALE_BACKUP_KEEP=3, QUICKSCALE_BACKUP_HOUR=5):
+        assert conf.defaults(settings)["DBBACKUP_CLEANUP_KEEP"] == 3
+        nightly = conf.beat_schedule(settings)["backup-nightly"]["schedule"]
+        assert nightly.hour == {5} and nightly.minute == {0}

@@ -13,7 +13,6 @@ from quickscale_modules.backup.checks import check_bucket_for_deployment
 from quickscale_modules.backup.settings import backup_storage
 from quickscale_toolchain import catalog
 from quickscale_toolchain.config import validate_text
-from quickscale_toolchain.generator.render import render_text
 
 PACKAGE = Path(__file__).resolve().parents[1]
 ROOT = PACKAGE.parents[1]
@@ -65,16 +64,13 @@ def test_what_the_module_does_not_offer_is_one_located_error(
     assert words in message
 
 
-def _snippet(provider: str | None, **options: object) -> str:
-    template = (PACKAGE / "generate" / "settings.py.j2").read_text(encoding="utf-8")
-    return render_text(template, {"options": options, "provider": provider})
+def test_the_provider_reaches_the_generated_settings() -> None:
+    from quickscale_toolchain.generator.settings_model import component_assignments
 
-
-def test_the_provider_and_schedule_reach_the_generated_settings() -> None:
-    aws = _snippet("aws", schedule="daily")
-    assert 'QUICKSCALE_BACKUP_PROVIDER = "aws"' in aws
-    assert "crontab(hour=3, minute=0)" in aws and "schedule (quickscale.yml): daily" in aws
-    assert 'QUICKSCALE_BACKUP_PROVIDER = "local"' in _snippet(None)
+    aws = component_assignments(PACKAGE, provider="aws", schedule="daily")
+    assert aws["QUICKSCALE_BACKUP_PROVIDER"] == '"aws"'
+    assert aws["QUICKSCALE_BACKUP_HOUR"] == "3"
+    assert component_assignments(PACKAGE)["QUICKSCALE_BACKUP_PROVIDER"] == '"local"'
 
 
 LOCAL = backup_storage({"QUICKSCALE_BACKUP_DIR": "/srv/backups"}, Path("/unused"))

@@ -12,6 +12,7 @@ from quickscale_toolchain.components import Component
 from quickscale_toolchain.config import ModelSpec
 from quickscale_toolchain.config.environments import EnvironmentConfig
 from quickscale_toolchain.errors import ConfigError
+from quickscale_toolchain.generator import settings_model
 from quickscale_toolchain.generator.customizations import models_context, rules_context
 from quickscale_toolchain.generator.pysource import import_from
 from quickscale_toolchain.generator.render import RenderedFile
@@ -164,6 +165,7 @@ class ProjectSpec:
             "python_image": pins.PYTHON_IMAGE,
             "cli_pins": pins.CLI,
         }
+        context.update(self._settings_context(wiring))
         context["settings_snippets"] = wiring.settings_snippets(context)
         context["environments"] = [self._environment_context(e, context) for e in self.environments]
         # component id -> [(environment, its settings snippet)] where an environment
@@ -174,6 +176,23 @@ class ProjectSpec:
                 per_environment.setdefault(component, []).append((environment["name"], text))
         context["environment_snippets"] = per_environment
         return context
+
+    def _settings_context(self, wiring: Wiring) -> dict[str, Any]:
+        """settings.py's lists and assignments, from the manifests (settings_model)."""
+        options = {
+            name: {**wiring.options.get(name, {}), "provider": wiring.providers.get(name)}
+            for name in wiring.modules
+        }
+        per_environment = {e.name: e.modules for e in self.environments if e.modules}
+        rows = settings_model.assignments(
+            wiring.entries, options, per_environment, self.name, self.title
+        )
+        return {
+            "installed_apps": settings_model.installed_apps(wiring.entries, self.name),
+            "middleware": settings_model.middleware(wiring.entries),
+            "component_settings": rows,
+            "component_names": {row.name for _, assigned in rows for row in assigned},
+        }
 
     def _environment_context(
         self, environment: EnvironmentConfig, context: dict[str, Any]

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
 from django.http import HttpRequest, HttpResponseBase
 from quickscale_modules.analytics.selectors import PAGE_VIEW
 
@@ -58,7 +59,12 @@ def counts(request: HttpRequest, response: HttpResponseBase) -> bool:
 
 
 class PageViewMiddleware:
+    """Records page views; stands aside (MiddlewareNotUsed) when the project's
+    QUICKSCALE_ANALYTICS_PAGE_VIEWS (quickscale.yml's page_views) is False."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        if not getattr(settings, "QUICKSCALE_ANALYTICS_PAGE_VIEWS", True):
+            raise MiddlewareNotUsed("page_views is off")
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig, apps
 from django.conf import settings
 from django.db.models.signals import post_save
@@ -10,6 +12,16 @@ class AuthConfig(AppConfig):
     label = "quickscale_auth"
     verbose_name = "QuickScale auth"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def __init__(self, app_name: str, app_module: Any) -> None:
+        """Sets the module's settings defaults before any model or app is loaded."""
+        super().__init__(app_name, app_module)
+        from django.conf import settings
+        from quickscale_core.app_settings import set_defaults
+
+        from quickscale_modules.auth import conf
+
+        set_defaults(conf.defaults(settings))
 
     def ready(self) -> None:
         from quickscale_modules.auth import admin_login

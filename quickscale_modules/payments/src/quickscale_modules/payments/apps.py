@@ -1,4 +1,5 @@
 import warnings
+from typing import Any
 
 from django.apps import AppConfig
 
@@ -20,6 +21,16 @@ class PaymentsConfig(AppConfig):
     label = "quickscale_payments"
     verbose_name = "QuickScale payments"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def __init__(self, app_name: str, app_module: Any) -> None:
+        """Sets the module's settings defaults before any model or app is loaded."""
+        super().__init__(app_name, app_module)
+        from django.conf import settings
+        from quickscale_core.app_settings import set_defaults
+
+        from quickscale_modules.payments import conf
+
+        set_defaults(conf.defaults(settings))
 
     def ready(self) -> None:
         from quickscale_modules.payments import checks  # noqa: F401  (registers them)
