@@ -13,7 +13,7 @@ spaces, ``$``, quotes or brackets), e.g. `quickscale_toolchain/config/` or
   ``quickscale_core/src/quickscale_toolchain/generator/plan.py``.
 
 A ``<name>`` segment stands for any one name, and at least one must match
-(`quickscale_modules/<name>/generate/settings.py.j2`). Names whose first segment is
+(`quickscale_modules/<name>/pyproject.toml`). Names whose first segment is
 ``modules`` or ``themes`` are component ids and branch names (`modules/<name>`), not
 paths. A bare file name (`settings.py`, `quickscale.yml`) is a generated project's file
 and is not checked.
@@ -100,7 +100,7 @@ def test_every_path_the_doc_names_exists() -> None:
         ("`quickscale_toolchain/config/`", True),  # package-relative, under src/
         ("`quickscale_cli/launcher.py`", True),
         ("`generator/plan.py`", True),  # core's, no package named
-        ("`quickscale_modules/<name>/generate/settings.py.j2`", True),
+        ("`quickscale_modules/<name>/pyproject.toml`", True),
         ("`modules/<name>`", True),  # a component id: not a path
         ("`settings.py`", True),  # a generated project's file: not checked
         ("`$XDG_CACHE_HOME/quickscale`", True),  # not a path

@@ -152,9 +152,11 @@ def test_generation_writes_the_enabled_components_sources_into_the_policy(tmp_pa
     chosen = (ModuleChoice("media"), ModuleChoice("pay"))
     files = render_project(ProjectSpec("acme", modules=chosen, catalog=source))
     settings = files["acme/settings.py"].content.decode()
-    assert '"https://media.example.com",  # modules/media' in settings
-    assert '"https://checkout.pay.example",  # modules/pay' in settings
-    assert "*" not in settings.split("CONTENT_SECURITY_POLICY = extend_policy", 1)[1]
+    sources = files["acme/component_settings.py"].content.decode()
+    assert "CONTENT_SECURITY_POLICY = extend_policy(" in settings
+    assert '"https://media.example.com",  # modules/media' in sources
+    assert '"https://checkout.pay.example",  # modules/pay' in sources
+    assert "*" not in sources.split("CSP_SOURCES = ", 1)[1]
 
     # The project's settings, imported for real: the base policy plus the sources.
     write_files(tmp_path, files)

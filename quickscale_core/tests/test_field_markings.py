@@ -84,19 +84,24 @@ def test_markings_of_several_sources_are_merged_once_per_field() -> None:
 
 
 def _settings_markings(modules: dict[str, dict[str, str]]) -> tuple[dict[str, object], str]:
-    """QUICKSCALE_FIELD_MARKINGS of a rendered project's settings.py, and that file."""
+    """QUICKSCALE_FIELD_MARKINGS of a rendered project (its component_settings.py, which
+    settings.py reads), and that file."""
     data = {
         "schema_version": 2,
         "project": {"name": "acme", "version": "0.1.0"},
         "theme": "starter",
         "modules": modules,
     }
-    settings = render_project(spec_from_config(data))["acme/settings.py"].content.decode()
+    files = render_project(spec_from_config(data))
+    settings = files["acme/component_settings.py"].content.decode()
+    assert (
+        "component_settings.QUICKSCALE_FIELD_MARKINGS" in files["acme/settings.py"].content.decode()
+    )
     for node in ast.parse(settings).body:
         target = ast.unparse(node.targets[0]) if isinstance(node, ast.Assign) else ""
         if target == "QUICKSCALE_FIELD_MARKINGS":
             return ast.literal_eval(node.value), settings  # type: ignore[attr-defined]
-    raise AssertionError("settings.py has no QUICKSCALE_FIELD_MARKINGS")
+    raise AssertionError("component_settings.py has no QUICKSCALE_FIELD_MARKINGS")
 
 
 def test_settings_list_core_s_markings_and_the_enabled_components_ones() -> None:

@@ -70,15 +70,10 @@ def test_a_component_s_middleware_goes_where_its_settings_snippet_puts_it(
 
 
 def test_the_base_middleware_is_in_a_generated_project_s_order() -> None:
-    """Read from core's settings as text: importing them would configure a project."""
-    settings = monorepo_root() / "quickscale_core/src/quickscale_core/settings.py"
-    source = settings.read_text("utf-8")
-    (project,) = [
-        ast.literal_eval(node.value)
-        for node in ast.parse(source).body
-        if isinstance(node, ast.Assign)
-        and any(isinstance(t, ast.Name) and t.id == "MIDDLEWARE" for t in node.targets)
-    ]
+    """Core's middleware as data (quickscale_core.stack, which its settings use)."""
+    from quickscale_core import stack
+
+    project = stack.MIDDLEWARE
     assert [name for name in project if name in BASE_MIDDLEWARE] == BASE_MIDDLEWARE
 
 

@@ -24,6 +24,7 @@ from quickscale_toolchain.config.schema import (
     schema_diagnostics,
     schema_key,
 )
+from quickscale_toolchain.config.settings_rules import settings_diagnostics
 from quickscale_toolchain.config.text_rules import text_diagnostics
 from quickscale_toolchain.errors import ConfigError, UsageError
 
@@ -93,6 +94,8 @@ def check_document(
         for d in list_rule_diagnostics(doc, assembled_schema(version, components))
         if d.path not in reported
     ]
+    if components is not None and not has_errors(found):
+        found += settings_diagnostics(doc, components)
     return Validation(sort_diagnostics(found), doc, version)
 
 

@@ -15,14 +15,15 @@ cycle, or a name no one provides, is a ConfigError naming the manifest and its k
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quickscale_core import stack
 from quickscale_toolchain.errors import ConfigError
-from quickscale_toolchain.generator.pysource import literal
+from quickscale_toolchain.generator.pysource import LINE_LENGTH, bracketed, literal, width
 
 if TYPE_CHECKING:
     from quickscale_toolchain.catalog import Entry
@@ -246,6 +247,35 @@ class Assignment:
     items: tuple[Item, ...] = ()
     operator: str = "="
     collected: bool = False
+    comment: str = ""  # ends the first line when it fits (the component's id)
+
+    @property
+    def text(self) -> str:
+        """The statement as ruff formats it (a call too long for one line wrapped)."""
+        start = f"{self.name} {self.operator} "
+        note = f"  # {self.comment}" if self.comment else ""
+        if self.items:
+            lines = []
+            for index, item in enumerate(self.items):
+                code = f"    {item.code},"
+                said = item.source or (self.comment if index == 0 else "")
+                if not said:
+                    lines.append(code)
+                elif width(f"{code}  # {said}") <= LINE_LENGTH:
+                    lines.append(f"{code}  # {said}")
+                else:  # the source on a line of its own, above
+                    lines += [f"    # {said}", code]
+            return start + "[\n" + "\n".join(lines) + "\n]"
+        line = start + self.code
+        if width(line + note) <= LINE_LENGTH:
+            return line + note
+        node = ast.parse(self.code, mode="eval").body
+        if width(line) <= LINE_LENGTH or not isinstance(node, ast.Call):
+            return line
+        args = [ast.get_source_segment(self.code, a) or "" for a in node.args]
+        args += [f"{k.arg}={ast.get_source_segment(self.code, k.value)}" for k in node.keywords]
+        head = f"{start}{ast.get_source_segment(self.code, node.func)}("
+        return bracketed(head, args, ")")
 
 
 def assignments(
@@ -285,6 +315,9 @@ def assignments(
             items = tuple(_collected(entries, what))
             rows.append(Assignment(setting, items=items, collected=True))
         if rows:
+            first = next((i for i, row in enumerate(rows) if not row.collected), None)
+            if first is not None:
+                rows[first] = replace(rows[first], comment=entry.component.id)
             result.append((entry.component.id, rows))
     return result
 

@@ -1,0 +1,43 @@
+"""The settings the enabled components' manifests give a project, checked at validate.
+
+Generation computes INSTALLED_APPS and MIDDLEWARE from the manifests' constraints
+(quickscale_toolchain.generator.settings_model); a conflict there (a middleware ordered
+after one nobody provides, a cycle) is reported by ``quickscale validate`` as one error
+at the module of quickscale.yml that brings it in, naming the manifest and its key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from quickscale_toolchain.config.diagnostics import Diagnostic
+from quickscale_toolchain.config.loader import Document
+from quickscale_toolchain.errors import ConfigError, QuickScaleError
+
+if TYPE_CHECKING:
+    from quickscale_toolchain.catalog import Catalog
+
+
+def settings_diagnostics(doc: Document, components: Catalog) -> Iterator[Diagnostic]:
+    from quickscale_toolchain.generator import settings_model
+
+    modules = doc.data.get("modules") or {}
+    theme = doc.data.get("theme") or components.default_theme()
+    if not isinstance(modules, dict) or not isinstance(theme, str):
+        return
+    try:
+        entries = components.resolve(theme, list(modules))
+    except QuickScaleError:  # an unknown component: the schema says so
+        return
+    try:
+        settings_model.check(entries)
+    except ConfigError as error:
+        blamed = [
+            e.component.name
+            for e in entries
+            if error.message.startswith(settings_model.manifest_path(e))
+        ]
+        name = blamed[0] if blamed and blamed[0] in modules else None
+        path: tuple[str, ...] = ("modules", name) if name else ("modules",)
+        yield doc.error(path, error.message, error.hint, key=True)
