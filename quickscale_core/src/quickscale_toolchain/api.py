@@ -39,8 +39,15 @@ CONFIG_FILE = "quickscale.yml"
 __all__ = [
     "API_VERSION",
     "CONFIG_FILE",
+    "Check",
+    "CheckState",
     "ComponentAction",
     "ComponentChange",
+    "DeployPlan",
+    "DeployRequest",
+    "DeployResult",
+    "DeployStep",
+    "DeployTarget",
     "EnvironmentLacking",
     "EnvironmentRequest",
     "EnvironmentResult",
@@ -56,15 +63,21 @@ __all__ = [
     "PendingState",
     "PlanRequest",
     "PlanResult",
+    "PreflightResult",
     "QuickScaleError",
     "StatusRequest",
     "StatusResult",
     "ValidateRequest",
     "ValidateResult",
+    "deploy",
+    "deploy_plan",
     "environment",
     "find_project",
     "generate",
+    "last_deploy",
     "plan",
+    "preflight",
+    "prepare_deploy",
     "status",
     "supports_deploy",
     "validate",
@@ -132,6 +145,10 @@ class EnvironmentLacking(QuickScaleError):
 
 class MigrationsFailed(QuickScaleError):
     """manage.py failed: the files are written, the migration step is still owed."""
+
+
+def _ignore(line: str) -> None:
+    """Progress nobody asked to see."""
 
 
 # --- validate ----------------------------------------------------------------------
@@ -359,11 +376,145 @@ def environment(request: EnvironmentRequest) -> EnvironmentResult:
     return EnvironmentResult(request.name, env.effective, env.config_hash)
 
 
+class CheckState(enum.Enum):
+    OK = "ok"
+    FAILED = "FAIL"
+    SKIPPED = "skip"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One step of a deploy's preflight, as ``deploy`` lists it."""
+
+    name: str
+    state: CheckState
+    skipped: str = ""  # why it did not run
+
+
+@dataclass(frozen=True)
+class DeployRequest:
+    root: Path
+    environment: str
+    skip_tests: bool = False  # the preflight does not run the project's tests
+    echo: Callable[[str], None] = _ignore  # the target's progress, one line at a time
+
+
+@dataclass(frozen=True)
+class DeployTarget:
+    """What ``prepare_deploy`` found: the target, and the stops it passed."""
+
+    target: str | None  # "compose", "fly", or None (not set)
+    passed: tuple[Check, ...]
+
+
+@dataclass(frozen=True)
+class PreflightResult:
+    checks: tuple[Check, ...]
+    problems: tuple[str, ...]  # one line each
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class DeployStep:
+    description: str
+    command: str  # as shown, secrets by name only
+    rollback: bool  # runs only when the switch fails
+
+
+@dataclass(frozen=True)
+class DeployPlan:
+    target: str
+    config_hash: str
+    secrets: tuple[str, ...]  # the variables the site receives (names only)
+    steps: tuple[DeployStep, ...]
+    files: dict[str, str]  # name -> content, written to a temporary directory
+
+
+@dataclass(frozen=True)
+class DeployResult:
+    target: str
+    tag: str  # the git tag that records it
+
+
+def prepare_deploy(request: DeployRequest) -> DeployTarget:
+    """The two stops before a preflight, each one line: the generated code must match
+    quickscale.yml, and the target's tool must be installed."""
+    from quickscale_toolchain.deploy.environment import load_environment
+    from quickscale_toolchain.deploy.preflight import require_generated, require_tool
+
+    env = load_environment(request.root, request.environment)
+    require_generated(request.root)
+    tool = require_tool(env)
+    passed = [Check("generated code matches quickscale.yml", CheckState.OK)]
+    passed += [Check(f"{tool} installed", CheckState.OK)] if tool else []
+    return DeployTarget(env.config.target, tuple(passed))
+
+
+def preflight(request: DeployRequest) -> PreflightResult:
+    """Every check of the preflight, in order, run in the project's environment."""
+    from quickscale_toolchain.deploy.environment import load_environment
+    from quickscale_toolchain.deploy.preflight import deploy_variables, run_preflight
+
+    env = load_environment(request.root, request.environment)
+    variables = deploy_variables(request.root, request.environment)
+    report = run_preflight(env, variables, skip_tests=request.skip_tests)
+    checks = tuple(
+        Check(
+            check.name,
+            CheckState.SKIPPED
+            if check.skipped
+            else (CheckState.OK if check.ok else CheckState.FAILED),
+            check.skipped,
+        )
+        for check in report.checks
+    )
+    return PreflightResult(checks, tuple(report.problems))
+
+
+def deploy_plan(request: DeployRequest) -> DeployPlan:
+    """What ``deploy`` would run and write, with a placeholder for its temporary folder."""
+    import tempfile
+
+    from quickscale_toolchain.deploy.environment import load_environment
+    from quickscale_toolchain.deploy.preflight import deploy_variables
+    from quickscale_toolchain.deploy.targets import plan_target
+
+    env = load_environment(request.root, request.environment)
+    variables = deploy_variables(request.root, request.environment)
+    workdir = Path(tempfile.gettempdir()) / "quickscale-deploy-<temporary>"
+    plan = plan_target(env, variables, workdir)
+    steps = tuple(
+        DeployStep(step.description, step.shown(), step.role == "rollback") for step in plan.steps
+    )
+    return DeployPlan(plan.target, env.config_hash, plan.secrets, steps, dict(plan.files))
+
+
+def deploy(request: DeployRequest) -> DeployResult:
+    """Ship the committed project with the environment's target, then record it as a tag."""
+    from quickscale_toolchain.deploy.apply import deploy as ship
+    from quickscale_toolchain.deploy.environment import load_environment
+    from quickscale_toolchain.deploy.preflight import deploy_variables
+    from quickscale_toolchain.deploy.record import record_deploy
+
+    env = load_environment(request.root, request.environment)
+    variables = deploy_variables(request.root, request.environment)
+    plan = ship(env, variables, request.echo)
+    record = record_deploy(request.root, request.environment, plan.target, env.config_hash)
+    return DeployResult(plan.target, record.tag)
+
+
+def last_deploy(request: DeployRequest) -> tuple[str, ...] | None:
+    """The last recorded deploy of the environment, as ``deploy --status`` shows it."""
+    from quickscale_toolchain.deploy.record import last_deploy as last
+
+    record = last(request.root, request.environment)
+    return None if record is None else tuple(record.lines())
+
+
 # --- generate ----------------------------------------------------------------------
-
-
-def _ignore(line: str) -> None:
-    """Progress nobody asked to see."""
 
 
 @dataclass(frozen=True)

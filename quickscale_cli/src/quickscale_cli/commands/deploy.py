@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,7 +12,7 @@ from quickscale_cli.commands._options import project_directory_option
 from quickscale_cli.output import Command
 
 if TYPE_CHECKING:
-    from quickscale_toolchain.deploy.environment import Environment
+    from quickscale_toolchain.api import DeployPlan, DeployRequest
 
 EXIT_CODES = {
     0: "deployed and recorded (--dry-run: the preflight passed and the plan was shown; "
@@ -55,61 +54,41 @@ def deploy(
     deploy is recorded as a git tag deploy/NAME/<time> (commit, component versions,
     config hash). See docs/deploy.md.
     """
+    from quickscale_toolchain import api
+
     root = project_root(directory)
     require_deploy_support()
+    request = api.DeployRequest(root, environment, skip_tests, lambda line: click.echo(f"→ {line}"))
     if status:
-        return _status(root, environment)
-    from quickscale_toolchain.deploy.environment import load_environment
-    from quickscale_toolchain.deploy.preflight import (
-        Check,
-        deploy_variables,
-        require_generated,
-        require_tool,
-        run_preflight,
-    )
-
-    env = load_environment(root, environment)
-    require_generated(root)
-    tool = require_tool(env)
-    passed = [Check("generated code matches quickscale.yml")]
-    passed += [Check(f"{tool} installed")] if tool else []
-    variables = deploy_variables(root, environment)
-    click.echo(f"Preflight of '{environment}' (target {env.config.target or 'none'}):")
-    report = run_preflight(env, variables, skip_tests=skip_tests)
-    for check in [*passed, *report.checks]:
-        mark = "skip" if check.skipped else ("ok" if check.ok else "FAIL")
+        return _status(request)
+    found = api.prepare_deploy(request)
+    click.echo(f"Preflight of '{environment}' (target {found.target or 'none'}):")
+    report = api.preflight(request)
+    for check in [*found.passed, *report.checks]:
         why = f" ({check.skipped})" if check.skipped else ""
-        click.echo(f"  {mark:<4}  {check.name}{why}")
+        click.echo(f"  {check.state.value:<4}  {check.name}{why}")
     if not report.ok:
         for problem in report.problems:
             click.echo(f"error: {problem}", err=True)
         click.echo(f"error: preflight failed, nothing was deployed to '{environment}'", err=True)
         return 1
     if dry_run:
-        return _print_plan(env, variables)
-    from quickscale_toolchain.deploy.apply import deploy as ship
-    from quickscale_toolchain.deploy.record import record_deploy
-
-    plan = ship(env, variables, lambda line: click.echo(f"→ {line}"))
-    record = record_deploy(root, environment, plan.target, env.config_hash)
-    click.echo(f"Deployed '{environment}' ({plan.target}); recorded as tag {record.tag}.")
-    click.echo(f"Share the record: git push origin {record.tag}")
+        return _print_plan(api.deploy_plan(request), environment)
+    done = api.deploy(request)
+    click.echo(f"Deployed '{environment}' ({done.target}); recorded as tag {done.tag}.")
+    click.echo(f"Share the record: git push origin {done.tag}")
     return 0
 
 
-def _print_plan(env: Environment, variables: Mapping[str, str]) -> int:
-    import tempfile
-
-    from quickscale_toolchain.deploy.targets import plan_target
-
-    workdir = Path(tempfile.gettempdir()) / "quickscale-deploy-<temporary>"
-    plan = plan_target(env, variables, workdir)
-    click.echo(f"Plan for '{env.name}' (target {plan.target}, config sha256 {env.config_hash}):")
+def _print_plan(plan: DeployPlan, environment: str) -> int:
+    click.echo(
+        f"Plan for '{environment}' (target {plan.target}, config sha256 {plan.config_hash}):"
+    )
     click.echo(f"  the site receives: {', '.join(plan.secrets) or 'no secrets'} (values not shown)")
     for number, step in enumerate(plan.steps, 1):
-        label = " (only if the switch fails)" if step.role == "rollback" else ""
+        label = " (only if the switch fails)" if step.rollback else ""
         click.echo(f"  {number}. {step.description}{label}")
-        click.echo(f"     $ {step.shown()}")
+        click.echo(f"     $ {step.command}")
     for name, content in plan.files.items():
         click.echo(f"--- {name} (written to a temporary directory)")
         click.echo(content, nl=False)
@@ -117,17 +96,15 @@ def _print_plan(env: Environment, variables: Mapping[str, str]) -> int:
     return 0
 
 
-def _status(root: Path, environment: str) -> int:
-    from quickscale_toolchain.deploy.record import last_deploy
+def _status(request: DeployRequest) -> int:
+    from quickscale_toolchain import api
 
-    record = last_deploy(root, environment)
-    if record is None:
-        click.echo(
-            f"error: no deploy of '{environment}' is recorded (no tag deploy/{environment}/…)",
-            err=True,
-        )
+    lines = api.last_deploy(request)
+    if lines is None:
+        name = request.environment
+        click.echo(f"error: no deploy of '{name}' is recorded (no tag deploy/{name}/…)", err=True)
         return 1
-    for line in record.lines():
+    for line in lines:
         click.echo(line)
     return 0
 

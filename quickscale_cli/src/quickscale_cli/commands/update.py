@@ -109,16 +109,17 @@ def _conflict_line(conflict: UpdateConflict) -> str:
 
 def _check_line(plan: ComponentChange) -> str:
     """One component of ``--check``: ``A -> B`` only when B is newer than A."""
+    from quickscale_toolchain.changes import ComponentStatus
     from quickscale_toolchain.distribution.versions import compare
 
     embedded, available = plan.embedded_version, plan.available_version
-    if plan.status != "up-to-date" and compare(embedded, available) > 0:
+    if plan.status is not ComponentStatus.UP_TO_DATE and compare(embedded, available) > 0:
         versions = f"{embedded} -> {available}"
-    elif plan.status == "older":
+    elif plan.status is ComponentStatus.OLDER:
         versions = f"{embedded} (source: {available})"
     else:
         versions = embedded or "?"
-    state = plan.status.replace("-", " ")
+    state = plan.status.value.replace("-", " ")
     note = f" ({plan.detail})" if plan.detail else ""
     return f"{plan.component.id:<24} {versions:<22} {state}{note}"
 
