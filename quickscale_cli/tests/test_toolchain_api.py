@@ -11,6 +11,7 @@ CLI's installed one has no such line.
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
@@ -188,3 +189,33 @@ def test_an_api_version_the_cli_does_not_speak_is_one_line_and_exit_5(
     finally:
         api.write_text(original)
     assert run_cli("status", "--no-migrations", cwd=api_project).returncode == 0
+
+
+RELAUNCHED = ["validate", "preview", "generate", "status", "deploy", "_generation"]
+
+
+def _toolchain_imports(path: Path) -> set[str]:
+    """Every toolchain module a CLI module imports (in functions too, and under
+    TYPE_CHECKING), as ``quickscale_toolchain.x`` or ``quickscale_toolchain:name``."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith("quickscale_toolchain")}
+        elif isinstance(node, ast.ImportFrom) and node.module == "quickscale_toolchain":
+            found |= {f"quickscale_toolchain.{a.name}" for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+            "quickscale_toolchain"
+        ):
+            found.add(node.module or "")
+    return found
+
+
+@pytest.mark.parametrize("name", RELAUNCHED)
+def test_a_relaunched_command_calls_the_toolchain_only_through_its_api(name: str):
+    """The CLI's contract with an embedded toolchain is api.py (and the errors it
+    raises): a command that reaches past it would depend on modules of one version."""
+    import quickscale_cli.commands
+
+    path = Path(quickscale_cli.commands.__file__).parent / f"{name}.py"
+    allowed = {"quickscale_toolchain.api", "quickscale_toolchain.errors"}
+    assert _toolchain_imports(path) <= allowed, f"{path.name} imports past the API"

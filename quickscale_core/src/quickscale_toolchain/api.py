@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 from quickscale_toolchain.errors import ExitCode, QuickScaleError
 
 if TYPE_CHECKING:
-    from quickscale_toolchain.config.diagnostics import Diagnostic
+    # One located problem of a quickscale.yml (file:line:col, key path, fix).
+    from quickscale_toolchain.config.diagnostics import Diagnostic as Diagnostic
     from quickscale_toolchain.generator.context import ProjectSpec
     from quickscale_toolchain.generator.plan import Plan
     from quickscale_toolchain.generator.renames import Rename

@@ -14,7 +14,7 @@ from quickscale_cli.commands._options import directory_option, in_directory
 from quickscale_cli.output import Command, shown_path
 
 if TYPE_CHECKING:
-    from quickscale_toolchain.config.diagnostics import Diagnostic
+    from quickscale_toolchain.api import Diagnostic
 
 #: The default PATH (the toolchain's CONFIG_FILE; not imported, to keep --help light).
 CONFIG_FILENAME = "quickscale.yml"
