@@ -31,6 +31,14 @@ TEMPLATE = {
     "dot-dockerignore.j2",
 }
 MARKER = "# rendered by the project's embedded toolchain\n"
+DEPLOY = {
+    "oldest": "quickscale_core/src/quickscale_core/deploy",
+    "newest": "quickscale_core/src/quickscale_toolchain/deploy",
+}
+PREDATES = (
+    "error: this project's quickscale_core predates deploys — run 'quickscale update "
+    "--component core', then 'quickscale generate', and commit\n"
+)
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -106,6 +114,12 @@ def test_the_cli_runs_the_project_s_embedded_toolchain(
     synced = run_cli("status", "--no-migrations", cwd=project, env=env)
     assert (synced.returncode, synced.stderr) == (0, ""), synced.stdout + synced.stderr
     assert synced.stdout.endswith("In sync: the code matches quickscale.yml.\n")
+    # Without its deploy package the embedded toolchain has no deploys: nothing falls
+    # back to the CLI's installed one.
+    shutil.rmtree(project / DEPLOY[layout])
+    cut = run_cli("deploy", "--env", "production", "--dry-run", cwd=project, env=env)
+    assert (cut.returncode, cut.stdout, cut.stderr) == (1, "", PREDATES)
+    git(project, "checkout", "--", "quickscale_core")
     if layout == "newest":
         return
     # 'quickscale update --component core' moves the project to today's layout, whose
