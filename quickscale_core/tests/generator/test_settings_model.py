@@ -12,9 +12,11 @@ import ast
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from gen_support import config, write_config
 from quickscale_testing.repos import monorepo_root
 from quickscale_toolchain import catalog
 from quickscale_toolchain.catalog import Entry
@@ -260,3 +262,53 @@ def test_the_catalog_s_order_does_not_change_the_result() -> None:
     first = listed(settings_model.middleware([one, two]))
     second = listed(settings_model.middleware([two, one]))
     assert first == second
+
+
+def test_a_users_edit_of_settings_py_survives_enabling_another_module(
+    initialized_project: Path, project_env: Callable[..., dict[str, str]]
+) -> None:
+    """settings.py is plain assignments, so the 3-way merge of the next generate keeps a
+    changed option and an added setting while it adds a module's lines."""
+    project = initialized_project
+    env = project_env(GIT_AUTHOR_NAME="u", GIT_AUTHOR_EMAIL="u@x", GIT_COMMITTER_NAME="u")
+    env["GIT_COMMITTER_EMAIL"] = "u@x"
+    data = config()
+    data["modules"] = {"backup": {}}
+    write_config(project, data)
+    done = subprocess.run(
+        [CLI, "generate", "--no-migrations"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    settings = project / "acme/settings.py"
+    generated = 'QUICKSCALE_BACKUP_KEEP = env.int("QUICKSCALE_BACKUP_KEEP", default=14)'
+    mine = "QUICKSCALE_BACKUP_KEEP = 30  # ours: a month of nightly backups"
+    added = "QUICKSCALE_LOGIN_FAILURE_LIMIT = 3"
+    text = settings.read_text().replace(generated, mine)
+    text = text.replace(
+        'AUTH_USER_MODEL = "acme.User"\n', f'AUTH_USER_MODEL = "acme.User"\n{added}\n'
+    )
+    settings.write_text(text)
+    subprocess.run(["git", "commit", "-qam", "our settings"], cwd=project, env=env, check=True)
+
+    data["modules"] = {"backup": {}, "analytics": {"retention_days": 90}}
+    write_config(project, data)
+    done = subprocess.run(
+        [CLI, "generate", "--no-migrations"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = settings.read_text()
+    assert mine in text and generated not in text
+    assert f"\n{added}\n" in text
+    assert "default=90)" in text  # the new module's option and middleware, merged in
+    assert '"quickscale_modules.analytics.middleware.PageViewMiddleware",' in text
+    assert "<<<<<<<" not in text
