@@ -233,3 +233,18 @@ def test_a_relaunched_command_calls_the_toolchain_only_through_its_api(name: str
     path = Path(quickscale_cli.commands.__file__).parent / f"{name}.py"
     allowed = {"quickscale_toolchain.api", "quickscale_toolchain.errors"}
     assert _toolchain_imports(path) <= allowed, f"{path.name} imports past the API"
+
+
+def test_every_internal_status_has_its_api_member():
+    """The API converts the generator's statuses by value: a new one there without its
+    member here would fail at the first plan that holds it, so it fails here first."""
+    from quickscale_toolchain import api
+    from quickscale_toolchain.changes import ComponentStatus
+    from quickscale_toolchain.generator.plan import Status
+
+    words = {status.value for status in Status}
+    assert words == {status.value for status in api.FileStatus}
+    assert words <= {state.value for state in api.PendingState}
+    generate = {ComponentStatus.EMBED.value, ComponentStatus.REMOVE.value}
+    assert generate == {action.value for action in api.ComponentAction}
+    assert generate <= {state.value for state in api.PendingState}

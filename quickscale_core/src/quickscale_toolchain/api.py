@@ -106,13 +106,17 @@ class ComponentAction(enum.Enum):
 
 
 class PendingState(enum.Enum):
-    """Why a path is out of sync in ``status``: what a generate would still do to it."""
+    """Why a path is out of sync in ``status``: what a generate would still do to it
+    (a file's :class:`FileStatus`, or one of the last four)."""
 
     NEW = "new"
+    UNCHANGED = "unchanged"
     UPDATED = "updated"
     MERGED = "merged"
     CONFLICT = "conflict"
+    DELETED_BY_USER = "deleted-by-user"
     REMOVED = "removed"
+    KEPT = "kept"
     RECORDS = "records"  # the records in .quickscale/ are behind
     EMBED = "embed"  # a subtree to embed
     REMOVE = "remove"  # a subtree to remove
@@ -290,11 +294,8 @@ class StatusResult:
 
     @property
     def in_sync(self) -> bool:
-        return (
-            not self.pending
-            and not self.conflicts
-            and self.migrations is not (MigrationState.MISSING)
-        )
+        missing = self.migrations is MigrationState.MISSING
+        return not self.pending and not self.conflicts and not missing
 
     def as_json(self) -> dict[str, Any]:
         """``status --format json``: states as their words, ERROR as ``error: why``."""
