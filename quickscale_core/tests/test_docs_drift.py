@@ -49,12 +49,32 @@ def _row(entry: Entry) -> list[str]:
         also.append(f"project files from {code(m.project_files.rstrip('/') + '/')}")
     if m.backend_extensions:
         also.append(f"{code(m.backend_extensions)} appended to {code('backend_extensions.py')}")
+    data = m.settings_data
+    apps = [f"{code(a.name)} before {code(a.before or '')}" for a in data.apps]
+    apps += [code(app) for app in m.apps]
+    middleware = [
+        code(p.name.rsplit(".", 1)[-1])
+        + "".join(
+            f" {side} {code(str(ref).rsplit('.', 1)[-1])}"
+            for side, ref in (("after", p.after), ("before", p.before))
+            if ref
+        )
+        for p in data.middleware
+    ]
+    written = [*data.values, *(setting for setting, _ in data.options.values()), *data.collects]
+    written += [n for extra in data.theme_values.values() for n in extra]
+    settings = [code(n) for n in dict.fromkeys(written)]
+    if data.context_processors:
+        settings.append("context processors " + ", ".join(map(code, data.context_processors)))
+    if data.replaces:
+        settings.append("replaces " + ", ".join(map(code, data.replaces)))
     return [
         name,
         ", ".join(code(r.id) for r in m.requires) or "—",
         requirements,
-        ", ".join(code(app) for app in m.apps) or "—",
-        code(m.settings) if m.settings else "—",
+        ", ".join(apps) or "—",
+        ", ".join(middleware) or "—",
+        "; ".join(settings) or "—",
         ", ".join(urls) or "—",
         "; ".join(also) or "—",
     ]
@@ -67,7 +87,8 @@ def wiring_table(catalog: Catalog) -> str:
         "requires",
         "requirements.txt",
         "INSTALLED_APPS",
-        "settings.py snippet",
+        "MIDDLEWARE",
+        "settings.py",
         "urls.py",
         "also",
     ]
@@ -117,7 +138,9 @@ def test_the_table_states_each_manifest_fact_it_shows() -> None:
     assert row[0] == "`modules/auth`"
     assert row[2] == "`-e ./quickscale_modules/auth`; pins `django-allauth`"
     assert row[3] == "`quickscale_modules.auth`, `allauth`, `allauth.account`"
-    assert row[5] == '`path("accounts/", include("quickscale_modules.auth.urls"))`'
+    assert row[4] == "`AccountMiddleware` after `XFrameOptionsMiddleware`"
+    assert row[5] == "`LOGIN_URL`; replaces `axes`, `axes.middleware.AxesMiddleware`"
+    assert row[6] == '`path("accounts/", include("quickscale_modules.auth.urls"))`'
 
 
 def skeleton_section(text: str) -> str:
