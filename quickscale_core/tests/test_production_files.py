@@ -162,3 +162,16 @@ def test_the_image_s_editable_installs_have_all_they_install(app: Path, tmp_path
     for folder in editable:
         from_app = wheel_files(app / folder, tmp_path / "app" / folder)
         assert from_app == wheel_files(ROOT / folder, tmp_path / "checkout" / folder), folder
+
+
+def test_development_imports_every_portion_of_test_support() -> None:
+    """The editable installs (hatchling's, without exact mode) put each component's src
+    folder on the path, so every subtree's portion of the namespace is importable where
+    the tests run, here as in a project's venv, with nothing in the dev requirements."""
+    import quickscale_testing
+
+    portions = {*ROOT.glob(f"quickscale_*/src/{TEST_SUPPORT}")} | {
+        *ROOT.glob(f"quickscale_*/*/src/{TEST_SUPPORT}")
+    }
+    assert len(portions) >= 4
+    assert {Path(p).resolve() for p in quickscale_testing.__path__} >= portions
