@@ -1,8 +1,9 @@
 """Themes and modules as generated-project wiring, computed from their manifests.
 
 A theme or module travels into a project by git subtree (``quickscale_themes/<name>/``,
-``quickscale_modules/<name>/``) and is wired in by plain lines of settings.py, urls.py
-and requirements.txt, plus the project files it contributes. Everything here comes from
+``quickscale_modules/<name>/``) and is wired in by plain lines of settings.py (see
+:mod:`quickscale_toolchain.generator.settings_model`), urls.py and requirements.txt,
+plus the project files it contributes. Everything here comes from
 the components' manifests (see :mod:`quickscale_toolchain.manifest`): core names no
 component, so a new module is a new folder.
 """
@@ -115,7 +116,11 @@ class Wiring:
         }
 
     def settings_snippets(self, context: Mapping[str, Any]) -> list[tuple[str, str, str]]:
-        """(component id, where the snippet comes from, rendered text), in wiring order."""
+        """(component id, where the snippet comes from, rendered text), in wiring order.
+
+        Only a component from before settings as data has one (``settings`` a template
+        path in its manifest); today's declare ``[tool.quickscale.settings]`` instead,
+        which settings_model turns into plain lists and assignments."""
         snippets = []
         for entry in self.entries:
             path = entry.manifest.settings
