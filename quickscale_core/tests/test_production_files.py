@@ -16,9 +16,11 @@ toolchain's data, not modules, and may stay.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path, PurePosixPath
 
@@ -175,3 +177,57 @@ def test_development_imports_every_portion_of_test_support() -> None:
     }
     assert len(portions) >= 4
     assert {Path(p).resolve() for p in quickscale_testing.__path__} >= portions
+
+
+#: Run by the image's Python: /app's editable src folders and the installed libraries on
+#: the path, and not the checkout's (the venv's .pth files are not read).
+IMAGE_PYTHON = """
+import importlib, os, pkgutil, sys
+app, purelib = sys.argv[1], sys.argv[2]
+sys.path[:0] = [app, *sys.argv[3:]]
+sys.path.append(purelib)
+os.environ["DJANGO_SETTINGS_MODULE"] = "acme.settings"
+import django
+django.setup()
+from django.core.management import call_command
+call_command("check")
+for package in ("quickscale_core", "quickscale_modules", "quickscale_themes", "acme"):
+    for found in pkgutil.walk_packages(importlib.import_module(package).__path__, package + "."):
+        if ".migrations" not in found.name and ".tests" not in found.name:
+            importlib.import_module(found.name)
+print(importlib.util.find_spec("quickscale_testing"))
+print(sorted(name for name in sys.modules if name.startswith("quickscale_testing")))
+print(all(m.__file__ is None or m.__file__.startswith(app) for n, m in sys.modules.items()
+          if n.startswith(("quickscale_core", "quickscale_modules", "quickscale_themes"))))
+"""
+
+
+def test_the_image_s_code_runs_without_test_support(app: Path, tmp_path: Path) -> None:
+    """Django starts from /app alone, as the image runs it: `check` passes and every
+    module of the runtime, the components and the project imports, while
+    quickscale_testing is not there and nothing asked for it."""
+    import sysconfig
+
+    src_folders = [
+        str(app / line.removeprefix("-e ").strip().removeprefix("./") / "src")
+        for line in (app / "requirements.txt").read_text().splitlines()
+        if line.startswith("-e ")
+    ]
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-S",
+            "-c",
+            IMAGE_PYTHON,
+            str(app),
+            sysconfig.get_paths()["purelib"],
+            *src_folders,
+        ],
+        cwd=tmp_path,
+        env={"PATH": os.environ["PATH"], "DJANGO_SECRET_KEY": "image-test", "DJANGO_DEBUG": "true"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.splitlines()[-3:] == ["None", "[]", "True"], done.stdout
