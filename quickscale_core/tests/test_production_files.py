@@ -10,8 +10,9 @@ builder (what pip runs, without its subprocess: all of them take well under a se
 and the context of a project with every module and both themes is listed with the Docker
 SDK's .dockerignore rules (test_docker_context.py's ``_context``); neither holds a
 ``tests/`` folder, a ``quickscale_testing`` package, or a Python module named for testing
-or fakes. The generator's templates of a project's tests (``__tests__/*.py.j2``) are the
-toolchain's data, not modules, and may stay.
+or fakes, and Django starts from that /app alone. The generator's templates of a
+project's tests (``__tests__/*.py.j2``) are the toolchain's data, not modules, and may
+stay.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path, PurePosixPath
 
 import pytest
+import quickscale_testing
 from hatchling.builders.wheel import WheelBuilder
 from quickscale_testing.repos import monorepo_root
 from quickscale_toolchain.catalog import from_directory
@@ -55,6 +58,15 @@ def distributions() -> list[Path]:
         for pattern in ("quickscale_*/pyproject.toml", "quickscale_*/*/pyproject.toml")
         for path in sorted(ROOT.glob(pattern))
         if path.parent.name != "tests"
+    ]
+
+
+def editable_folders(app: Path) -> list[str]:
+    """The folders the project's requirements.txt installs editable (`-e ./folder`)."""
+    return [
+        line.removeprefix("-e ").strip().removeprefix("./")
+        for line in (app / "requirements.txt").read_text().splitlines()
+        if line.startswith("-e ")
     ]
 
 
@@ -155,11 +167,7 @@ def test_the_image_s_editable_installs_have_all_they_install(app: Path, tmp_path
     would and puts their src/ folder on the path. From /app each component builds the
     same wheel as from the checkout: the .dockerignore leaves out nothing production
     installs."""
-    editable = [
-        line.removeprefix("-e ").strip().removeprefix("./")
-        for line in (app / "requirements.txt").read_text().splitlines()
-        if line.startswith("-e ")
-    ]
+    editable = editable_folders(app)
     assert len(editable) >= 9, editable  # core, the theme and the seven modules
     for folder in editable:
         from_app = wheel_files(app / folder, tmp_path / "app" / folder)
@@ -170,14 +178,17 @@ def test_development_imports_every_portion_of_test_support() -> None:
     """The editable installs (hatchling's, without exact mode) put each component's src
     folder on the path, so every subtree's portion of the namespace is importable where
     the tests run, here as in a project's venv, with nothing in the dev requirements."""
-    import quickscale_testing
-
     portions = {*ROOT.glob(f"quickscale_*/src/{TEST_SUPPORT}")} | {
         *ROOT.glob(f"quickscale_*/*/src/{TEST_SUPPORT}")
     }
     assert len(portions) >= 4
     assert {Path(p).resolve() for p in quickscale_testing.__path__} >= portions
 
+
+#: The container's environment (no .env in /app). DEBUG spares the providers' keys (a
+#: production start without SENDGRID_API_KEY and the like stops, as it should); it
+#: changes which checks run, not what the code imports.
+IMAGE_ENV = {"DJANGO_SECRET_KEY": "image-test", "DJANGO_DEBUG": "true"}
 
 #: Run by the image's Python: /app's editable src folders and the installed libraries on
 #: the path, and not the checkout's (the venv's .pth files are not read).
@@ -206,13 +217,7 @@ def test_the_image_s_code_runs_without_test_support(app: Path, tmp_path: Path) -
     """Django starts from /app alone, as the image runs it: `check` passes and every
     module of the runtime, the components and the project imports, while
     quickscale_testing is not there and nothing asked for it."""
-    import sysconfig
-
-    src_folders = [
-        str(app / line.removeprefix("-e ").strip().removeprefix("./") / "src")
-        for line in (app / "requirements.txt").read_text().splitlines()
-        if line.startswith("-e ")
-    ]
+    src_folders = [str(app / folder / "src") for folder in editable_folders(app)]
     done = subprocess.run(
         [
             sys.executable,
@@ -224,7 +229,7 @@ def test_the_image_s_code_runs_without_test_support(app: Path, tmp_path: Path) -
             *src_folders,
         ],
         cwd=tmp_path,
-        env={"PATH": os.environ["PATH"], "DJANGO_SECRET_KEY": "image-test", "DJANGO_DEBUG": "true"},
+        env={"PATH": os.environ["PATH"], **IMAGE_ENV},
         capture_output=True,
         text=True,
         timeout=120,
