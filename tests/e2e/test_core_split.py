@@ -320,7 +320,12 @@ def test_a_project_on_the_layout_before_the_split_moves_to_today_s_keeping_its_e
     archive(source_repo, "HEAD", [], source)
     commit_all(source, "source at today's main")
 
-    # 3. The path: update core, then generate (migrations are those of the
+    # 3. Today's CLI drives the old embedded core (through its API version 1) and finds
+    # the project in sync with it, as the old CLI left it.
+    status = run([quickscale_bin, "status", "--no-migrations"], cwd=project, env=env)
+    assert "In sync" in status.stdout
+
+    # 4. The path: update core, then generate (migrations are those of the
     # modules, which the move does not change: makemigrations --check below proves none
     # is missing, and applying dj-stripe's would cost a minute).
     run([quickscale_bin, "update", "--component", "core"], cwd=project, env=env)
@@ -334,7 +339,7 @@ def test_a_project_on_the_layout_before_the_split_moves_to_today_s_keeping_its_e
     assert OWN_SETTING.strip() in settings and 'QUICKSCALE_SITE_NAME = "Combo"\n' not in settings
     assert_green(project, provider_variables("todo", chosen))
 
-    # 4. With the modules and themes updated too, the project is today's every-module
+    # 5. With the modules and themes updated too, the project is today's every-module
     # project plus the user's edits, file for file.
     for kind in ("modules", "themes"):
         run([quickscale_bin, "update", "--component", kind], cwd=project, env=env)
