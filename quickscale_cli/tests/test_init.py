@@ -163,9 +163,10 @@ def installed_from_an_index(site: Path) -> Path:
     leaves them: each package and its dist-info, without the direct_url.json that pip
     writes only for an install from a local directory or a URL. Nothing there is in a
     git checkout, so the CLI has no checkout to take shared code from."""
+    import quickscale_toolchain
+
     import quickscale_cli
     import quickscale_core
-    import quickscale_toolchain
 
     purelib = Path(sysconfig.get_paths()["purelib"])
     # quickscale_toolchain ships in the quickscale-core distribution.
