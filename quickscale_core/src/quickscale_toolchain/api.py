@@ -11,7 +11,8 @@ The shape is small and typed: each function takes a request, returns a result an
 enum members. Only the standard library and ``errors`` are imported here at import
 time, so a CLI that drives an older embedded toolchain through an adapter can still use
 these types (``quickscale_cli.legacy``): every other toolchain module is imported inside
-the function that needs it.
+the function that needs it, and only names that core's old layout also has (hence
+``generator.engine``'s re-exports), so the same functions drive it.
 """
 
 from __future__ import annotations
