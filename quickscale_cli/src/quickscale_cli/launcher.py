@@ -190,7 +190,8 @@ def run_project_core(root: Path) -> None:
     """
     launched = os.environ.get(LAUNCHED_ENV)
     if launched:  # the re-run: its parent checked and chose the core
-        _check_bound(Path(launched))
+        if os.environ.get(API_ENV):  # (set alone, LAUNCHED_ENV only stops a re-run)
+            _check_bound(Path(launched))
         return
     from quickscale_cli.guard import refuse_unfinished_merge
 
