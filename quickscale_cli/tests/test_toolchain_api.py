@@ -248,3 +248,25 @@ def test_every_internal_status_has_its_api_member():
     generate = {ComponentStatus.EMBED.value, ComponentStatus.REMOVE.value}
     assert generate == {action.value for action in api.ComponentAction}
     assert generate <= {state.value for state in api.PendingState}
+
+
+def test_a_re_run_that_would_use_the_cli_s_installed_toolchain_stops(
+    quickscale_bin: str, api_project: Path
+):
+    """The re-run imports the project's toolchain because its src comes first on the
+    path; a re-run without it (a Python that ignores PYTHONPATH) would silently get the
+    CLI's installed one, so it stops instead, in one line."""
+    src = api_project / "quickscale_core" / "src"
+    env = {**os.environ, "QUICKSCALE_PROJECT_CORE": str(src), "QUICKSCALE_PROJECT_API": "2"}
+    env.pop("PYTHONPATH", None)
+    result = subprocess.run(
+        [quickscale_bin, "status", "--no-migrations"],
+        cwd=api_project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert (result.returncode, result.stdout) == (1, ""), result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: the re-run quickscale found quickscale_toolchain.api at ")
+    assert f"not in the project's {src.resolve()} (API version 2)" in line

@@ -176,7 +176,8 @@ def _check_bound(src: Path) -> None:
         raise QuickScaleError(
             f"the re-run quickscale found {PACKAGE}.{probe} at {where} (API version "
             f"{running}), not in the project's {src} (API version {expected})",
-            "run the command again; if it persists, report it with this line",
+            "run quickscale with a Python that honours PYTHONPATH (no -E or -I, no "
+            "sitecustomize importing quickscale_toolchain)",
         )
 
 
