@@ -273,17 +273,21 @@ def test_a_users_edit_of_settings_py_survives_enabling_another_module(
     env = project_env(GIT_AUTHOR_NAME="u", GIT_AUTHOR_EMAIL="u@x", GIT_COMMITTER_NAME="u")
     env["GIT_COMMITTER_EMAIL"] = "u@x"
     data = config()
-    data["modules"] = {"backup": {}}
-    write_config(project, data)
-    done = subprocess.run(
-        [CLI, "generate", "--no-migrations"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+
+    def generate_with(modules: dict[str, dict[str, int]]) -> None:
+        data["modules"] = modules
+        write_config(project, data)
+        done = subprocess.run(
+            [CLI, "generate", "--no-migrations"],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    generate_with({"backup": {}})
     settings = project / "acme/settings.py"
     generated = 'QUICKSCALE_BACKUP_KEEP = env.int("QUICKSCALE_BACKUP_KEEP", default=14)'
     mine = "QUICKSCALE_BACKUP_KEEP = 30  # ours: a month of nightly backups"
@@ -295,17 +299,7 @@ def test_a_users_edit_of_settings_py_survives_enabling_another_module(
     settings.write_text(text)
     subprocess.run(["git", "commit", "-qam", "our settings"], cwd=project, env=env, check=True)
 
-    data["modules"] = {"backup": {}, "analytics": {"retention_days": 90}}
-    write_config(project, data)
-    done = subprocess.run(
-        [CLI, "generate", "--no-migrations"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    generate_with({"backup": {}, "analytics": {"retention_days": 90}})
     text = settings.read_text()
     assert mine in text and generated not in text
     assert f"\n{added}\n" in text
