@@ -93,7 +93,7 @@ def project_on(run_cli: RunCli, parent: Path, source: Path, layout: str) -> Path
 @pytest.mark.parametrize("layout", ["oldest", "newest"])
 def test_the_cli_runs_the_project_s_embedded_toolchain(
     run_cli: RunCli, source_repo: Path, tmp_path: Path, layout: str
-):
+) -> None:
     source = oldest_source(tmp_path / "old-source") if layout == "oldest" else source_repo
     env = {"QUICKSCALE_SOURCE": str(source)}
     project = project_on(run_cli, tmp_path, source, layout)
@@ -186,7 +186,7 @@ def test_an_api_version_the_cli_does_not_speak_is_one_line_and_exit_5(
     api_text: str | None,
     commands: list[list[str]],
     expected: str,
-):
+) -> None:
     api = api_project / "quickscale_core/src/quickscale_toolchain/api.py"
     original = api.read_text()
     if api_text is None:
@@ -225,7 +225,7 @@ def _toolchain_imports(path: Path) -> set[str]:
 
 
 @pytest.mark.parametrize("name", RELAUNCHED)
-def test_a_relaunched_command_calls_the_toolchain_only_through_its_api(name: str):
+def test_a_relaunched_command_calls_the_toolchain_only_through_its_api(name: str) -> None:
     """The CLI's contract with an embedded toolchain is api.py (and the errors it
     raises): a command that reaches past it would depend on modules of one version."""
     import quickscale_cli.commands
@@ -235,7 +235,7 @@ def test_a_relaunched_command_calls_the_toolchain_only_through_its_api(name: str
     assert _toolchain_imports(path) <= allowed, f"{path.name} imports past the API"
 
 
-def test_every_internal_status_has_its_api_member():
+def test_every_internal_status_has_its_api_member() -> None:
     """The API converts the generator's statuses by value: a new one there without its
     member here would fail at the first plan that holds it, so it fails here first."""
     from quickscale_toolchain import api
@@ -252,7 +252,7 @@ def test_every_internal_status_has_its_api_member():
 
 def test_a_re_run_that_would_use_the_cli_s_installed_toolchain_stops(
     quickscale_bin: str, api_project: Path
-):
+) -> None:
     """The re-run imports the project's toolchain because its src comes first on the
     path; a re-run without it (a Python that ignores PYTHONPATH) would silently get the
     CLI's installed one, so it stops instead, in one line."""
