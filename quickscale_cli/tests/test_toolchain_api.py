@@ -270,3 +270,12 @@ def test_a_re_run_that_would_use_the_cli_s_installed_toolchain_stops(
     (line,) = result.stderr.splitlines()
     assert line.startswith("error: the re-run quickscale found quickscale_toolchain.api at ")
     assert f"not in the project's {src.resolve()} (API version 2)" in line
+
+
+def test_the_cli_speaks_the_api_version_of_its_own_toolchain() -> None:
+    """A bumped API_VERSION needs the CLI's side in the same change, or a project made
+    today would be refused by the CLI released with it."""
+    from quickscale_cli.launcher import SUPPORTED_API
+    from quickscale_toolchain import api
+
+    assert SUPPORTED_API[-1] == api.API_VERSION
