@@ -161,8 +161,15 @@ def api_project(
     return parent / "acme"
 
 
+UNREADABLE = (
+    "error: cannot read API_VERSION = <number> in the project's quickscale_toolchain/api.py "
+    "({api}) — run 'git checkout -- quickscale_core/src/quickscale_toolchain/api.py', or "
+    "'quickscale update --component core'\n"
+)
+
+
 @pytest.mark.parametrize(
-    ("api_text", "commands", "expected"),
+    ("api_text", "commands", "code", "expected"),
     [
         (
             "API_VERSION = 99",
@@ -173,18 +180,21 @@ def api_project(
                 ["status"],
                 ["deploy", "--env", "production", "--dry-run"],
             ],
+            5,
             NEWER,
         ),
-        ("API_VERSION = 1", [["status"]], OLDER.format(what="API version 1")),
-        (None, [["generate"]], OLDER.format(what="no API this CLI knows")),
+        ("API_VERSION = 1", [["status"]], 5, OLDER.format(what="API version 1")),
+        (None, [["generate"]], 5, OLDER.format(what="no API this CLI knows")),
+        ("API_VERSION = 1 + 1", [["preview"]], 1, UNREADABLE),
     ],
-    ids=["newer", "older", "no-api"],
+    ids=["newer", "older", "no-api", "unreadable"],
 )
 def test_an_api_version_the_cli_does_not_speak_is_one_line_and_exit_5(
     run_cli: RunCli,
     api_project: Path,
     api_text: str | None,
     commands: list[list[str]],
+    code: int,
     expected: str,
 ) -> None:
     api = api_project / "quickscale_core/src/quickscale_toolchain/api.py"
@@ -198,7 +208,8 @@ def test_an_api_version_the_cli_does_not_speak_is_one_line_and_exit_5(
     try:
         for args in commands:
             result = run_cli(*args, cwd=api_project)
-            assert (result.returncode, result.stdout, result.stderr) == (5, "", expected), args
+            wanted = (code, "", expected.format(api=api))
+            assert (result.returncode, result.stdout, result.stderr) == wanted, args
         assert git(api_project, "status", "--porcelain") == before  # nothing written
     finally:
         api.write_text(original)

@@ -72,7 +72,8 @@ def api_version(src: Path) -> int:
             return node.value.value
     raise QuickScaleError(
         f"cannot read API_VERSION = <number> in the project's {PACKAGE}/api.py ({api})",
-        "run 'git checkout -- quickscale_core', or 'quickscale update --component core'",
+        f"run 'git checkout -- quickscale_core/src/{PACKAGE}/api.py', or 'quickscale update "
+        "--component core'",
     )
 
 
