@@ -227,9 +227,8 @@ def test_the_spec_s_backup_example_generates(
     project = generate(tmp_path, quickscale_bin, source_repo, "starter", {"backup": SPEC_BACKUP})
     settings = (project / "combo" / "settings.py").read_text()
     assert 'QUICKSCALE_BACKUP_PROVIDER = "aws"' in settings
-    assert (
-        "schedule (quickscale.yml): daily" in settings and "crontab(hour=3, minute=0)" in settings
-    )
+    # daily (the only schedule) at the hour the backup app's beat entry reads
+    assert "\nQUICKSCALE_BACKUP_HOUR = 3\n" in settings
     for listed in (".env.example", "compose.yaml"):
         assert "QUICKSCALE_BACKUP_S3_BUCKET" in (project / listed).read_text(), listed
 
