@@ -320,17 +320,25 @@ def test_a_project_on_the_layout_before_the_split_moves_to_today_s_keeping_its_e
     archive(source_repo, "HEAD", [], source)
     commit_all(source, "source at today's main")
 
-    # 3. Today's CLI drives the old embedded core (through its API version 1) and finds
-    # the project in sync with it, as the old CLI left it.
-    status = run([quickscale_bin, "status", "--no-migrations"], cwd=project, env=env)
-    assert "In sync" in status.stdout
+    # 3. Today's CLI, run before the update against a source already at today's main
+    # (a user's default source is upstream's newest), drives the old embedded core: the
+    # project is in sync, or one error line says to update core. Checked at the end, so
+    # that a failure here still lets the path below run and report.
+    before = subprocess.run(
+        [quickscale_bin, "status", "--no-migrations"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
 
     # 4. The issue's path: update core, then generate (migrations are those of the
     # modules, which the move does not change: makemigrations --check below proves none
     # is missing, and applying dj-stripe's would cost a minute).
     run([quickscale_bin, "update", "--component", "core"], cwd=project, env=env)
     assert (project / "quickscale_core/src/quickscale_toolchain/api.py").is_file()
-    assert not (project / "quickscale_core/src/quickscale_core/generator").exists()
+    old_toolchain = "quickscale_core/src/quickscale_core/generator"
+    assert run(["git", "ls-files", old_toolchain], cwd=project).stdout == ""
     said = converge(project, [quickscale_bin, "generate", "--no-migrations"], env)
     assert all("conflict" in line or "run '" in line for line in said), said
     settings = (project / "combo/settings.py").read_text()
@@ -356,3 +364,10 @@ def test_a_project_on_the_layout_before_the_split_moves_to_today_s_keeping_its_e
     assert sorted(ours.keys() ^ today.keys()) == []
     differing = sorted(p for p in ours if ours[p] != today[p] and p not in edited_paths)
     assert differing == [], differing
+    # Step 3's outcome.
+    if before.returncode != 0:
+        errors = [line for line in before.stderr.splitlines() if line.startswith("error: ")]
+        assert len(errors) == 1 and "Traceback" not in before.stderr, before.stderr
+        assert "run 'quickscale update --component core'" in errors[0], errors[0]
+    else:
+        assert "In sync" in before.stdout, before.stdout
