@@ -11,7 +11,9 @@
    (every module, hand edits to settings.py and urls.py, committed) moves to today's layout
    with `quickscale update --component core` then `quickscale generate`: the edits are kept,
    or each conflict is one error line naming the fix; then its own tests,
-   `makemigrations --check` and `check --deploy` pass.
+   `makemigrations --check` and `check --deploy` pass. Before the update, today's CLI finds
+   the old project in sync or says in one line to update core; with modules and themes
+   updated too, the project is today's every-module project (test 1's) plus the edits.
 
 The projects and venvs come from uv's wheel cache, which ``all_modules_venv`` fills once per
 session for every test that builds a project.
@@ -171,7 +173,8 @@ def test_every_module_serves_in_production_without_the_toolchain(
         done = run([python, "-c", probe, ",".join(sorted(FORBIDDEN))], project, env)
         found = json.loads(done.stdout.strip().splitlines()[-1])
         assert found["core"].startswith(str(project / "quickscale_core")), found
-        assert found["importable"] == ["quickscale_toolchain"], found  # no library of it
+        # quickscale_toolchain ships in core's distribution; none of its libraries is here.
+        assert set(found["importable"]) <= {"quickscale_toolchain"}, found
         assert found["loaded"] == [], f"production loaded the toolchain: {found['loaded']}"
         assert found["statuses"] == {"/": 200, "/health/ready": 200}, found
 
