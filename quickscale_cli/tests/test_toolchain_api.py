@@ -124,11 +124,24 @@ def test_the_cli_runs_the_project_s_embedded_toolchain(
         return
     # 'quickscale update --component core' moves the project to today's layout, whose
     # templates (no marker) generate it from then on.
-    shutil.rmtree(source / "quickscale_core")
-    make_source_repo(tmp_path / "today", ["quickscale_core"])
-    shutil.copytree(tmp_path / "today" / "quickscale_core", source / "quickscale_core")
+    make_source_repo(tmp_path / "today", ["quickscale_core", "quickscale_themes/starter"])
+    for folder in ("quickscale_core", "quickscale_themes/starter"):
+        shutil.rmtree(source / folder)
+        shutil.copytree(tmp_path / "today" / folder, source / folder)
     git(source, "add", "-A")
-    git(source, "commit", "-q", "-m", "core: today's layout")
+    git(source, "commit", "-q", "-m", "core and starter: today's layout")
+    # The old core reads the source's manifests too, and today's declare what its schema
+    # rejects: the fix is to move the core, not to edit the shared manifest.
+    stale = run_cli("validate", cwd=project, env=env)
+    assert stale.returncode == 1, stale.stdout + stale.stderr
+    assert stale.stderr.startswith(
+        "error: this project's quickscale_core (from before quickscale_toolchain) cannot "
+        "read a newer manifest: quickscale_themes/starter/pyproject.toml"
+    ), stale.stderr
+    assert stale.stderr.endswith(
+        " — run 'quickscale update --component core', then 'quickscale generate'\n"
+    ), stale.stderr
+    assert stale.stderr.count("\n") == 1
     updated = run_cli("update", "--component", "core", cwd=project, env=env)
     assert updated.returncode == 0, updated.stdout + updated.stderr
     assert (project / "quickscale_core/src/quickscale_toolchain/api.py").is_file()

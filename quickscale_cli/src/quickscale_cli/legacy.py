@@ -27,6 +27,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from quickscale_toolchain.errors import QuickScaleError
 
 PACKAGE = "quickscale_toolchain"
 EMBEDDED = "quickscale_core"
@@ -90,6 +94,33 @@ def install(src: Path) -> None:
     for name in [name for name in sys.modules if name.split(".")[0] == PACKAGE]:
         del sys.modules[name]
     sys.meta_path.insert(0, _Toolchain(Path(spec.origin)))
+
+
+#: The hint a pre-toolchain core gives for a manifest its schema rejects (its code is
+#: frozen, so the words are too).
+_OLD_MANIFEST_HINT = "fix the manifest (its schema is quickscale_core/manifest.schema.json)"
+
+
+def translate(error: QuickScaleError) -> QuickScaleError:
+    """The fix for an error of a pre-toolchain core, when that core cannot be right.
+
+    Such a core reads every manifest its source offers, and a source of today declares
+    what the old schema rejects (``[tool.quickscale.settings]`` as a table): the old
+    core's "fix the manifest" would send the user to edit shared code that is fine.
+    Moving the core forward is the fix.
+    """
+    if not installed() or error.hint != _OLD_MANIFEST_HINT:
+        return error
+    # Imported now: under install() it is the embedded core's class, which output catches.
+    from quickscale_toolchain.errors import QuickScaleError
+
+    translated = QuickScaleError(
+        f"this project's quickscale_core (from before quickscale_toolchain) cannot read "
+        f"a newer manifest: {error.message}",
+        "run 'quickscale update --component core', then 'quickscale generate'",
+    )
+    translated.exit_code = error.exit_code
+    return translated
 
 
 def installed() -> bool:

@@ -157,7 +157,9 @@ def run_guarded(cli: click.Group, argv: list[str]) -> NoReturn:
         # values instead of exiting; a command may return an int exit code.
         result = cli.main(args=argv, prog_name="quickscale", standalone_mode=False)
     except QuickScaleError as error:
-        fail(error)
+        from quickscale_cli.legacy import translate
+
+        fail(translate(error))
     except ImportError as error:
         fail(_older_core(error))
     except (click.exceptions.Abort, KeyboardInterrupt):  # click's Ctrl-C at a prompt, or ours
