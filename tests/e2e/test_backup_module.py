@@ -79,11 +79,11 @@ def test_removing_backup_unwires_it_and_adding_it_back_wires_it(
     without = enabled.replace("  backup: {}\n", "")
     regenerate(operations, quickscale_bin, source_repo, without, "Remove backup")
     settings = (operations / "ops" / "settings.py").read_text()
-    assert "dbbackup" not in settings and "backup-nightly" not in settings
+    assert "dbbackup" not in settings and "QUICKSCALE_BACKUP_" not in settings
     assert not (operations / "quickscale_modules" / "backup").exists()
     manage(operations, "check")
 
     regenerate(operations, quickscale_bin, source_repo, enabled, "Backup again")
     settings = (operations / "ops" / "settings.py").read_text()
-    assert '"backup-nightly"' in settings
+    assert '"dbbackup",' in settings and "\nQUICKSCALE_BACKUP_HOUR = " in settings
     manage(operations, "check")

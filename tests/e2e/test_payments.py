@@ -68,8 +68,8 @@ def shop(tmp_path_factory: pytest.TempPathFactory, quickscale_bin: str, source_r
 
 def test_the_module_is_wired_from_quickscale_yml(shop: Path) -> None:
     settings = (shop / "shop" / "settings.py").read_text()
-    assert '"djstripe",\n    "quickscale_modules.payments",' in settings
-    assert 'STRIPE_WEBHOOK_SECRET = _stripe["STRIPE_WEBHOOK_SECRET"]' in settings
+    assert '"djstripe",  # modules/payments\n    "quickscale_modules.payments",' in settings
+    assert "STRIPE_" not in settings  # the keys: the app reads them from the environment
     urls = (shop / "shop" / "urls.py").read_text()
     assert 'path("payments/", include("quickscale_modules.payments.urls"))' in urls
     assert 'path("shop/", include("shop.payments_example"))' in urls
