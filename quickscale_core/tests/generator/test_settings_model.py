@@ -306,3 +306,13 @@ def test_a_users_edit_of_settings_py_survives_enabling_another_module(
     assert "default=90)" in text  # the new module's option and middleware, merged in
     assert '"quickscale_modules.analytics.middleware.PageViewMiddleware",' in text
     assert "<<<<<<<" not in text
+
+
+def test_an_app_placed_before_an_app_nobody_installs_is_one_error() -> None:
+    entry = module("skin", 'apps = [{ name = "skin", before = "django.contrib.flatpages" }]\n')
+    with pytest.raises(ConfigError) as raised:
+        settings_model.installed_apps([entry], "acme")
+    assert raised.value.message.startswith(
+        "quickscale_modules/skin/pyproject.toml: settings.apps.0.before: "
+        "'django.contrib.flatpages' is no app of core or of an enabled component"
+    )
