@@ -155,8 +155,9 @@ def test_the_cli_runs_the_project_s_embedded_toolchain(
 
 NEWER = (
     "error: this project's embedded toolchain speaks API version 99, newer than this "
-    "quickscale CLI (1 to 2) — upgrade the CLI where quickscale runs: run 'pip install "
-    "--upgrade quickscale-cli' (pipx: pipx upgrade quickscale-cli)\n"
+    "quickscale CLI (1 to 2) — install the CLI again from a QuickScale checkout as new as "
+    "the project's core (in that checkout: uv tool install --force ./quickscale_cli --with "
+    "./quickscale_core)\n"
 )
 OLDER = (
     "error: this project's embedded toolchain speaks {what}, older than this quickscale "

@@ -93,8 +93,8 @@ def refuse_unsupported(version: int) -> None:
         raise UnsupportedApi(
             f"this project's embedded toolchain speaks API version {version}, newer than "
             f"this quickscale CLI ({supported})",
-            "upgrade the CLI where quickscale runs: run 'pip install --upgrade quickscale-cli' "
-            "(pipx: pipx upgrade quickscale-cli)",
+            "install the CLI again from a QuickScale checkout as new as the project's core "
+            "(in that checkout: uv tool install --force ./quickscale_cli --with ./quickscale_core)",
         )
     what = f"API version {version}" if version else "no API this CLI knows"
     raise UnsupportedApi(
