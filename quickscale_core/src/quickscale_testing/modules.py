@@ -18,19 +18,14 @@ from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from quickscale_core import stack
+
 DATABASE_URL = "QUICKSCALE_TEST_DATABASE_URL"
 ENGINE_SWITCH = "QS_MODULE_TEST_DB"
 
 # What every component's test project starts from (its tests/settings.py adds its own
 # apps, middleware and options), so those files say only what is theirs.
-CONTRIB_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "django.contrib.staticfiles",
-]
+CONTRIB_APPS = list(stack.DJANGO_APPS)
 TEST_TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -47,18 +42,10 @@ TEST_TEMPLATES = [
 ]
 AUTHENTICATION_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
 CSP_MIDDLEWARE = "csp.middleware.CSPMiddleware"
-#: A generated project's middleware in its order (quickscale_core.settings), less core's
-#: own and WhiteNoise and django-axes, which no component's tests install.
-BASE_MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    CSP_MIDDLEWARE,
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    AUTHENTICATION_MIDDLEWARE,
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-]
+#: Middleware no component's tests install: core's own, WhiteNoise and django-axes.
+_NOT_IN_TESTS = ("quickscale_core.", "whitenoise.", "axes.")
+#: A generated project's middleware in its order (quickscale_core.stack), less those.
+BASE_MIDDLEWARE = [name for name in stack.MIDDLEWARE if not name.startswith(_NOT_IN_TESTS)]
 FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only
 #: Expected 4xx/5xx responses are what the tests assert on, not noise in their output.
 QUIET_LOGGING = {
@@ -133,15 +120,6 @@ def rerun_on_postgres(package_dir: Path, min_passed: int) -> str:
     assert passed is not None and int(passed.group(1)) >= min_passed, summary
     assert "failed" not in summary and "error" not in summary, summary
     return result.stdout
-
-
-def settings_snippet(package_dir: Path, **options: Any) -> str:
-    """The module's settings snippet (generate/settings.py.j2) as generation renders it
-    for a project whose quickscale.yml gives the module ``options``."""
-    from quickscale_toolchain.generator.render import render_text
-
-    template = (package_dir / "generate" / "settings.py.j2").read_text(encoding="utf-8")
-    return render_text(template, {"options": options})
 
 
 def parse_form(body: str | bytes | None) -> dict[str, str]:
