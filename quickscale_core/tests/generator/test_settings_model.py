@@ -14,6 +14,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from gen_support import config, write_config
@@ -264,6 +265,10 @@ def test_the_catalog_s_order_does_not_change_the_result() -> None:
     assert first == second
 
 
+#: The last line generation writes: a user's settings under it never touch a generated line.
+ANCHOR = "# Your own settings go below this line: generation never writes under it.\n"
+
+
 def test_a_users_edit_of_settings_py_survives_enabling_another_module(
     initialized_project: Path, project_env: Callable[..., dict[str, str]]
 ) -> None:
@@ -274,7 +279,7 @@ def test_a_users_edit_of_settings_py_survives_enabling_another_module(
     env["GIT_COMMITTER_EMAIL"] = "u@x"
     data = config()
 
-    def generate_with(modules: dict[str, dict[str, int]]) -> None:
+    def generate_with(modules: dict[str, dict[str, Any]]) -> None:
         data["modules"] = modules
         write_config(project, data)
         done = subprocess.run(
@@ -296,13 +301,19 @@ def test_a_users_edit_of_settings_py_survives_enabling_another_module(
     text = text.replace(
         'AUTH_USER_MODEL = "acme.User"\n', f'AUTH_USER_MODEL = "acme.User"\n{added}\n'
     )
-    settings.write_text(text)
+    # Appended at the end, right under the last generated lines (backup's hour).
+    last = "SESSION_COOKIE_AGE = 3600  # ours, at the end"
+    assert text.endswith("QUICKSCALE_BACKUP_HOUR = 3\n\n" + ANCHOR)
+    settings.write_text(f"{text}{last}\n")
     subprocess.run(["git", "commit", "-qam", "our settings"], cwd=project, env=env, check=True)
 
-    generate_with({"backup": {}, "analytics": {"retention_days": 90}})
+    # The new modules' lines land right under backup's, as the user's line did.
+    generate_with({"backup": {}, "analytics": {"retention_days": 90}, "notifications": {}})
     text = settings.read_text()
     assert mine in text and generated not in text
     assert f"\n{added}\n" in text
+    provider = 'QUICKSCALE_EMAIL_PROVIDER = env.str("EMAIL_PROVIDER", default="sendgrid")'
+    assert text.endswith(f"{provider}\n\n{ANCHOR}{last}\n")
     assert "default=90)" in text  # the new module's option and middleware, merged in
     assert '"quickscale_modules.analytics.middleware.PageViewMiddleware",' in text
     assert "<<<<<<<" not in text
