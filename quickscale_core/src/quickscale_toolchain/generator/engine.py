@@ -1,8 +1,9 @@
 """``preview``, ``generate`` and ``status`` of an existing project, as library calls.
 
-The CLI's entry point into the generator. It stays at this path because the launcher
-runs the CLI against a project's embedded core, which may be an older one where all of
-this lived in this module. Each job lives in its own module:
+The names ``quickscale_toolchain.api`` drives. They stay re-exported here because that
+same api.py also drives a core from before the toolchain package (API version 1, see
+quickscale_cli/legacy.py), where all of this lived in this module. Each job lives in
+its own module:
 
 - project_files: what the config renders to (render_project, managed_files);
 - discovery: which project a command acts on (find_project_root);
