@@ -21,7 +21,7 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from quickscale_toolchain.errors import ExitCode, QuickScaleError
 
@@ -62,6 +62,7 @@ __all__ = [
     "GenerateResult",
     "MigrationState",
     "MigrationsFailed",
+    "OutOfSync",
     "PendingState",
     "PlanRequest",
     "PlanResult",
@@ -77,6 +78,7 @@ __all__ = [
     "find_project",
     "generate",
     "last_deploy",
+    "pending_state",
     "plan",
     "preflight",
     "prepare_deploy",
@@ -107,21 +109,25 @@ class ComponentAction(enum.Enum):
 
 
 class PendingState(enum.Enum):
-    """Why a path is out of sync in ``status``: what a generate would still do to it
-    (a file's :class:`FileStatus`, or one of the last four)."""
+    """Why a path is out of sync in ``status`` when it is neither a file's
+    :class:`FileStatus` nor a subtree's :class:`ComponentAction` (see :data:`OutOfSync`)."""
 
-    NEW = "new"
-    UNCHANGED = "unchanged"
-    UPDATED = "updated"
-    MERGED = "merged"
-    CONFLICT = "conflict"
-    DELETED_BY_USER = "deleted-by-user"
-    REMOVED = "removed"
-    KEPT = "kept"
     RECORDS = "records"  # the records in .quickscale/ are behind
-    EMBED = "embed"  # a subtree to embed
-    REMOVE = "remove"  # a subtree to remove
     UNFINISHED = "unfinished"  # a generate stopped before its migration or commit
+
+
+#: What a generate would still do to a path that ``status`` finds out of sync.
+OutOfSync: TypeAlias = FileStatus | ComponentAction | PendingState
+
+
+def pending_state(word: str) -> OutOfSync:
+    """The member a status report's word names, whichever of the three enums holds it."""
+    for kind in (FileStatus, ComponentAction, PendingState):
+        try:
+            return kind(word)
+        except ValueError:
+            continue
+    raise ValueError(f"{word!r} is no pending state of API version {API_VERSION}")
 
 
 class MigrationState(enum.Enum):
@@ -285,7 +291,7 @@ class StatusResult:
     generated: tuple[str, ...]
     user_modified: tuple[str, ...]
     deleted_by_user: tuple[str, ...]
-    pending: tuple[tuple[str, PendingState], ...]  # what a generate would apply
+    pending: tuple[tuple[str, OutOfSync], ...]  # what a generate would apply
     conflicts: tuple[str, ...]
     warnings: tuple[str, ...]
     migrations: MigrationState
@@ -329,7 +335,7 @@ def status(request: StatusRequest) -> StatusResult:
         generated=tuple(report.generated),
         user_modified=tuple(report.user_modified),
         deleted_by_user=tuple(report.deleted_by_user),
-        pending=tuple((path, PendingState(state)) for path, state in pending),
+        pending=tuple((path, pending_state(state)) for path, state in pending),
         conflicts=tuple(report.conflicts),
         warnings=tuple(report.warnings),
         migrations=state,
