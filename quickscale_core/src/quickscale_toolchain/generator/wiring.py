@@ -121,22 +121,19 @@ class Wiring:
         Only a component from before settings as data has one (``settings`` a template
         path in its manifest); today's declare ``[tool.quickscale.settings]`` instead,
         which settings_model turns into plain lists and assignments."""
-        snippets = []
-        for entry in self.entries:
-            path = entry.manifest.settings
-            if not path:
-                continue
-            where = f"{entry.component.prefix}/{path}"
-            text = render_text(entry.text(path), self._component_context(entry, context), where)
-            snippets.append((entry.component.id, where, text.strip()))
-        return snippets
+        return self._snippets("settings", context)
 
     def backend_extension_snippets(self, context: Mapping[str, Any]) -> list[tuple[str, str, str]]:
         """(component id, where it comes from, rendered text) of the stubs components add
-        to the project's backend_extensions.py, in wiring order (empty texts left out)."""
+        to the project's backend_extensions.py, in wiring order."""
+        return self._snippets("backend_extensions", context)
+
+    def _snippets(self, field: str, context: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+        """Each component's template named by its manifest's ``field``, rendered; those
+        that render to nothing left out."""
         snippets = []
         for entry in self.entries:
-            path = entry.manifest.backend_extensions
+            path = getattr(entry.manifest, field)
             if not path:
                 continue
             where = f"{entry.component.prefix}/{path}"
