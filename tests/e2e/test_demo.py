@@ -302,7 +302,7 @@ def broken(project: Path, entry: Any) -> dict[Path, str]:
         marks = [f'include("{u.module}")' for u in entry.manifest.urls]
     else:
         path = project / name / "settings.py"
-        marks = [f'    "{app}",\n' for app in entry.manifest.apps]
+        marks = [f'    "{app}",' for app in entry.manifest.apps]  # a comment may follow
     original = path.read_text()
     lines = original.splitlines(keepends=True)
     kept = [line for line in lines if not any(mark in line for mark in marks)]
