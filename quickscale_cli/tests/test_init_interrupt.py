@@ -216,6 +216,7 @@ def test_a_ctrl_c_python_dropped_on_the_way_is_raised_at_the_point_of_no_return(
         pass
 
     previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal, see above
     output.interrupt_on_sigterm()
     try:
         anchor = Anchor()
@@ -226,6 +227,38 @@ def test_a_ctrl_c_python_dropped_on_the_way_is_raised_at_the_point_of_no_return(
             _hold_interrupts()
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+        interrupts._RECEIVED.clear()
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+@pytest.mark.parametrize("act", ["check", "error"])
+def test_a_ctrl_c_while_init_builds_is_raised_at_its_next_step(act: str) -> None:
+    """While init builds, Ctrl-C only records: raised at a random line it would land
+    inside subprocess.run, which then leaves its git child running (a child still being
+    started is neither killed nor waited for) to write into the build directory after
+    init removed it. It is raised at the next step instead, or ends a step that failed
+    (a git the terminal's Ctrl-C killed) as an interrupt."""
+    from quickscale_cli import interrupts, output
+
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
+    output.interrupt_on_sigterm()
+    reached = []
+    try:
+        with pytest.raises(KeyboardInterrupt), interrupts.deferred():
+            os.kill(os.getpid(), signal.SIGINT)
+            subprocess.run(["git", "--version"], capture_output=True, check=True)
+            reached.append("after the child")
+            if act == "check":
+                interrupts.check()
+            else:
+                raise OSError("git was killed")
+            reached.append("after the step")
+        assert reached == ["after the child"]
+        with pytest.raises(KeyboardInterrupt):  # outside the block: raised at once, as before
+            signal.raise_signal(signal.SIGTERM)
+    finally:
         interrupts._RECEIVED.clear()
         for number, handler in previous.items():
             signal.signal(number, handler)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from quickscale_toolchain.errors import ExitCode
 
-from quickscale_cli.interrupts import interrupted
+from quickscale_cli import interrupts
 from quickscale_cli.output import Command, interrupt_on_sigterm
 
 EXIT_CODES = {
@@ -27,13 +27,20 @@ def _hold_interrupts() -> None:
 
     Ctrl-C and SIGTERM are blocked from here until the process exits, so an interrupt
     either undoes the build or comes once the project is complete and is dropped: never
-    exit 130 with a project left. One that came before is raised right here (by
-    pthread_sigmask, which runs pending handlers), and the build is removed.
+    exit 130 with a project left. One that came before (held back while the build ran,
+    or dropped by Python) is raised right here, and the build is removed.
     """
     if hasattr(signal, "pthread_sigmask"):  # POSIX only
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    if interrupted():  # one came, but Python dropped its KeyboardInterrupt on the way
-        raise KeyboardInterrupt
+    interrupts.check()  # one came while deferred, or Python dropped its KeyboardInterrupt
+
+
+def _step(message: str) -> None:
+    """A progress line, and where a Ctrl-C that came during the step before is raised:
+    here the main thread's git calls are over (the build waits for the fetch's before it
+    is removed), so no git writes into it once it is gone."""
+    interrupts.check()
+    click.echo(f"  {message}…", err=True)
 
 
 @click.command(cls=Command, exit_codes=EXIT_CODES)
@@ -105,14 +112,10 @@ def init(
 
     interrupt_on_sigterm()
     started = time.perf_counter()
-    target = create_project(
-        name,
-        directory,
-        source=source,
-        spec=spec,
-        progress=lambda message: click.echo(f"  {message}…", err=True),
-        committing=_hold_interrupts,
-    )
+    with interrupts.deferred():
+        target = create_project(
+            name, directory, source=source, spec=spec, progress=_step, committing=_hold_interrupts
+        )
     elapsed = time.perf_counter() - started
     where = target.relative_to(Path.cwd()) if target.is_relative_to(Path.cwd()) else target
     click.echo(f"Created {where} in {elapsed:.2f}s. Next:")

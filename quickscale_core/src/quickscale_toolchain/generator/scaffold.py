@@ -9,7 +9,10 @@ removes it.
 The rename is the point of no return. The caller may pass ``committing``, called just
 before it: the CLI blocks Ctrl-C and SIGTERM there for the rest of its run (a signal
 that came before is raised there and undoes the build), so an interrupt either leaves
-nothing or comes after the project is complete, and then changes nothing.
+nothing or comes after the project is complete, and then changes nothing. ``progress``
+may raise too (the CLI raises there a Ctrl-C it held back while a git child ran: a
+KeyboardInterrupt raised inside ``subprocess.run`` leaves that git running, to write into
+the build directory after it was removed); that also undoes the build.
 """
 
 from __future__ import annotations
@@ -104,8 +107,9 @@ def create_project(
     """Create project ``name`` under ``parent``; return its path.
 
     Raises a QuickScaleError subclass (nothing created) on bad input, a missing git or
-    git identity, or an unusable source. ``committing`` runs just before the finished
-    project is renamed into place; whatever it raises undoes the build.
+    git identity, or an unusable source. ``progress`` runs at each step, ``committing``
+    just before the finished project is renamed into place; whatever either raises
+    undoes the build.
     """
     say = progress or (lambda _message: None)
     spec = spec or ProjectSpec(name=name)  # validates the name
