@@ -136,7 +136,9 @@ def check_outcome(
 
 
 @pytest.fixture(scope="module")
-def reference(quickscale_bin: str, source_repo: Path, tmp_path_factory) -> tuple[str, float]:
+def reference(
+    quickscale_bin: str, source_repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, float]:
     """An uninterrupted init: its HEAD tree, and its wall time to spread the stops over."""
     work = tmp_path_factory.mktemp("reference")
     started = time.perf_counter()
@@ -147,8 +149,8 @@ def reference(quickscale_bin: str, source_repo: Path, tmp_path_factory) -> tuple
 
 
 def test_sigint_anywhere_either_undoes_init_or_comes_after_the_project_is_complete(
-    quickscale_bin, source_repo, tmp_path, reference
-):
+    quickscale_bin: str, source_repo: Path, tmp_path: Path, reference: tuple[str, float]
+) -> None:
     expected_tree, seconds = reference
     outcomes = []
     points: list[tuple[str, float | int]] = [("time", f) for f in FRACTIONS]
@@ -172,8 +174,8 @@ def test_sigint_anywhere_either_undoes_init_or_comes_after_the_project_is_comple
 
 
 def test_sigint_once_the_project_is_in_place_is_held_and_init_exits_0(
-    quickscale_bin, source_repo, tmp_path, reference
-):
+    quickscale_bin: str, source_repo: Path, tmp_path: Path, reference: tuple[str, float]
+) -> None:
     # A full pipe on stdout holds init at its first line ("Created acme …"), which comes
     # after the rename: so init is stopped past the point of no return every time.
     read_end, write_end = os.pipe()
