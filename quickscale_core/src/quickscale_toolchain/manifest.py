@@ -163,6 +163,8 @@ class Manifest:
     project_files: str | None = None  # directory of contributed project-file templates
     backend_extensions: str | None = None  # template appended to backend_extensions.py
     pins: tuple[tuple[str, str], ...] = ()
+    # [project] dependencies as written (PEP 508): what pip installs with the component
+    dependencies: tuple[str, ...] = ()
     providers: tuple[Provider, ...] = ()
     default_provider: str | None = None
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
@@ -324,6 +326,7 @@ def parse_manifest(text: str, where: str, component: Component | None = None) ->
         project_files=table.get("project-files"),
         backend_extensions=table.get("backend-extensions"),
         pins=tuple((str(k), str(v)) for k, v in table.get("pins", {}).items()),
+        dependencies=tuple(str(d) for d in project.get("dependencies", ())),
         providers=providers,
         default_provider=default_provider,
         options=MappingProxyType(dict(table.get("options", {}))),

@@ -8,6 +8,8 @@ an AppConfig with the explicit label ``quickscale_<name>`` (design decision 6), 
 
 from __future__ import annotations
 
+from quickscale_toolchain.django_support import component_requirement
+
 
 def _compat_range(core_version: str | None) -> str:
     """Compatible with the core it was extracted against, up to the next major."""
@@ -37,7 +39,7 @@ description = "QuickScale {title} module (extracted from {client})."
 readme = "README.md"
 requires-python = ">=3.11"
 license = "MIT"
-dependencies = ["Django==5.2.19"]
+dependencies = ["{component_requirement()}"]
 
 [tool.quickscale]
 kind = "module"

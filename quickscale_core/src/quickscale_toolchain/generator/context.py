@@ -11,6 +11,7 @@ from quickscale_toolchain import pins
 from quickscale_toolchain.components import Component
 from quickscale_toolchain.config import ModelSpec
 from quickscale_toolchain.config.environments import EnvironmentConfig
+from quickscale_toolchain.django_support import check_supported
 from quickscale_toolchain.errors import ConfigError
 from quickscale_toolchain.generator import settings_model
 from quickscale_toolchain.generator.customizations import models_context, rules_context
@@ -112,6 +113,7 @@ class ProjectSpec:
 
     def template_context(self) -> dict[str, Any]:
         wiring = self.wiring
+        check_supported(wiring.entries)  # requirements.txt installs them all on pins.DJANGO
         context: dict[str, Any] = {
             "project_name": self.name,
             "project_title": self.title,
