@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from quickscale_toolchain.components import Component
 
 if TYPE_CHECKING:
+    from quickscale_toolchain.distribution.changelog import Upgrade
     from quickscale_toolchain.distribution.upstream import Upstream
 
 
@@ -62,6 +63,8 @@ class ComponentChange:
     # update only: where the newer commit comes from, and why it may not be applied
     upstream: Upstream | None = field(default=None, repr=False)
     problem: tuple[str, str] | None = None  # (message, fix)
+    # the upgrade notes between the two versions, and a required stop on the way
+    upgrade: Upgrade | None = field(default=None, repr=False)
 
     @property
     def prefix(self) -> str:

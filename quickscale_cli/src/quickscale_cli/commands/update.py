@@ -21,8 +21,9 @@ _COMPONENT_HELP = "core, modules or themes (or modules/NAME, themes/NAME)."
 EXIT_CODES = {
     0: "updated, or (--check) everything is up to date",
     1: "a merge conflict (files listed, with how to finish or abort), or refused: not in "
-    "a git repository (--check too), an unusable source, an incompatible core, a symlink "
-    "to outside the project in the component's folder",
+    "a git repository (--check too), an unusable source, an incompatible core, a required "
+    "stop it would skip (with the update that stops there), a symlink to outside the "
+    "project in the component's folder",
     2: USAGE,
     3: "--check only: an update is available",
 }
@@ -52,13 +53,16 @@ def update(
     Your edits to embedded code are kept (3-way merge). On a conflict the merge is left
     for you to finish (`git add` + `git commit`) or undo (`git merge --abort`).
     With --check nothing changes: each component is reported up to date, or with its
-    embedded and newer versions (A -> B).
+    embedded and newer versions (A -> B). Both show the upgrade notes of every release
+    crossed (from its CHANGELOG.md); an update that would skip a required stop is
+    refused, naming the --ref that stops there.
     """
     from quickscale_toolchain.distribution import components
     from quickscale_toolchain.distribution import update as updating
     from quickscale_toolchain.distribution.errors import UpdateConflict
     from quickscale_toolchain.errors import ExitCode, UsageError
 
+    from quickscale_cli import upgrade_notes as notes
     from quickscale_cli.guard import refuse_unfinished_merge
 
     kind, name = components.parse(component, name) if component else (None, name)
@@ -67,15 +71,20 @@ def update(
     refuse_unfinished_merge(directory)
     if check:
         plans = updating.check(directory, kind, name, source, ref)
+        stops = [updating.required_stop(plan, source) for plan in plans]
         if output_format == "json":
             payload = {
                 "update_available": any(p.actionable for p in plans),
-                "components": [p.as_json() for p in plans],
+                "components": [
+                    {**p.as_json(), **notes.as_json(p.upgrade, stop)}
+                    for p, stop in zip(plans, stops, strict=True)
+                ],
             }
             click.echo(json.dumps(payload, indent=2))
         else:
-            for plan in plans:
+            for plan, stop in zip(plans, stops, strict=True):
                 click.echo(_check_line(plan))
+                notes.echo(notes.rows(plan.upgrade, stop))
         return int(ExitCode.UPDATE_AVAILABLE if any(p.actionable for p in plans) else ExitCode.OK)
     if kind is None:
         raise UsageError("update needs --component", "pass --component core, modules or themes")
@@ -89,10 +98,11 @@ def update(
             progress=lambda message: click.echo(f"  {message}…", err=True),
         )
     except UpdateConflict as conflict:
-        _report([r for r in conflict.completed if isinstance(r, updating.Result)])
+        done = [r for r in conflict.completed if isinstance(r, updating.Result)]
+        _report(done, output_format)
         click.echo(_conflict_line(conflict), err=True)
         return int(ExitCode.FAILED)
-    _report(results)
+    _report(results, output_format)
     return int(ExitCode.OK)
 
 
@@ -124,8 +134,15 @@ def _check_line(plan: ComponentChange) -> str:
     return f"{plan.component.id:<24} {versions:<22} {state}{note}"
 
 
-def _report(results: list[Result]) -> None:
-    """Old -> new version and the files each merge touched."""
+def _report(results: list[Result], output_format: str) -> None:
+    """Old -> new version, the files each merge touched, and the upgrade notes of the
+    releases it crossed."""
+    from quickscale_cli import upgrade_notes as notes
+
+    if output_format == "json":
+        payload = {"components": [_result_json(result) for result in results]}
+        click.echo(json.dumps(payload, indent=2))
+        return
     for result in results:
         if not result.changed:
             click.echo(f"{result.component.id}: already up to date ({result.old_version})")
@@ -136,3 +153,21 @@ def _report(results: list[Result]) -> None:
         )
         for status, path in result.files:
             click.echo(f"  {status} {path}")
+        if result.upgrade is not None and result.upgrade.notes:
+            click.echo(f"{result.component.id}: upgrade notes")
+            notes.echo(notes.rows(result.upgrade, None))
+
+
+def _result_json(result: Result) -> dict[str, object]:
+    from quickscale_cli import upgrade_notes as notes
+
+    return {
+        "component": result.component.id,
+        "prefix": result.component.prefix,
+        "changed": result.changed,
+        "old_version": result.old_version,
+        "new_version": result.new_version,
+        "commit": result.commit,
+        "files": [{"status": status, "path": path} for status, path in result.files],
+        **notes.as_json(result.upgrade, None),
+    }

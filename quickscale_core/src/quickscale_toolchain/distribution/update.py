@@ -4,16 +4,23 @@ Wraps ``git subtree merge --squash`` (the second half of ``git subtree pull``): 
 upstream tree becomes a squash commit whose parent is the previous squash commit, so the
 previous squash is always the merge base and the client's own edits to embedded code are
 merged, not overwritten. ``check`` computes the same plan and changes nothing.
+
+Each plan carries the upgrade notes of the releases it crosses, read from the target's
+CHANGELOG.md (:mod:`.changelog`). A required stop strictly between the embedded and the
+target version refuses the update before anything is merged, naming the ``--ref`` that
+passes through it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from quickscale_toolchain import git, subtree
 from quickscale_toolchain.changes import ComponentChange, ComponentStatus
+from quickscale_toolchain.distribution import changelog
 from quickscale_toolchain.distribution import components as comps
 from quickscale_toolchain.distribution import repo as repos
 from quickscale_toolchain.distribution.components import Component
@@ -44,6 +51,63 @@ class Result:
     commit: str  # the merge commit in the client, or HEAD if nothing changed
     files: list[tuple[str, str]]  # (status letter, path)
     changed: bool
+    upgrade: changelog.Upgrade | None = None  # the notes of the releases it crossed
+
+
+@dataclass(frozen=True)
+class RequiredStop:
+    """A release the update may not skip: the project must reach it first."""
+
+    component: Component
+    embedded: str
+    version: str
+    target: str
+    reason: str
+    command: str  # the update that stops there, runnable from the project directory
+
+    def error(self) -> RefusedError:
+        reason = f": {self.reason}" if self.reason else ""
+        return RefusedError(
+            f"{self.component.id} {self.embedded} cannot skip {self.version} on the way to "
+            f"{self.target}{reason}",
+            f"run '{self.command}', then update again",
+        )
+
+    def as_json(self) -> dict[str, object]:
+        return {"version": self.version, "reason": self.reason, "command": self.command}
+
+
+_PLAIN_WORD = re.compile(r"[\w./:@%+=,-]+")
+
+
+def _shell_word(text: str) -> str:
+    """``text`` as one word for ``sh -c``, in double quotes when it needs them (the
+    command itself is printed inside single quotes)."""
+    if _PLAIN_WORD.fullmatch(text):
+        return text
+    return '"' + re.sub(r'([\\"$`])', r"\\\1", text) + '"'
+
+
+def required_stop(plan: ComponentChange, source_arg: str | None) -> RequiredStop | None:
+    """The required stop this plan would skip, with the command that stops there (the
+    same --source when one was given, as an absolute path), or None."""
+    upgrade = plan.upgrade
+    if upgrade is None or upgrade.stop is None:
+        return None
+    component, stop = plan.component, upgrade.stop
+    words = ["quickscale", "update", "--component", component.kind]
+    words += ["--name", component.name] if component.name else []
+    words += ["--ref", stop.version]
+    if source_arg:
+        words += ["--source", _shell_word(resolve_source(source_arg).describe())]
+    return RequiredStop(
+        component,
+        upgrade.embedded,
+        stop.version,
+        upgrade.target,
+        stop.required_stop or "",
+        " ".join(words),
+    )
 
 
 def _targets(client: Path, kind: str | None, name: str | None) -> list[Component]:
@@ -115,6 +179,10 @@ def plan_one(
     else:
         status = ComponentStatus.CHANGED
         detail = "same version, different content (unreleased changes)"
+    upgrade = None
+    if order > 0 and status is not ComponentStatus.UP_TO_DATE:
+        releases = changelog.read(upstream.repo, upstream.commit)
+        upgrade = changelog.upgrade(releases, embedded, available)
     return ComponentChange(
         component,
         status,
@@ -125,6 +193,7 @@ def plan_one(
         available_commit=upstream.commit,
         upstream=upstream,
         problem=problem,
+        upgrade=upgrade,
     )
 
 
@@ -219,7 +288,8 @@ def apply_one(client: Path, plan: ComponentChange, source: Source, progress: Pro
             "nothing was changed; see docs/distribution.md for the manual commands",
         )
     after = git.output(["rev-parse", "HEAD"], client)
-    return Result(component, old, new, after, _touched(client, head, after), after != head)
+    touched = _touched(client, head, after)
+    return Result(component, old, new, after, touched, after != head, plan.upgrade)
 
 
 def update(
@@ -233,8 +303,8 @@ def update(
     """Update the selected components, one squashed merge commit each.
 
     Everything is checked first (clean tree, branch, squash history, source reachable,
-    compatibility) so a refusal changes nothing; components are then merged in order and
-    a conflict stops at the component that conflicted.
+    compatibility, required stops) so a refusal changes nothing; components are then
+    merged in order and a conflict stops at the component that conflicted.
     """
     say = progress or (lambda _m: None)
     if ref is not None and (kind != "core" and name is None):
@@ -245,6 +315,9 @@ def update(
     for plan in plans:
         if plan.problem is not None:
             raise IncompatibleError(*plan.problem)
+        stop = required_stop(plan, source_arg)
+        if stop is not None:
+            raise stop.error()
         if plan.status is not ComponentStatus.UP_TO_DATE:
             # git never writes through a symlink, but one in the way makes a confusing
             # half-merge: refuse before anything is merged, naming it.
