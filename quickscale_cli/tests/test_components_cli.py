@@ -4,12 +4,13 @@ manifest; and inside a project, the project's own embedded core renders it."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import RunCli
-from quickscale_testing.repos import TEST_IDENTITY, make_source_repo
+from quickscale_testing.repos import TEST_IDENTITY, bump_patch, make_source_repo
 
 WIDGETS_PYPROJECT = """\
 [build-system]
@@ -158,8 +159,7 @@ def test_the_project_s_embedded_core_renders_it_and_update_brings_new_templates(
     git(project, "commit", "-q", "-m", "my edit")
 
     template.write_text(pristine + "# template generation: new\n")
-    pyproject = source / "quickscale_core" / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace('version = "0.1.0"', 'version = "0.1.1"'))
+    bump_patch(source / "quickscale_core")
     git(source, "commit", "-q", "-am", "core: new templates")
     updated = run_cli("update", "--component", "core", cwd=project, env=env)
     assert updated.returncode == 0, updated.stdout + updated.stderr
@@ -178,7 +178,9 @@ def test_an_embedded_core_the_cli_cannot_run_is_one_line_with_the_fix(
     pyproject = project / "quickscale_core" / "pyproject.toml"
     text = pyproject.read_text()
     # The package version no longer decides: the API version does (test_toolchain_api.py).
-    pyproject.write_text(text.replace('version = "0.1.0"', 'version = "0.0.9"'))
+    older, found = re.subn(r'(?m)^version = "[^"]*"', 'version = "0.0.9"', text, count=1)
+    assert found == 1, text
+    pyproject.write_text(older)
     old = run_cli("status", "--no-migrations", cwd=project)
     assert (old.returncode, old.stderr) == (0, ""), old.stdout + old.stderr
     pyproject.write_text(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import RunCli
-from quickscale_testing.repos import TEST_IDENTITY, make_source_repo
+from quickscale_testing.repos import TEST_IDENTITY, bump_patch, make_source_repo
 
 SECRET = "the content of a file outside the project\n"
 
@@ -166,9 +166,8 @@ def test_update_refuses_a_component_folder_linking_outside_and_merges_nothing(
 ) -> None:
     source = tmp_path / "source"
     shutil.copytree(small_source, source, symlinks=True)
-    pyproject = source / "quickscale_core" / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace('version = "0.1.0"', 'version = "0.1.1"'))
-    git(source, "commit", "-q", "-am", "core 0.1.1")
+    bump_patch(source / "quickscale_core")
+    git(source, "commit", "-q", "-am", "core: a patch release")
     project = tmp_path / "acme"
     shutil.copytree(pristine, project, symlinks=True)
     outside = tmp_path / "outside"

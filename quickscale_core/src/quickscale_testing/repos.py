@@ -9,6 +9,7 @@ authors testing against a local checkout.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterable
@@ -67,3 +68,19 @@ def make_source_repo(
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "source"]):
         subprocess.run(["git", *args], cwd=dest, env=env, check=True, capture_output=True)
     return dest
+
+
+def bump_patch(component_dir: Path) -> str:
+    """Raise the ``[project] version`` of ``component_dir``'s pyproject.toml by one patch
+    release and return it: a newer release for an update to find, whatever the real
+    component's version is today."""
+    pyproject = component_dir / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    match = re.search(r'(?m)^version = "(\d+)\.(\d+)\.(\d+)"', text)
+    assert match, f"{pyproject} has no [project] version of the form X.Y.Z"
+    major, minor, patch = match.groups()
+    version = f"{major}.{minor}.{int(patch) + 1}"
+    pyproject.write_text(
+        text[: match.start()] + f'version = "{version}"' + text[match.end() :], encoding="utf-8"
+    )
+    return version

@@ -67,6 +67,9 @@ class Lab:
         # core plus the default theme, which every `init` embeds (quickscale_themes/starter)
         repo = make_source_repo(self.root / name, ("quickscale_core", "quickscale_themes/starter"))
         set_version(repo / "quickscale_core", "0.1.0")
+        # The real starter needs today's core; this source's releases count from 0.1.0, so
+        # its starter accepts every one of them (else going back to 0.1.0 would be refused).
+        set_core_compatibility(repo / "quickscale_themes/starter", ">=0.1,<1.0")
         for component in extra:
             add_component(repo, component, "0.1.0")
         self.commit_all(repo, "release core 0.1.0")
@@ -107,6 +110,16 @@ def set_version(component_dir: Path, version: str) -> None:
     pyproject = component_dir / "pyproject.toml"
     text = pyproject.read_text(encoding="utf-8")
     text = re.sub(r'(?m)^version = "[^"]*"', f'version = "{version}"', text, count=1)
+    pyproject.write_text(text, encoding="utf-8")
+
+
+def set_core_compatibility(component_dir: Path, compatibility: str) -> None:
+    pyproject = component_dir / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    text, found = re.subn(
+        r'(?m)^core-compatibility = "[^"]*"', f'core-compatibility = "{compatibility}"', text
+    )
+    assert found == 1, f"{pyproject} declares no core-compatibility"
     pyproject.write_text(text, encoding="utf-8")
 
 

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -20,6 +21,11 @@ import pytest
 pytestmark = pytest.mark.packaging
 
 THEMES_DIR = Path(__file__).resolve().parents[2]
+#: Each theme's release, as its pyproject.toml says (the wheels carry it in their names).
+VERSIONS = {
+    theme: tomllib.loads((THEMES_DIR / theme / "pyproject.toml").read_text())["project"]["version"]
+    for theme in ("starter", "todo")
+}
 
 PROBE = textwrap.dedent(
     """
@@ -97,14 +103,16 @@ def test_wheels_install_side_by_side_as_a_namespace(tmp_path: Path) -> None:
         assert f"quickscale_themes/{theme}/__init__.py" in names
         assert f"quickscale_themes/{theme}/migrations/__init__.py" in names
         assert f"quickscale_themes/{theme}/static/quickscale_{theme}/css/{theme}.css" in names
-        assert all(n.startswith(("quickscale_themes/", f"{dist}-0.1.0.dist-info/")) for n in names)
+        info = f"{dist}-{VERSIONS[theme]}.dist-info/"
+        assert all(n.startswith(("quickscale_themes/", info)) for n in names)
         assert not [n for n in names if "__pycache__" in n or "/tests/" in n or n.endswith(".pyc")]
-        metadata = zipfile.ZipFile(built[dist]).read(f"{dist}-0.1.0.dist-info/METADATA").decode()
+        metadata = zipfile.ZipFile(built[dist]).read(f"{info}METADATA").decode()
         assert "Requires-Dist: django==5.2.19" in metadata
     todo_metadata = zipfile.ZipFile(built["quickscale_theme_todo"]).read(
-        "quickscale_theme_todo-0.1.0.dist-info/METADATA"
+        f"quickscale_theme_todo-{VERSIONS['todo']}.dist-info/METADATA"
     )
-    assert b"Requires-Dist: quickscale-theme-starter==0.1.0" in todo_metadata
+    pin = f"Requires-Dist: quickscale-theme-starter=={VERSIONS['starter']}"
+    assert pin.encode() in todo_metadata
 
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", "--without-pip", venv)

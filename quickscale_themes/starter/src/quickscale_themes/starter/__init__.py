@@ -5,4 +5,4 @@ Projects subclass the abstract models in :mod:`.models` and the service class in
 template directories. Nothing here is meant to be edited in place.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

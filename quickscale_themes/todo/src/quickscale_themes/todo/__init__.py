@@ -5,4 +5,4 @@ and ownership checks in ``services``/``selectors``, thin views that answer htmx 
 with partials and everything else with full pages.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
