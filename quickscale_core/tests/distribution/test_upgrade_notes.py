@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import Lab, set_version
+from conftest import Lab, append, set_version
 from quickscale_testing.repos import make_source_repo, monorepo_root
 
 #: The first release of every component (tag core-v0.1.0 in the monorepo).
@@ -26,6 +26,7 @@ OLDEST = "18fbf4465e886bf0b3faa096a2e2deabd82e9644"
 DATES = {"0.1.0": "2026-12-06", "0.2.0": "2026-12-07", "0.3.0": "2026-12-08"}
 SETTING = "Add `WIDGETS_LIMIT = 10` to settings.py."
 MIGRATE = "Check the data migration 0002, then run 'python manage.py migrate'."
+NAMES = "quickscale_core/src/quickscale_toolchain/names.py"
 REASON = "the sessions table moves to a new format, which 0.3.0 no longer reads."
 
 
@@ -243,3 +244,20 @@ def test_without_a_stop_three_releases_in_one_step_with_every_note(lab: Lab, spe
     ]
     assert row["required_stop"] is None and row["changed"] is True
     assert version_of(client, spec) == "0.3.0"
+
+
+def test_a_conflicted_update_shows_the_notes_of_the_merge_left_to_finish(lab: Lab) -> None:
+    source = lab_source(lab, CORE)
+    client = lab.client(source)
+    append(client / NAMES, "# acme: a local line")
+    lab.commit_all(client, "acme: edit names.py")
+    append(source / NAMES, "# release 0.2.0")  # the same place: a conflict
+    release(lab, source, CORE, {"0.1.0": [], "0.2.0": [SETTING]})
+
+    done = update(lab, client, source, "-c", "core")
+
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"merge conflicts in {NAMES}" in done.stderr
+    assert done.stdout == (
+        f"core: upgrade notes (once the merge is finished)\n  0.2.0 (2026-12-07): {SETTING}\n"
+    )

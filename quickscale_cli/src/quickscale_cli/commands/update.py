@@ -100,6 +100,9 @@ def update(
     except UpdateConflict as conflict:
         done = [r for r in conflict.completed if isinstance(r, updating.Result)]
         _report(done, output_format)
+        if output_format == "text" and conflict.upgrade is not None and conflict.upgrade.notes:
+            click.echo(f"{conflict.component}: upgrade notes (once the merge is finished)")
+            notes.echo(notes.rows(conflict.upgrade, None))
         click.echo(_conflict_line(conflict), err=True)
         return int(ExitCode.FAILED)
     _report(results, output_format)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from quickscale_toolchain.errors import QuickScaleError
+
+if TYPE_CHECKING:
+    from quickscale_toolchain.distribution.changelog import Upgrade
 
 
 class RefusedError(QuickScaleError):
@@ -27,3 +32,5 @@ class UpdateConflict(QuickScaleError):
         self.abort_command = abort_command
         # Updates of other components committed before this one conflicted.
         self.completed: list[object] = []
+        # The upgrade notes of the update left to finish (shown with the conflict).
+        self.upgrade: Upgrade | None = None

@@ -331,5 +331,6 @@ def update(
             results.append(apply_one(client, plan, source, say))
         except UpdateConflict as conflict:
             conflict.completed = list(results)
+            conflict.upgrade = plan.upgrade
             raise
     return results
