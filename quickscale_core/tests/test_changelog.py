@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 from quickscale_testing.repos import TEST_IDENTITY
-from quickscale_toolchain.distribution.changelog import Release, parse, read, upgrade
+from quickscale_toolchain.changes import ComponentChange, ComponentStatus
+from quickscale_toolchain.components import Component
+from quickscale_toolchain.distribution.changelog import Release, Upgrade, parse, read, upgrade
+from quickscale_toolchain.distribution.update import required_stop
 
 HEADER = """# Changelog
 
@@ -184,3 +187,53 @@ def test_read_at_a_commit_and_a_commit_without_a_changelog(tmp_path: Path) -> No
 
     assert read(tmp_path, before) == []
     assert read(tmp_path, "HEAD") == [Release("0.2.0", None, ("act",), None)]
+
+
+def _plan(component: Component) -> ComponentChange:
+    stop = Release("0.2.0", None, (), "the data moves")
+    return ComponentChange(
+        component,
+        ComponentStatus.UPDATE_AVAILABLE,
+        upgrade=Upgrade("0.1.0", "0.3.0", (stop,), stop),
+    )
+
+
+@pytest.mark.parametrize(
+    ("component", "folder", "expected"),
+    [
+        (Component("core"), None, ["--component", "core", "--ref", "0.2.0"]),
+        (
+            Component("modules", "auth"),
+            None,
+            ["--component", "modules", "--name", "auth", "--ref", "0.2.0"],
+        ),
+        (Component("themes", "todo"), "plain", ["--component", "themes", "--name", "todo"]),
+        (Component("core"), "with space", ["--component", "core"]),
+        (Component("core"), '$HOME "quoted" `x` \\', ["--component", "core"]),
+    ],
+)
+def test_the_stop_command_is_what_the_user_types_and_sh_reads_back(
+    tmp_path: Path, component: Component, folder: str | None, expected: list[str]
+) -> None:
+    """The command goes inside run '...': sh -c must read back the same words, the
+    source (when one was given) as the absolute path it resolved to."""
+    source = None
+    if folder is not None:
+        source = tmp_path / folder
+        source.mkdir()
+    stop = required_stop(_plan(component), str(source) if source else None)
+
+    assert stop is not None and "'" not in stop.command
+    words = subprocess.run(
+        ["sh", "-c", 'printf "%s\\n" ' + stop.command.removeprefix("quickscale update ")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    tail = ["--ref", "0.2.0"] if "--ref" not in expected else []
+    tail += ["--source", str(source)] if source else []
+    assert words == expected + tail
+    assert stop.error().one_line() == (
+        f"{component.id} 0.1.0 cannot skip 0.2.0 on the way to 0.3.0: the data moves — "
+        f"run '{stop.command}', then update again"
+    )
