@@ -33,7 +33,7 @@ def test_the_manifest_declares_what_the_code_reads() -> None:
     manifest = data["tool"]["quickscale"]
     assert manifest["apps"] == qs_payments.INSTALLED_APPS
     assert tuple(manifest["providers"]["stripe"]["env"]) == qs_payments.KEY_VARIABLES
-    pinned = dict(d.split("==") for d in data["project"]["dependencies"])
+    pinned = dict(d.split("==") for d in data["project"]["dependencies"] if "==" in d)
     assert {k: manifest["pins"][k] for k in ("dj-stripe", "stripe")} == {
         k: pinned[k] for k in ("dj-stripe", "stripe")
     }

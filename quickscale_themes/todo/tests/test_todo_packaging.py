@@ -17,6 +17,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 
 pytestmark = pytest.mark.packaging
 
@@ -25,6 +27,16 @@ THEMES_DIR = Path(__file__).resolve().parents[2]
 VERSIONS = {
     theme: tomllib.loads((THEMES_DIR / theme / "pyproject.toml").read_text())["project"]["version"]
     for theme in ("starter", "todo")
+}
+
+#: Each theme's Django requirement, as its pyproject.toml declares it (a range).
+DJANGO = {
+    theme: str(Requirement(text).specifier)
+    for theme in ("starter", "todo")
+    for text in tomllib.loads((THEMES_DIR / theme / "pyproject.toml").read_text())["project"][
+        "dependencies"
+    ]
+    if Requirement(text).name.lower() == "django"
 }
 
 PROBE = textwrap.dedent(
@@ -107,7 +119,11 @@ def test_wheels_install_side_by_side_as_a_namespace(tmp_path: Path) -> None:
         assert all(n.startswith(("quickscale_themes/", info)) for n in names)
         assert not [n for n in names if "__pycache__" in n or "/tests/" in n or n.endswith(".pyc")]
         metadata = zipfile.ZipFile(built[dist]).read(f"{info}METADATA").decode()
-        assert "Requires-Dist: django==5.2.19" in metadata
+        # The Django series the theme supports, as its pyproject.toml declares it.
+        lines = metadata.splitlines()
+        requires = [Requirement(line[15:]) for line in lines if line.startswith("Requires-Dist: ")]
+        (django,) = [r for r in requires if r.name.lower() == "django"]
+        assert django.specifier == SpecifierSet(DJANGO[theme]), str(django)
     todo_metadata = zipfile.ZipFile(built["quickscale_theme_todo"]).read(
         f"quickscale_theme_todo-{VERSIONS['todo']}.dist-info/METADATA"
     )
