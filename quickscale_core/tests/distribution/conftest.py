@@ -70,16 +70,21 @@ class Lab:
         # The real starter needs today's core; this source's releases count from 0.1.0, so
         # its starter accepts every one of them (else going back to 0.1.0 would be refused).
         set_core_compatibility(repo / "quickscale_themes/starter", ">=0.1,<1.0")
+        # Its changelog, like its version, is this source's own: release 0.1.0 only.
+        (repo / "quickscale_core" / CHANGELOG).write_text(CHANGELOG_HEAD, encoding="utf-8")
+        add_release_entry(repo / "quickscale_core", "0.1.0")
         for component in extra:
             add_component(repo, component, "0.1.0")
         self.commit_all(repo, "release core 0.1.0")
         return repo
 
     def release(self, repo: Path, version: str, line: str = "# release {v}") -> str:
-        """A new core release: append a line to names.py and bump the version."""
+        """A new core release: append a line to names.py, bump the version and give it
+        a changelog entry (``publish --tag`` tags no version without one)."""
         target = repo / "quickscale_core/src/quickscale_toolchain/names.py"
         append(target, line.format(v=version))
         set_version(repo / "quickscale_core", version)
+        add_release_entry(repo / "quickscale_core", version)
         return self.commit_all(repo, f"release core {version}")
 
     def client(self, source: Path, name: str = "acme") -> Path:
@@ -111,6 +116,22 @@ def set_version(component_dir: Path, version: str) -> None:
     text = pyproject.read_text(encoding="utf-8")
     text = re.sub(r'(?m)^version = "[^"]*"', f'version = "{version}"', text, count=1)
     pyproject.write_text(text, encoding="utf-8")
+
+
+CHANGELOG = "CHANGELOG.md"
+CHANGELOG_HEAD = "# Changelog\n\n## [Unreleased]\n\n"
+
+
+def add_release_entry(component_dir: Path, version: str) -> None:
+    """A ``## [<version>]`` entry under Unreleased in the component's CHANGELOG.md,
+    unless the file has one already (a test that wrote its own notes keeps them)."""
+    path = component_dir / CHANGELOG
+    text = path.read_text(encoding="utf-8") if path.exists() else CHANGELOG_HEAD
+    if f"## [{version}]" in text:
+        return
+    entry = f"## [{version}] - 2026-12-07\n\n### Changed\n\n- release {version}\n\n"
+    head, found, rest = text.partition("## [Unreleased]\n\n")
+    path.write_text(head + found + entry + rest if found else text + "\n" + entry, encoding="utf-8")
 
 
 def set_core_compatibility(component_dir: Path, compatibility: str) -> None:

@@ -12,7 +12,10 @@ from quickscale_cli.output import USAGE, Command
 
 EXIT_CODES = {
     0: "published (re-running changes nothing)",
-    1: "refused: not the monorepo, a split branch checked out, or a branch or tag that would move",
+    1: (
+        "refused: not the monorepo, a split branch checked out, a branch"
+        " or tag that would move, or (--tag) a new version without its CHANGELOG.md entry"
+    ),
     2: USAGE,
 }
 

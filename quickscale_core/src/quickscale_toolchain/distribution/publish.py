@@ -8,15 +8,22 @@ costs the same for any length of monorepo history, and stays reproducible: the s
 monorepo commit and the same previous tip always give the same commit id, publishing
 twice is a no-op, and a branch published for the first time holds exactly the commit a
 local ``init`` builds from that monorepo commit.
+
+A release tag needs the release's entry in the component's CHANGELOG.md, where
+``update`` reads its upgrade notes (docs/releases.md); a component commit without any
+CHANGELOG.md, from before changelogs, is tagged as before, so old commits can still be
+published.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from quickscale_toolchain import git
+from quickscale_toolchain.distribution import changelog
 from quickscale_toolchain.distribution import components as comps
 from quickscale_toolchain.distribution import repo as repos
 from quickscale_toolchain.distribution.components import Component
@@ -147,6 +154,7 @@ def _plan_tag(repo: Path, result: Published) -> None:
     result.tag = name
     existing = _current(repo, f"refs/tags/{name}^{{commit}}")
     if existing is None:
+        _check_changelog(repo, result, name)
         result.tag_action = "created"
     elif existing == result.commit or repos.tree_of(repo, existing) == repos.tree_of(
         repo, result.commit
@@ -158,3 +166,24 @@ def _plan_tag(repo: Path, result: Published) -> None:
             f"bump [project] version in {result.component.prefix}/pyproject.toml, commit, "
             "and publish again",
         )
+
+
+def _check_changelog(repo: Path, result: Published, name: str) -> None:
+    """Refuse a new release tag whose version has no ``## [<version>]`` entry in the
+    component's CHANGELOG.md at the tagged commit (its upgrade notes would be missing).
+    Without any CHANGELOG.md there (a commit from before changelogs) the tag is made."""
+    from packaging.version import Version
+
+    assert result.version is not None  # _plan_tag tags stable versions only
+    shown = git.run(["show", f"{result.commit}:{changelog.FILE}"], repo, check=False)
+    if shown.returncode != 0:
+        return
+    version = str(Version(result.version))
+    if any(release.version == version for release in changelog.parse(shown.stdout)):
+        return
+    path = f"{result.component.prefix}/{changelog.FILE}"
+    today = datetime.datetime.now(datetime.UTC).date().isoformat()
+    raise RefusedError(
+        f"{path} has no entry for {result.version}, the version tag {name} would mark",
+        f"add a '## [{result.version}] - {today}' entry to {path}, commit, and publish again",
+    )
