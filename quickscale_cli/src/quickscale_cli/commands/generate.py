@@ -15,9 +15,11 @@ EXIT_CODES = {
     0: "done, or nothing to do",
     1: "quickscale.yml is invalid, conflicts (files named), a model or field looks renamed "
     "and neither --rename nor --drop says which, the project's environment lacks what the "
-    "config needs (the install command is printed; generate again finishes), failed "
-    "migrations, uncommitted changes inside a component to embed or remove, a template "
-    "refused by the sandbox or broken, or a path that is a symlink to outside the project",
+    "config needs (the install command is printed; generate again finishes), an embedded "
+    "module or theme whose Django range leaves out core's Django pin (the update to run is "
+    "named), failed migrations, uncommitted changes inside a component to embed or remove, "
+    "a template refused by the sandbox or broken, or a path that is a symlink to outside the "
+    "project",
     2: "no quickscale.yml here or above, --rename/--drop names no candidate, or a usage error",
     130: "interrupted (run generate again to finish)",
 }

@@ -14,7 +14,8 @@ from quickscale_cli.output import Command
 EXIT_CODES = {
     0: "the plan was shown (nothing is ever written)",
     1: "quickscale.yml is invalid (each problem listed) or cannot be applied: a template "
-    "is refused by the sandbox or broken, or a path is a symlink to outside the project",
+    "is refused by the sandbox or broken, a module or theme whose Django range leaves out "
+    "core's Django pin, or a path is a symlink to outside the project",
     2: "no quickscale.yml here or above, or a usage error",
 }
 

@@ -14,7 +14,8 @@ from quickscale_cli.output import Command
 EXIT_CODES = {
     0: "in sync",
     1: "out of sync (the generated code is behind quickscale.yml, conflict markers "
-    "remain, or a migration is missing), or quickscale.yml is invalid",
+    "remain, or a migration is missing), quickscale.yml is invalid, or an embedded module "
+    "or theme whose Django range leaves out core's Django pin",
     2: "no quickscale.yml here or above, or a usage error",
 }
 
