@@ -94,12 +94,18 @@ def test_every_component_left_out_is_named_and_each_kind_s_update_given() -> Non
     )
 
 
-def test_a_component_still_to_embed_has_no_update_to_run() -> None:
+@pytest.mark.parametrize(
+    ("component", "instead"),
+    [("modules/auth", "leave it out"), ("themes/todo", "name another theme")],
+)
+def test_a_component_still_to_embed_has_no_update_to_run(component: str, instead: str) -> None:
     """Offered by the source, not embedded yet: updating cannot bring another version."""
     with pytest.raises(DjangoUnsupported) as refused:
-        check_supported([entry("modules/auth", "Django==5.2.19", origin="source")], "5.2.20")
-    assert "run '" not in refused.value.hint
-    assert "leave it out of quickscale.yml" in refused.value.hint
+        check_supported([entry(component, "Django==5.2.19", origin="source")], "5.2.20")
+    assert refused.value.hint == (
+        f"the source has no release of {component} for that Django yet: "
+        f"{instead} in quickscale.yml until it does"
+    )
 
 
 def test_a_dependency_pip_cannot_read_names_the_file() -> None:

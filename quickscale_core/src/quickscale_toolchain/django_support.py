@@ -139,9 +139,10 @@ def _fix(found: list[Mismatch]) -> str:
     if first.needs_newer:
         return "run 'quickscale update --component core'"
     if not first.embedded:
+        instead = "name another theme" if first.component.kind == "themes" else "leave it out"
         return (
             f"the source has no release of {first.component.id} for that Django yet: "
-            f"leave it out of quickscale.yml until it does"
+            f"{instead} in quickscale.yml until it does"
         )
     kinds = dict.fromkeys(m.component.kind for m in found if m.embedded and not m.needs_newer)
     commands = [f"'quickscale update --component {kind}'" for kind in kinds]
