@@ -115,7 +115,7 @@ def test_a_django_pin_bump_moves_through_core_alone_and_a_pin_outside_a_range_is
     assert report["modules/auth"]["status"] == report["themes/starter"]["status"] == "up-to-date"
     updated = lab.qs("update", "--component", "core", "--source", str(source), cwd=project)
     assert updated.returncode == 0, updated.stderr
-    assert f"M {PINS}" in updated.stdout
+    assert f"M {PINS}" in updated.stdout and note in updated.stdout  # shown again
     generated = lab.qs("generate", "--no-migrations", "--source", str(source), cwd=project)
     assert generated.returncode == 0, generated.stdout + generated.stderr
 
@@ -146,7 +146,6 @@ def test_a_django_pin_bump_moves_through_core_alone_and_a_pin_outside_a_range_is
         ], command
     assert lab.state(project) == state  # nothing written
     assert django_pins(project) == dict.fromkeys(before, patch)
-    assert version != newer
 
 
 def version_of(project: Path, prefix: str) -> str:
