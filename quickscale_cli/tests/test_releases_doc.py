@@ -1,0 +1,41 @@
+"""docs/releases.md shows what ``update`` prints of the changelog example it gives.
+
+The example changelog (its ```markdown block) goes through the real parser; the lines
+the section "What a project sees when it updates" shows for release 0.3.0, and its
+refusal line, must be what the CLI prints for it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from quickscale_cli.upgrade_notes import INDENT, rows
+from quickscale_testing.repos import monorepo_root
+from quickscale_toolchain.components import Component
+from quickscale_toolchain.distribution.changelog import Release, Upgrade, parse
+from quickscale_toolchain.distribution.update import RequiredStop
+
+DOC = monorepo_root() / "docs" / "releases.md"
+
+
+def test_the_section_shows_what_update_prints_for_the_example_changelog() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    example = re.search(r"```markdown\n(.*?)```", text, re.S)
+    assert example, "docs/releases.md lost its example changelog"
+    [three] = [r for r in parse(example.group(1)) if r.version == "0.3.0"]
+    assert three.required_stop and len(three.actions) == 2
+    section = text.split("## What a project sees when it updates", 1)[1]
+    shown = section.splitlines()
+
+    four = Release("0.4.0", "2027-02-01", ("Remove `WIDGETS_OLD_FORMAT` from settings.py.",))
+    stop = RequiredStop(
+        Component("modules", "widgets"),
+        "0.2.0",
+        "0.3.0",
+        "0.4.0",
+        three.required_stop,
+        "quickscale update --component modules --name widgets --ref 0.3.0",
+    )
+    for label, note in rows(Upgrade("0.2.0", "0.4.0", (three, four), three), stop):
+        assert f"{' ' * INDENT}{label} {note}" in shown
+    assert f"error: {stop.error().one_line()}" in shown
