@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from quickscale_cli.upgrade_notes import INDENT, rows
 from quickscale_testing.repos import monorepo_root
 from quickscale_toolchain.components import Component
@@ -39,3 +40,26 @@ def test_the_section_shows_what_update_prints_for_the_example_changelog() -> Non
     for label, note in rows(Upgrade("0.2.0", "0.4.0", (three, four), three), stop):
         assert f"{' ' * INDENT}{label} {note}" in shown
     assert f"error: {stop.error().one_line()}" in shown
+
+
+def test_at_a_terminal_a_long_note_wraps_under_its_text_and_the_version_shows_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    from quickscale_cli.upgrade_notes import echo
+
+    monkeypatch.setenv("COLUMNS", "60")
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    long = "Check the data migration 0002, then run 'python manage.py migrate'."
+    release = Release("0.3.0", "2027-01-15", ("Add `WIDGETS_LIMIT = 10`.", long))
+
+    echo(rows(Upgrade("0.2.0", "0.3.0", (release,), None), None))
+
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", capsys.readouterr().out)  # the bold version
+    lines = [line.rstrip() for line in plain.splitlines()]
+    label = "  0.3.0 (2027-01-15): "
+    assert lines[0] == label + "Add `WIDGETS_LIMIT = 10`."
+    assert all(len(line) <= 60 for line in lines)
+    assert all(line.startswith(" " * len(label)) for line in lines[1:])  # under the text
+    assert " ".join(line.strip() for line in lines[1:]) == long  # no word split
