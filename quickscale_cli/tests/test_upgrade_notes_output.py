@@ -1,8 +1,9 @@
-"""docs/releases.md shows what ``update`` prints of the changelog example it gives.
+"""How ``update`` prints upgrade notes: as docs/releases.md shows them, and at a terminal.
 
-The example changelog (its ```markdown block) goes through the real parser; the lines
-the section "What a project sees when it updates" shows for release 0.3.0, and its
-refusal line, must be what the CLI prints for it.
+docs/releases.md's example changelog (its ```markdown block) goes through the real
+parser; the lines its section "What a project sees when it updates" shows for release
+0.3.0, and its refusal line, must be what the CLI prints for it. At a terminal the same
+notes are a Rich grid (piped output, the plain lines, is what the other tests read).
 """
 
 from __future__ import annotations
