@@ -52,6 +52,8 @@ FLEET = Path(__file__).parent / "fleet"
 FIXTURES = sorted((p.stem for p in FLEET.glob("*.bundle")), key=Version)
 CHOSEN = FIXTURES if os.environ.get("QUICKSCALE_FLEET") == "all" else FIXTURES[-2:]
 KINDS = ("core", "themes", "modules")
+#: The first release with quickscale_toolchain beside quickscale_core.
+SPLIT = Version("0.2.0")
 
 PROBE = (FLEET / "probe.py").read_text()
 
@@ -121,7 +123,8 @@ def test_a_project_of_an_earlier_release_reaches_today_s_keeping_its_edits_and_r
     project = clone(version, tmp_path, fixture)
 
     env = user_shell(project, quickscale_bin, source_repo)
-    old_layout = (project / "quickscale_core/src/quickscale_core/generator").is_dir()
+    old_layout = Version(version) < SPLIT  # the toolchain inside quickscale_core
+    assert (project / "quickscale_core/src/quickscale_core/generator").is_dir() == old_layout
     status = subprocess.run(
         [quickscale_bin, "status", "--no-migrations"],
         cwd=project,
