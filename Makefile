@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo demo-venv test soak venv lint typecheck bench clean
+.PHONY: demo demo-venv test soak fleet venv lint typecheck bench clean
 
 # Every first-party package, editable: the same environment CI and generated-project
 # tests run in (a generated project's apps import the themes and modules).
@@ -46,6 +46,13 @@ test: venv
 soak: venv
 	cd tests && QUICKSCALE_SOAK=1 ../$(BIN)/python -m pytest -q -s -p no:cacheprovider \
 		e2e/test_lifecycle.py e2e/test_combinations.py
+
+## On demand, not in CI: the fleet test on every release's project (CI runs the two
+## newest); `.venv/bin/python scripts/fleet-fixture X.Y.Z` adds a release's
+## (tests/e2e/fleet/README.md).
+fleet: venv
+	cd tests && QUICKSCALE_FLEET=all ../$(BIN)/python -m pytest -q -p no:cacheprovider \
+		e2e/test_fleet.py
 
 lint: venv
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
