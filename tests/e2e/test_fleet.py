@@ -6,8 +6,9 @@ own CLI and source (scripts/fleet-fixture; README.md there): the todo theme, eve
 and a user's hand edits, each committed: a setting of their own, a theme template
 overridden in custom_frontend, a theme view overridden in backend_extensions and routed,
 and a customization model. For each, with its venv built as the suite builds every
-project's and its database as the old code migrated it, holding rows (both made with
-the fixture, which saves a minute of old migrations per fixture), today's CLI and source:
+project's and its database as the old code migrated it, holding rows (stored with the
+fixture, which saves a minute of old migrations per fixture), today's CLI and today's
+source, as upstream holds it (today's tree on top of the release history):
 
 1. `update --check` exits 3 and lists the upgrade notes of every release crossed, in
    text and in JSON;
@@ -43,6 +44,7 @@ import pytest
 import yaml
 from conftest import clean_env, make_project_env, run
 from packaging.version import Version
+from quickscale_testing.repos import TEST_IDENTITY, monorepo_root
 from test_combinations import assert_green, provider_variables
 from upgrade_steps import converge, notes_commands
 
@@ -87,6 +89,22 @@ def clone(version: str, work: Path, fixture: dict[str, Any]) -> Path:
     return project
 
 
+@pytest.fixture(scope="module")
+def upstream(tmp_path_factory: pytest.TempPathFactory, source_repo: Path) -> Path:
+    """The source a fleet updates from, as upstream is: the monorepo's history (every
+    release commit, and the release tags where the checkout has them) with today's tree,
+    the session source's, committed on top. A fresh clone of a project made by a release
+    lacks the component commits it embedded; update finds them in that history."""
+    repo = tmp_path_factory.mktemp("upstream") / "quickscale"
+    clone = ["git", "clone", "-q", "--shared", "--no-checkout", str(monorepo_root()), str(repo)]
+    run(clone, repo.parent)
+    run(["git", "fetch", "-q", str(source_repo), "main"], repo)
+    tree = run(["git", "rev-parse", "FETCH_HEAD^{tree}"], repo).stdout.strip()
+    today = ["git", "commit-tree", tree, "-p", "HEAD", "-m", "Today's tree"]
+    run(["git", "reset", "-q", "--hard", run(today, repo, TEST_IDENTITY).stdout.strip()], repo)
+    return repo
+
+
 def kind_of(component_id: str) -> str:
     return component_id.split("/")[0]
 
@@ -116,13 +134,19 @@ def test_a_project_of_an_earlier_release_reaches_today_s_keeping_its_edits_and_r
     version: str,
     tmp_path: Path,
     quickscale_bin: str,
-    source_repo: Path,
+    upstream: Path,
     all_modules_venv: Path,
 ) -> None:
     fixture = json.loads((FLEET / f"{version}.json").read_text())
+    release = ["git", "merge-base", "--is-ancestor", fixture["source_commit"], "HEAD"]
+    if subprocess.run(release, cwd=upstream, capture_output=True).returncode != 0:
+        pytest.fail(
+            f"release {version}'s commit {fixture['source_commit'][:7]} is not in this "
+            "checkout's history: fetch it, e.g. 'git fetch --unshallow'"
+        )
     project = clone(version, tmp_path, fixture)
 
-    env = user_shell(project, quickscale_bin, source_repo)
+    env = user_shell(project, quickscale_bin, upstream)
     old_layout = Version(version) < SPLIT  # the toolchain inside quickscale_core
     assert (project / "quickscale_core/src/quickscale_core/generator").is_dir() == old_layout
     status = subprocess.run(
