@@ -92,9 +92,10 @@ def clone(version: str, work: Path, fixture: dict[str, Any]) -> Path:
 @pytest.fixture(scope="module")
 def upstream(tmp_path_factory: pytest.TempPathFactory, source_repo: Path) -> Path:
     """The source a fleet updates from, as upstream is: the monorepo's history (every
-    release commit, and the release tags where the checkout has them) with today's tree,
-    the session source's, committed on top. A fresh clone of a project made by a release
-    lacks the component commits it embedded; update finds them in that history."""
+    release commit) and its release tags, with today's tree, the session source's,
+    committed on top. A fresh clone of a project made by a release lacks the component
+    commit it embedded, which only the release's first commit records how to rebuild
+    (later ones chain on the published branch); update finds it in the source."""
     repo = tmp_path_factory.mktemp("upstream") / "quickscale"
     clone = ["git", "clone", "-q", "--shared", "--no-checkout", str(monorepo_root()), str(repo)]
     run(clone, repo.parent)
@@ -102,7 +103,22 @@ def upstream(tmp_path_factory: pytest.TempPathFactory, source_repo: Path) -> Pat
     tree = run(["git", "rev-parse", "FETCH_HEAD^{tree}"], repo).stdout.strip()
     today = ["git", "commit-tree", tree, "-p", "HEAD", "-m", "Today's tree"]
     run(["git", "reset", "-q", "--hard", run(today, repo, TEST_IDENTITY).stdout.strip()], repo)
+    publish_releases(repo)
     return repo
+
+
+def publish_releases(repo: Path) -> None:
+    """Every fixture's release tags, as upstream has them, in ``repo`` (a checkout of one
+    branch lacks them): the fixture keeps each published component commit's raw object,
+    whose tree is its folder in a release commit of the monorepo's history."""
+    for data in sorted(FLEET.glob("*.json")):
+        published = json.loads(data.read_text())["published"]
+        for commit, raw in published["commits"].items():
+            write = ["git", "hash-object", "-t", "commit", "-w", "--stdin"]
+            done = subprocess.run(write, cwd=repo, input=raw, capture_output=True, text=True)
+            assert done.stdout.strip() == commit, (data.name, commit, done.stderr)
+        for tag, commit in published["tags"].items():
+            run(["git", "update-ref", f"refs/tags/{tag}", commit], repo)
 
 
 def kind_of(component_id: str) -> str:
