@@ -60,6 +60,40 @@ def test_a_fresh_project_is_in_sync(run_cli, project):
     assert status.returncode == 0 and "In sync" in status.stdout
 
 
+def test_a_clone_is_in_sync_after_init_and_after_generate(run_cli, project, tmp_path):
+    """Every record generate reads is committed, also those an ignore rule matches (the
+    project's `.env.*` matches .quickscale/base/.env.example.base), so a fresh clone, an
+    update bot's for one, finds the project in sync."""
+
+    def ignored_records(repo: Path) -> list[str]:
+        listed = ["git", "ls-files", "--others", "--ignored", "--exclude-standard"]
+        out = subprocess.run(listed, cwd=repo, capture_output=True, text=True, check=True)
+        # pending.json is not a record: the work a stopped generate still owes, never committed
+        records = [path for path in out.stdout.splitlines() if path.startswith(".quickscale/")]
+        return [path for path in records if path != ".quickscale/pending.json"]
+
+    def clone_status(name: str) -> subprocess.CompletedProcess[str]:
+        clone = tmp_path / name
+        subprocess.run(["git", "clone", "-q", str(project), str(clone)], check=True)
+        return run_cli("status", "--no-migrations", cwd=clone)
+
+    assert ignored_records(project) == []
+    after_init = clone_status("after-init")
+    assert after_init.returncode == 0 and "In sync" in after_init.stdout, after_init.stdout
+
+    # A project made before the fix: the base is on disk, ignored and never committed.
+    base = ".quickscale/base/.env.example.base"
+    for args in (["rm", "-q", "--cached", base], ["commit", "-qm", "as made before"]):
+        subprocess.run(["git", *args], cwd=project, check=True)
+    assert ignored_records(project) == [base] and clone_status("before").returncode != 0
+    set_config(project, models=[PRODUCT])
+    assert run_cli("generate", "--no-migrations", cwd=project).returncode == 0
+    assert ignored_records(project) == []
+    after_generate = clone_status("after-generate")
+    assert after_generate.returncode == 0, after_generate.stdout + after_generate.stderr
+    assert "In sync" in after_generate.stdout
+
+
 def test_preview_writes_nothing_and_shows_statuses_and_diffs(run_cli, project):
     settings = project / SETTINGS
     settings.write_text("# the user's note\n" + settings.read_text())

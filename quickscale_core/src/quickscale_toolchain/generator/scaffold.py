@@ -159,6 +159,10 @@ def create_project(
 
             say("Creating the git repository")
             git.run(["add", "-A"], build)
+            # The records are the next generate's memory: committed whatever an ignore
+            # rule says (the project's `.env.*` matches .quickscale/base/.env.example.base,
+            # and a user's global excludes file may match others).
+            git.run(["add", "-f", "--", ownership.BASE_DIR, ownership.MANIFEST], build)
             git.run(
                 ["commit", "-q", "-m", f"Create {spec.name} with quickscale init {__version__}"],
                 build,

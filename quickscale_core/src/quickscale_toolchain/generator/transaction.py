@@ -24,7 +24,7 @@ from pathlib import Path
 
 from quickscale_toolchain import git
 from quickscale_toolchain.generator.atomic import remove_file, write_atomic
-from quickscale_toolchain.generator.ownership import RECORDS_DIR
+from quickscale_toolchain.generator.ownership import BASE_DIR, MANIFEST, RECORDS_DIR
 
 PENDING = f"{RECORDS_DIR}/pending.json"
 PENDING_FORMAT = 1
@@ -134,6 +134,12 @@ def commit(root: Path, paths: Sequence[str], message: str) -> str | None:
             data=_nul_list(known),
             env=private,
         )
+        # The records are committed whatever an ignore rule says: a base file that the
+        # project's `.env.*` (or a user's global excludes file) matches would otherwise
+        # stay behind, and every clone of the project would be out of sync.
+        records = _known_paths(root, [BASE_DIR, MANIFEST]) if _has_records(known) else []
+        if records:  # an empty pathspec list would mean the whole tree to `add -A`
+            git.run(["add", "-A", "-f", "--", *records], root, env=private)
         tree = git.output_env(["write-tree"], root, private)
     finally:
         Path(private["GIT_INDEX_FILE"]).unlink(missing_ok=True)
@@ -156,6 +162,10 @@ def commit(root: Path, paths: Sequence[str], message: str) -> str | None:
         data=_nul_list(known),
     )
     return new
+
+
+def _has_records(paths: Sequence[str]) -> bool:
+    return any(p == RECORDS_DIR or p.startswith(f"{RECORDS_DIR}/") for p in paths)
 
 
 def _nul_list(paths: Iterable[str]) -> bytes:
