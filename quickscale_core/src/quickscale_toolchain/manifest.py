@@ -114,6 +114,10 @@ class SettingsData:
     # option of quickscale.yml (or "provider") -> (setting, environment variable or "")
     options: Mapping[str, tuple[str, str]] = field(default_factory=lambda: MappingProxyType({}))
     collects: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # option -> (apps, middleware) it brings when set off its default (a feature switch)
+    switches: Mapping[str, tuple[tuple[str, ...], tuple[Placed, ...]]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
 
 def _settings_data(table: Any) -> SettingsData:
@@ -134,6 +138,19 @@ def _settings_data(table: Any) -> SettingsData:
             {k: (v["setting"], v.get("env", "")) for k, v in table.get("options", {}).items()}
         ),
         collects=MappingProxyType(dict(table.get("collects", {}))),
+        switches=MappingProxyType(
+            {
+                k: (
+                    tuple(v.get("apps", ())),
+                    tuple(
+                        Placed(x["name"], x.get("after"), x.get("before"))
+                        for x in v.get("middleware", ())
+                    ),
+                )
+                for k, v in table.get("options", {}).items()
+                if "apps" in v or "middleware" in v
+            }
+        ),
     )
 
 

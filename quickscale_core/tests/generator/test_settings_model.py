@@ -327,3 +327,32 @@ def test_an_app_placed_before_an_app_nobody_installs_is_one_error() -> None:
         "quickscale_modules/skin/pyproject.toml: settings.apps.0.before: "
         "'django.contrib.flatpages' is no app of core or of an enabled component"
     )
+
+
+SWITCH = (
+    'options.beta = { setting = "QUICKSCALE_BETA", apps = ["beta.app"], '
+    f"middleware = [{mw('beta.Middleware', after=AUTH_MW)}] }}\n"
+    '[tool.quickscale.options.beta]\ntype = "boolean"\ndefault = false\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("chosen", "assigned", "brought"),
+    [
+        ({}, {}, False),  # left out: at its default, nothing written, nothing installed
+        ({"beta": False}, {}, False),  # set to its default: the same
+        ({"beta": True}, {"QUICKSCALE_BETA": "True"}, True),
+    ],
+)
+def test_a_feature_switch_writes_and_installs_only_when_set_on(
+    chosen: dict[str, Any], assigned: dict[str, str], brought: bool
+) -> None:
+    """An option with apps or middleware is a feature off by default: a project that
+    does not turn it on gets a settings.py without a line of it."""
+    entries = settings_model.switched_on([module("beta", SWITCH)], {"beta": chosen})
+    rows = settings_model.assignments(entries, {"beta": chosen}, {}, "acme", "Acme")
+    assert {row.name: row.code for _, r in rows for row in r} == assigned
+    apps = listed(settings_model.installed_apps(entries, "acme"))
+    order = listed(settings_model.middleware(entries))
+    assert ("beta.app" in apps) is brought
+    assert (order[order.index(AUTH_MW) + 1] == "beta.Middleware") is brought

@@ -30,6 +30,8 @@ def settings_diagnostics(doc: Document, components: Catalog) -> Iterator[Diagnos
         entries = components.resolve(theme, list(modules))
     except QuickScaleError:  # an unknown component: the schema says so
         return
+    chosen = {name: o for name, o in modules.items() if isinstance(o, dict)}
+    entries = settings_model.switched_on(entries, chosen)
     try:
         settings_model.check(entries)
     except ConfigError as error:

@@ -189,9 +189,10 @@ class ProjectSpec:
         rows = settings_model.assignments(
             wiring.entries, options, per_environment, self.name, self.title
         )
+        entries = settings_model.switched_on(wiring.entries, options)
         return {
-            "installed_apps": settings_model.installed_apps(wiring.entries, self.name),
-            "middleware": settings_model.middleware(wiring.entries),
+            "installed_apps": settings_model.installed_apps(entries, self.name),
+            "middleware": settings_model.middleware(entries),
             "component_settings": rows,
             "component_names": {row.name for _, assigned in rows for row in assigned},
         }

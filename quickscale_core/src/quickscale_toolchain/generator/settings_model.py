@@ -64,6 +64,27 @@ def replaced(entries: Sequence[Entry]) -> set[str]:
     return {name for e in entries for name in e.manifest.settings_data.replaces}
 
 
+def switched_on(entries: Sequence[Entry], options: Mapping[str, Mapping[str, Any]]) -> list[Entry]:
+    """``entries`` with the apps and middleware of each feature switch ``options`` (module
+    -> its options from quickscale.yml) sets off its default, as if declared plainly."""
+    result = []
+    for entry in entries:
+        data = entry.manifest.settings_data
+        chosen = options.get(entry.component.name) or {}
+        apps, placed = list(entry.manifest.apps), list(data.middleware)
+        for option, (more_apps, more_middleware) in data.switches.items():
+            if option in chosen and chosen[option] != _option_default(entry, option):
+                apps += [name for name in more_apps if name not in apps]
+                placed += more_middleware
+        if len(apps) == len(entry.manifest.apps) and len(placed) == len(data.middleware):
+            result.append(entry)
+            continue
+        settings = replace(data, middleware=tuple(placed))
+        manifest = replace(entry.manifest, apps=tuple(apps), settings_data=settings)
+        result.append(replace(entry, manifest=manifest))
+    return result
+
+
 def installed_apps(entries: Sequence[Entry], project: str) -> list[Item]:
     """INSTALLED_APPS in order: core's (less what a component replaces), each component's
     apps (those placed ``before`` an app inserted there), then the project's own app."""
@@ -309,6 +330,9 @@ def assignments(
                 if option in modules.get(entry.component.name, {})
                 and modules[entry.component.name][option] != default
             }
+            off = default == _option_default(entry, option)
+            if option in data.switches and off and not changed:
+                continue  # a feature left off writes nothing
             code = option_value(default, changed, variable, project, title)
             rows.append(Assignment(setting, code))
         for setting, what in data.collects.items():
