@@ -7,6 +7,7 @@ names the fix, because an error a user cannot act on is only half an error.
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
 
 
@@ -62,3 +63,14 @@ class SourceError(QuickScaleError):
 
 class ConfigError(QuickScaleError):
     """quickscale.yml cannot be read or is invalid."""
+
+
+_PLAIN_WORD = re.compile(r"[\w./:@%+=,-]+")
+
+
+def shell_word(text: str) -> str:
+    """``text`` as one word of a fix command for ``sh -c``, in double quotes when it needs
+    them: a hint prints its command inside single quotes (``run '<command>'``)."""
+    if _PLAIN_WORD.fullmatch(text):
+        return text
+    return '"' + re.sub(r'([\\"$`])', r"\\\1", text) + '"'

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -270,3 +272,37 @@ def test_never_downgrades_unless_a_ref_asks_for_it(lab: Lab) -> None:
     assert back.returncode == 0, back.stderr
     assert "0.2.0 -> 0.1.0" in back.stdout
     assert "# release 0.2.0" not in (client / NAMES).read_text()
+
+
+def test_a_clone_embedding_a_published_commit_is_told_how_to_fetch_it(lab: Lab) -> None:
+    """A published release commit has the branch's previous tip as parent, so unlike a
+    commit built on the fly it cannot be written again from the project's records. A
+    fresh clone of the project never holds it, and a single-branch clone of upstream
+    lacks the component branches: the stop names the fetch that brings them, and after
+    running it verbatim the update goes through."""
+    upstream = lab.source("upstream")
+    assert lab.qs("publish", cwd=upstream).returncode == 0
+    lab.release(upstream, "0.2.0")
+    assert lab.qs("publish", cwd=upstream).returncode == 0
+    assert lab.git(upstream, "rev-list", "--count", "core") == "2"  # a parent: not rebuildable
+    made = lab.client(upstream)
+    lab.release(upstream, "0.3.0")
+    assert lab.qs("publish", cwd=upstream).returncode == 0
+    client, source = lab.root / "acme-clone", lab.root / "source"
+    lab.git(lab.root, "clone", "-q", "--no-local", str(made), str(client))
+    lab.git(lab.root, "clone", "-q", "--no-local", "--single-branch", str(upstream), str(source))
+
+    update = ("update", "--component", "core", "--source", str(source))
+    stopped = lab.qs(*update, cwd=client)
+
+    assert stopped.returncode == 1, stopped.stdout + stopped.stderr
+    (line,) = [text for text in stopped.stderr.splitlines() if text.startswith("error: ")]
+    assert line.startswith("error: the previously embedded commit "), line
+    fix = re.search(r"run '([^']+)'", line)
+    assert fix, line
+    assert lab.git(client, "status", "--porcelain") == ""
+    fetched = subprocess.run(["sh", "-c", fix.group(1)], cwd=client, capture_output=True)
+    assert fetched.returncode == 0, fetched.stderr
+    done = lab.qs(*update, cwd=client)
+    assert done.returncode == 0, done.stderr
+    assert "core: 0.2.0 -> 0.3.0" in done.stdout

@@ -13,7 +13,6 @@ passes through it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +31,7 @@ from quickscale_toolchain.distribution.upstream import (
     locate,
 )
 from quickscale_toolchain.distribution.versions import compare, core_allows, read_metadata
-from quickscale_toolchain.errors import GitError, UsageError
+from quickscale_toolchain.errors import GitError, UsageError, shell_word
 from quickscale_toolchain.generator.confine import check_tree_confined
 from quickscale_toolchain.source import Source, built_from, resolve_source
 
@@ -77,17 +76,6 @@ class RequiredStop:
         return {"version": self.version, "reason": self.reason, "command": self.command}
 
 
-_PLAIN_WORD = re.compile(r"[\w./:@%+=,-]+")
-
-
-def _shell_word(text: str) -> str:
-    """``text`` as one word for ``sh -c``, in double quotes when it needs them (the
-    command itself is printed inside single quotes)."""
-    if _PLAIN_WORD.fullmatch(text):
-        return text
-    return '"' + re.sub(r'([\\"$`])', r"\\\1", text) + '"'
-
-
 def required_stop(plan: ComponentChange, source_arg: str | None) -> RequiredStop | None:
     """The required stop this plan would skip, with the command that stops there (the
     same --source when one was given, as an absolute path), or None."""
@@ -99,7 +87,7 @@ def required_stop(plan: ComponentChange, source_arg: str | None) -> RequiredStop
     words += ["--name", component.name] if component.name else []
     words += ["--ref", stop.version]
     if source_arg:
-        words += ["--source", _shell_word(resolve_source(source_arg).describe())]
+        words += ["--source", shell_word(resolve_source(source_arg).describe())]
     return RequiredStop(
         component,
         upgrade.embedded,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from quickscale_toolchain import git, subtree
 from quickscale_toolchain.distribution.components import Component, has_path
-from quickscale_toolchain.errors import GitError, SourceError
+from quickscale_toolchain.errors import GitError, SourceError, shell_word
 from quickscale_toolchain.source import (
     SOURCE_ENV,
     Source,
@@ -190,7 +190,7 @@ def ensure_split_present(client: Path, split: str, source: Source) -> None:
         return
     missing = SourceError(
         f"the previously embedded commit {split[:12]} is missing here and in the source",
-        "pass --source pointing at the repository the component was embedded from",
+        _missing_hint(source),
     )
     if source.local_path is None:
         try:
@@ -204,3 +204,18 @@ def ensure_split_present(client: Path, split: str, source: Source) -> None:
         repo = source.local_path
         if not _rebuild(client, split, lambda prefix: find_built_commit(repo, prefix, split)):
             raise missing from error
+
+
+def _missing_hint(source: Source) -> str:
+    """How to get a published component commit the source lacks. A local clone made with
+    ``--single-branch`` (or a shallow one) has none of upstream's component branches and
+    tags, where every published commit is; fetching them all is one command."""
+    fallback = "pass --source pointing at the repository the component was embedded from"
+    if source.local_path is None:
+        return fallback
+    remotes = git.run(["remote"], source.local_path, check=False).stdout.split()
+    if "origin" not in remotes:
+        return fallback
+    where = shell_word(str(source.local_path))
+    fetch = f'git -C {where} fetch origin "+refs/heads/*:refs/remotes/origin/*" --tags'
+    return f"the source lacks upstream's published branches: run '{fetch}', then update again"
