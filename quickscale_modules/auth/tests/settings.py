@@ -18,8 +18,15 @@ from quickscale_modules.auth import settings as qs_auth
 
 TESTS_DIR = Path(__file__).resolve().parent
 
-# Social login is off by default; test_social.py turns GitHub on in a subprocess.
-SOCIAL_PROVIDERS = {"github": {"SCOPE": ["user:email"]}} if os.environ.get("QS_AUTH_SOCIAL") else {}
+# Social login is off by default; test_social.py turns it on in a subprocess, as
+# quickscale.yml's `social` option does: GitHub, and OpenID Connect against the local
+# provider of test_social_oidc.py (conf.py makes allauth's settings of it).
+if os.environ.get("QS_AUTH_SOCIAL"):
+    QUICKSCALE_AUTH_SOCIAL = {
+        "github": {"scope": ["user:email"]},
+        "openid_connect": {"server_url": os.environ["QS_AUTH_OIDC_URL"], "name": "Acme ID"},
+    }
+SOCIAL_PROVIDERS = globals().get("QUICKSCALE_AUTH_SOCIAL", {})
 
 SECRET_KEY = "auth-module-tests-only"
 DEBUG = False
@@ -41,7 +48,6 @@ AUTH_USER_MODEL = "qs_auth_testapp.User"
 globals().update(
     qs_auth.allauth_settings(
         debug=True,
-        social_providers=SOCIAL_PROVIDERS or None,
         ACCOUNT_EMAIL_SUBJECT_PREFIX="[Acme] ",
     )
 )

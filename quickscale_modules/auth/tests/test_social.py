@@ -1,8 +1,9 @@
-"""Optional social login: GitHub enabled through the helpers, credentials from env.
+"""Optional social login: GitHub and OpenID Connect on, credentials from env.
 
-INSTALLED_APPS is fixed at start-up, so the outer test re-runs this file in a pytest
-subprocess with QS_AUTH_SOCIAL=1 (see settings.py); the inner tests do the checks.
-No network: the provider redirect is asserted, never followed.
+INSTALLED_APPS is fixed at start-up, so the outer test re-runs this file and
+test_social_oidc.py in a pytest subprocess with QS_AUTH_SOCIAL=1 (see settings.py); the
+inner tests do the checks. No network: GitHub's redirect is asserted, never followed;
+the OpenID Connect walks go to a provider on loopback.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from conftest import _free_port as free_port
 from conftest import require
 from django.test import Client
 from django.urls import reverse
@@ -33,9 +35,14 @@ def test_social_enabled_suite_passes() -> None:
         "QS_AUTH_SOCIAL": "1",
         "GITHUB_CLIENT_ID": "qs-client-id",
         "GITHUB_CLIENT_SECRET": "qs-client-secret",
+        # test_social_oidc.py's provider, served on this free port by the subprocess
+        "QS_AUTH_OIDC_URL": f"http://127.0.0.1:{free_port()}",
+        "OPENID_CONNECT_CLIENT_ID": "qs-oidc-client",
+        "OPENID_CONNECT_CLIENT_SECRET": "qs-oidc-secret",
     }
+    files = ["tests/test_social.py", "tests/test_social_oidc.py"]
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_social.py"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *files],
         cwd=PACKAGE_DIR,
         env=env,
         capture_output=True,
@@ -43,7 +50,7 @@ def test_social_enabled_suite_passes() -> None:
         timeout=300,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert re.search(r"\b3 passed\b", result.stdout), result.stdout[-2000:]
+    assert re.search(r"\b9 passed\b", result.stdout), result.stdout[-2000:]
 
 
 @inner_only

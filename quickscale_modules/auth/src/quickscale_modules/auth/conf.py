@@ -15,6 +15,7 @@ from quickscale_modules.auth.settings import (
     LOGIN_FAILURE_LIMIT,
     LOGIN_LOCKOUT_SECONDS,
     allauth_settings,
+    social_provider_settings,
 )
 
 
@@ -29,6 +30,7 @@ def defaults(settings: Any) -> dict[str, Any]:
             settings, "QUICKSCALE_LOGIN_LOCKOUT_SECONDS", LOGIN_LOCKOUT_SECONDS
         ),
         trusted_proxy_count=getattr(settings, "QUICKSCALE_TRUSTED_PROXY_COUNT", 0),
+        social_providers=social_provider_settings(getattr(settings, "QUICKSCALE_AUTH_SOCIAL", {})),
     )
     values["AUTHENTICATION_BACKENDS"] = list(AUTHENTICATION_BACKENDS)
     site = getattr(settings, "QUICKSCALE_SITE_NAME", "")

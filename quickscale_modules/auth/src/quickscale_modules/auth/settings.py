@@ -76,10 +76,43 @@ def installed_apps(social_providers: Iterable[str] = ()) -> list[str]:
     return apps
 
 
+#: allauth's generic OpenID Connect provider, and the id of its one app here: its
+#: pages are /accounts/oidc/sso/login/ and .../login/callback/.
+OPENID_CONNECT = "openid_connect"
+OIDC_APP_ID = "sso"
+
+
+def social_provider_settings(
+    social: Mapping[str, Mapping[str, Any] | None],
+) -> dict[str, dict[str, Any]]:
+    """allauth's per-provider settings (credentials aside) from quickscale.yml's
+    ``social`` option: ``scope`` -> SCOPE, ``auth_params`` -> AUTH_PARAMS; for
+    openid_connect, its app's ``server_url`` and ``name`` (the button's label)."""
+    result: dict[str, dict[str, Any]] = {}
+    for provider, given in social.items():
+        options = given or {}
+        entry: dict[str, Any] = {}
+        if "scope" in options:
+            entry["SCOPE"] = list(options["scope"])
+        if "auth_params" in options:
+            entry["AUTH_PARAMS"] = dict(options["auth_params"])
+        if provider == OPENID_CONNECT:
+            entry["APP"] = {
+                "provider_id": OIDC_APP_ID,
+                "name": options.get("name", "Single sign-on"),
+                # PKCE as well as the client secret: an intercepted code is useless.
+                "settings": {"server_url": options["server_url"], "oauth_pkce_enabled": True},
+            }
+        result[provider] = entry
+    return result
+
+
 def _social_settings(
     providers: Mapping[str, Mapping[str, Any]], env: Mapping[str, str]
 ) -> dict[str, Any]:
-    """SOCIALACCOUNT_PROVIDERS with each app's credentials read from the environment."""
+    """SOCIALACCOUNT_PROVIDERS with each app's credentials read from the environment;
+    an ``APP`` entry of a provider's settings adds to its app (openid_connect's id,
+    name and server)."""
     configured: dict[str, Any] = {}
     for name, options in providers.items():
         prefix = name.upper()
@@ -91,13 +124,15 @@ def _social_settings(
                 f"{' and '.join(missing)}; set it, or remove {name!r} from social_providers."
             )
         entry = dict(options)
-        entry["APPS"] = [{"client_id": env[client_var], "secret": env[secret_var], "key": ""}]
+        app = {"client_id": env[client_var], "secret": env[secret_var], "key": ""}
+        entry["APPS"] = [{**app, **entry.pop("APP", {})}]
         configured[name] = entry
     return {
         "SOCIALACCOUNT_PROVIDERS": configured,
         # Social sign-ups still verify email unless the provider vouches for it.
         "SOCIALACCOUNT_EMAIL_AUTHENTICATION": False,
         "SOCIALACCOUNT_LOGIN_ON_GET": False,
+        "SOCIALACCOUNT_ADAPTER": "quickscale_modules.auth.social.SocialAccountAdapter",
     }
 
 
