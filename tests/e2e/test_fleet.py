@@ -212,6 +212,10 @@ def test_a_project_of_an_earlier_release_reaches_today_s_keeping_its_edits_and_r
     assert run(["git", "status", "--porcelain"], project).stdout == ""
     after = run([quickscale_bin, "status", "--no-migrations"], project, env)
     assert "In sync" in after.stdout, after.stdout
+    # So is a fresh clone (an update bot's): every record generate reads is committed.
+    run(["git", "clone", "-q", str(project), str(tmp_path / "bot")], tmp_path)
+    cloned = run([quickscale_bin, "status", "--no-migrations"], tmp_path / "bot", env)
+    assert "In sync" in cloned.stdout, cloned.stdout
     latest = subprocess.run(check, cwd=project, env=env, capture_output=True, text=True)
     assert latest.returncode == 0, latest.stdout
 
