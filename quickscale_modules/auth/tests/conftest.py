@@ -24,9 +24,12 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked social_inner only make sense in test_social.py's subprocess, where
     social login is enabled at start-up; elsewhere they are deselected, not skipped."""
-    if os.environ.get("QS_AUTH_SOCIAL"):
-        return
-    inner = [item for item in items if item.get_closest_marker("social_inner")]
+    inner_markers = []
+    if not os.environ.get("QS_AUTH_SOCIAL"):
+        inner_markers.append("social_inner")
+    if os.environ.get("DJANGO_SETTINGS_MODULE") != "settings_mfa":
+        inner_markers.append("mfa_inner")  # test_mfa.py's subprocess, MFA on
+    inner = [i for i in items if any(i.get_closest_marker(m) for m in inner_markers)]
     if inner:
         config.hook.pytest_deselected(items=inner)
         items[:] = [item for item in items if item not in inner]

@@ -18,6 +18,8 @@ from quickscale_modules.auth.settings import (
     social_provider_settings,
 )
 
+from quickscale_modules.auth import mfa
+
 
 def defaults(settings: Any) -> dict[str, Any]:
     """The module's defaults, from the project's settings (DEBUG, the login limits)."""
@@ -36,4 +38,7 @@ def defaults(settings: Any) -> dict[str, Any]:
     site = getattr(settings, "QUICKSCALE_SITE_NAME", "")
     if site:
         values["ACCOUNT_EMAIL_SUBJECT_PREFIX"] = f"[{site}] "
+    factors = getattr(settings, "QUICKSCALE_AUTH_MFA", ())
+    mfa.check_required(getattr(settings, "QUICKSCALE_AUTH_MFA_REQUIRED", "nobody"), factors)
+    values.update(mfa.mfa_settings(factors, site))
     return values

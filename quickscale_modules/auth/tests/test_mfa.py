@@ -1,0 +1,290 @@
+"""Multi-factor authentication: TOTP with recovery codes, the staff rule on the admin.
+
+The settings helpers are checked here; INSTALLED_APPS is fixed at start-up, so the
+outer test re-runs this file in a pytest subprocess with settings_mfa (MFA on, the
+strict CSP), where the inner tests walk the pages in Chromium and through the test
+client.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import require
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
+from quickscale_testing.modules import unavailable
+
+from quickscale_modules.auth import conf, mfa
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+REPO = PACKAGE_DIR.parent.parent
+INNER = os.environ.get("DJANGO_SETTINGS_MODULE") == "settings_mfa"
+# Deselected (not skipped) by conftest.py outside the MFA-enabled subprocess.
+inner_only = pytest.mark.mfa_inner
+INNER_TESTS = 6  # each must pass, none skipped
+INNER_ARGS = ["--ds=settings_mfa", "-m", "mfa_inner", "tests/test_mfa.py"]
+
+PASSWORD = "correct-horse-battery-9"
+EMAIL = "ada@example.com"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
+# Reports each Content-Security-Policy violation to Python (an init script runs through
+# the DevTools protocol, before the page's scripts; the policy stays in force).
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", (event) => {
+  window.__qsCspViolation(`${event.effectiveDirective} blocked ${event.blockedURI} on `
+    + `${document.location.href}`);
+});"""
+
+
+@pytest.mark.skipif(INNER, reason="outer driver")
+def test_mfa_enabled_suite_passes() -> None:
+    require("pyotp", "the TOTP walk computes codes with pyotp")
+    require("qrcode", "allauth.mfa needs django-allauth[mfa]")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *INNER_ARGS],
+        cwd=PACKAGE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "settings_mfa"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert re.search(rf"\b{INNER_TESTS} passed\b", result.stdout), result.stdout[-2000:]
+
+
+@pytest.mark.parametrize(
+    ("factors", "types", "passkeys"),
+    [
+        ([], None, None),
+        (["totp"], ["totp", "recovery_codes"], False),
+        (["webauthn"], ["webauthn", "recovery_codes"], True),
+        (["webauthn", "totp"], ["totp", "webauthn", "recovery_codes"], True),
+    ],
+)
+def test_mfa_settings_per_factor(factors: list[str], types: Any, passkeys: Any) -> None:
+    """Recovery codes come with any factor; passkey login with WebAuthn; no factor, no
+    MFA_* setting at all (a project that leaves MFA off is unchanged)."""
+    values = mfa.mfa_settings(factors, "Acme")
+    assert values.get("MFA_SUPPORTED_TYPES") == types
+    assert values.get("MFA_PASSKEY_LOGIN_ENABLED") == passkeys
+    if factors:
+        assert values["MFA_TOTP_ISSUER"] == "Acme"
+        assert values["MFA_ADAPTER"] == "quickscale_modules.auth.mfa_adapter.MFAAdapter"
+
+
+@pytest.mark.parametrize(
+    ("factors", "required", "error"),
+    [
+        (["sms"], "nobody", "mfa lists 'sms'; choose from totp, webauthn"),
+        ([], "staff", "mfa_required 'staff' needs a second factor"),
+        (["totp"], "admins", "mfa_required must be one of nobody, staff, got 'admins'"),
+    ],
+)
+def test_bad_mfa_settings_are_refused_in_one_line(
+    factors: list[str], required: str, error: str
+) -> None:
+    class Settings:
+        DEBUG = False
+        QUICKSCALE_AUTH_MFA = factors
+        QUICKSCALE_AUTH_MFA_REQUIRED = required
+
+    with pytest.raises(ImproperlyConfigured, match=re.escape(error)):
+        conf.defaults(Settings())
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_webauthn_never_accepts_an_insecure_origin(debug: bool) -> None:
+    """allauth's MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN accepts any origin: no default of the
+    module sets it, and neither do core's settings nor any code the module ships
+    (http://localhost works without it)."""
+
+    class Settings:
+        DEBUG = debug
+        QUICKSCALE_AUTH_MFA = ["totp", "webauthn"]
+
+    assert not [k for k in conf.defaults(Settings()) if "INSECURE" in k]
+    shipped = [
+        *(PACKAGE_DIR / "src").rglob("*.py"),
+        *(PACKAGE_DIR / "src").rglob("*.html"),
+        *(REPO / "quickscale_core" / "src").rglob("*.py"),
+        *(PACKAGE_DIR / "generate").rglob("*"),
+    ]
+    assert shipped
+    naming = [p for p in shipped if p.is_file() and "ALLOW_INSECURE_ORIGIN" in p.read_text()]
+    assert naming == []
+
+
+@inner_only
+def test_inner_the_totp_qr_code_is_inline_svg_with_a_text_alternative() -> None:
+    """No data: URI (the CSP's img-src stays 'self'), dark modules on white."""
+    from quickscale_modules.auth.mfa_adapter import MFAAdapter
+
+    svg = MFAAdapter().build_totp_svg("otpauth://totp/Acme:ada?secret=JBSWY3DPEHPK3PXP")
+    assert svg.startswith('<svg role="img" aria-label="QR code of the authenticator secret"')
+    assert "data:" not in svg and "<?xml" not in svg
+    assert '<rect fill="white"' in svg
+
+
+# --- inner: MFA on (settings_mfa) -------------------------------------------------------
+
+
+def _user(*, staff: bool) -> Any:
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(
+        username=EMAIL.split("@")[0], email=EMAIL, password=PASSWORD, is_staff=staff
+    )
+    EmailAddress.objects.create(user=user, email=EMAIL, verified=True, primary=True)
+    return user
+
+
+@inner_only
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("staff", "with_totp", "required", "admin_status"),
+    [
+        (True, False, "staff", 302),  # refused: sent to add a second factor
+        (True, True, "staff", 200),
+        (True, False, "nobody", 200),
+        (False, False, "staff", 302),  # not staff: the admin's own login, as ever
+    ],
+)
+def test_inner_staff_rule_on_the_admin(
+    client: Client, settings: Any, staff: bool, with_totp: bool, required: str, admin_status: int
+) -> None:
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    settings.QUICKSCALE_AUTH_MFA_REQUIRED = required
+    user = _user(staff=staff)
+    if with_totp:
+        TOTP.activate(user, generate_totp_secret())
+    client.force_login(user)
+    response = client.get("/admin/")
+    assert response.status_code == admin_status
+    if staff and admin_status == 302:
+        assert response["Location"] == "/accounts/2fa/"
+        page = client.get(response["Location"]).content.decode()
+        assert "Staff accounts need two-factor authentication to use the admin." in page
+    assert client.get("/accounts/profile/").status_code == 200  # the rest of the site stays
+
+
+@pytest.fixture
+def page() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            tab = browser.new_context().new_page()
+            tab.set_default_timeout(15_000)
+            violations: list[str] = []
+            tab.expose_function("__qsCspViolation", lambda text: violations.append(text))
+            tab.add_init_script(CSP_LISTENER)
+            tab.csp_violations = violations
+            yield tab
+        finally:
+            browser.close()
+
+
+def axe_findings(page: Any) -> list[str]:
+    """axe-core's serious and critical violations on the page (the pinned
+    axe-playwright-python package's axe.min.js, injected: nothing fetched)."""
+    from importlib import resources
+
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate((resources.files("axe_playwright_python") / "axe.min.js").read_text())
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{rule['id']}: {rule['help']} at {node['target']} on {page.url}"
+        for rule in results["violations"]
+        if rule["impact"] in ("serious", "critical")
+        for node in rule["nodes"]
+    ]
+
+
+@inner_only
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_inner_totp_and_recovery_codes_in_chromium(page: Any, live_server: Any) -> None:
+    """A staff user is refused the admin until they enrol TOTP (the code computed from the
+    secret the page shows); then logs in with a TOTP code, then with a recovery code,
+    which works once. No page breaks the CSP; axe finds nothing serious."""
+    import pyotp
+    from playwright.sync_api import expect
+
+    _user(staff=True)
+    base = live_server.url
+    findings: list[str] = []
+
+    def log_in(next_url: str = "") -> None:
+        page.goto(f"{base}/accounts/login/{next_url}")
+        page.get_by_label("Email:", exact=True).fill(EMAIL)
+        page.get_by_label("Password:", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Log in", exact=True).click()
+
+    def log_out() -> None:
+        page.goto(f"{base}/accounts/logout/")
+        page.get_by_role("button", name="Log out", exact=True).click()
+
+    # Refused the admin, at its login too: sent to add a second factor.
+    log_in("?next=/admin/")
+    expect(page).to_have_url(f"{base}/accounts/2fa/")
+    expect(page.get_by_text("Staff accounts need two-factor authentication")).to_be_visible()
+    page.goto(f"{base}/admin/")
+    expect(page).to_have_url(f"{base}/accounts/2fa/")
+
+    # Enrol: the QR code is inline SVG; the code comes from the secret shown.
+    page.goto(f"{base}/accounts/2fa/totp/activate/")
+    # allauth asks for the password again before a factor is added.
+    expect(page.get_by_role("heading", name="Confirm Access")).to_be_visible()
+    page.get_by_label("Password:", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("img", name="QR code of the authenticator secret")).to_be_visible()
+    findings += axe_findings(page)
+    secret = page.get_by_test_id("totp-secret").input_value()
+    page.get_by_label("Authenticator code").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Activate").click()
+    expect(page).to_have_url(f"{base}/accounts/2fa/recovery-codes/")
+    codes = page.get_by_label("Unused codes").input_value().split()
+    assert len(codes) == 10
+    findings += axe_findings(page)
+    page.goto(f"{base}/admin/")
+    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    log_out()
+
+    # Log in with a TOTP code.
+    log_in()
+    expect(page.get_by_role("heading", name="Two-Factor Authentication")).to_be_visible()
+    findings += axe_findings(page)
+    page.get_by_label("Code").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("heading", name="Account", exact=True)).to_be_visible()
+    log_out()
+
+    # Log in with a recovery code; the same code a second time is refused.
+    for attempt in ("first", "again"):
+        log_in()
+        page.get_by_label("Code").fill(codes[0])
+        page.get_by_role("button", name="Sign In").click()
+        if attempt == "first":
+            expect(page.get_by_role("heading", name="Account", exact=True)).to_be_visible()
+            log_out()
+        else:
+            expect(page.get_by_text("Incorrect code.")).to_be_visible()
+            assert axe_findings(page) == []  # the error is tied to its field
+
+    assert findings == []
+    assert page.csp_violations == []
