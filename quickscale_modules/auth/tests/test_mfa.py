@@ -84,7 +84,6 @@ def test_mfa_settings_per_factor(factors: list[str], types: Any, passkeys: Any) 
     ("factors", "required", "error"),
     [
         (["sms"], "nobody", "mfa lists 'sms'; choose from totp, webauthn"),
-        ([], "staff", "mfa_required 'staff' needs a second factor"),
         (["totp"], "admins", "mfa_required must be one of nobody, staff, got 'admins'"),
     ],
 )
@@ -98,6 +97,16 @@ def test_bad_mfa_settings_are_refused_in_one_line(
 
     with pytest.raises(ImproperlyConfigured, match=re.escape(error)):
         conf.defaults(Settings())
+
+
+def test_mfa_required_staff_alone_turns_totp_on() -> None:
+    """Staff need a factor they can add: the option alone offers TOTP."""
+
+    class Settings:
+        DEBUG = False
+        QUICKSCALE_AUTH_MFA_REQUIRED = "staff"
+
+    assert conf.defaults(Settings())["MFA_SUPPORTED_TYPES"] == ["totp", "recovery_codes"]
 
 
 @pytest.mark.parametrize("debug", [False, True])

@@ -38,7 +38,9 @@ def defaults(settings: Any) -> dict[str, Any]:
     site = getattr(settings, "QUICKSCALE_SITE_NAME", "")
     if site:
         values["ACCOUNT_EMAIL_SUBJECT_PREFIX"] = f"[{site}] "
-    factors = getattr(settings, "QUICKSCALE_AUTH_MFA", ())
-    mfa.check_required(getattr(settings, "QUICKSCALE_AUTH_MFA_REQUIRED", "nobody"), factors)
+    factors = mfa.factors_for(
+        getattr(settings, "QUICKSCALE_AUTH_MFA", ()),
+        getattr(settings, "QUICKSCALE_AUTH_MFA_REQUIRED", "nobody"),
+    )
     values.update(mfa.mfa_settings(factors, site))
     return values

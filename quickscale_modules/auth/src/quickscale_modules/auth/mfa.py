@@ -3,8 +3,8 @@
 ``mfa`` (setting QUICKSCALE_AUTH_MFA) lists the second factors users may add: "totp"
 (an authenticator app) and "webauthn" (security keys, and passkey login); either brings
 recovery codes. ``mfa_required: staff`` (QUICKSCALE_AUTH_MFA_REQUIRED) keeps staff
-users without a second factor out of the admin: allauth has no such setting, so
-`StaffMFAMiddleware` does it. WebAuthn runs on https, or on http://localhost in
+users without a second factor out of the admin, and alone turns TOTP on. allauth has
+no such setting, so `StaffMFAMiddleware` does it. WebAuthn runs on https, or on http://localhost in
 development, as browsers and fido2 allow: allauth's switch that accepts any origin
 stays off, here and in every settings file we write.
 
@@ -48,17 +48,17 @@ def mfa_settings(factors: Iterable[str], site_name: str = "") -> dict[str, Any]:
     return values
 
 
-def check_required(required: str, factors: Iterable[str]) -> None:
-    """``mfa_required`` is known, and "staff" only with a factor staff can add."""
+def factors_for(factors: Iterable[str], required: str) -> list[str]:
+    """The factors MFA offers: ``factors``, or TOTP when only ``mfa_required`` is set
+    ("staff" needs a factor staff can add, so that option alone turns MFA on)."""
     if required not in REQUIRED:
         raise ImproperlyConfigured(
             f"auth: mfa_required must be one of {', '.join(REQUIRED)}, got {required!r}."
         )
-    if required == "staff" and not list(factors):
-        raise ImproperlyConfigured(
-            "auth: mfa_required 'staff' needs a second factor to add; set mfa "
-            "to [totp] or [totp, webauthn]."
-        )
+    chosen = list(factors)
+    if required == "staff" and not chosen:
+        return ["totp"]
+    return chosen
 
 
 def _required(settings: Any) -> str:
