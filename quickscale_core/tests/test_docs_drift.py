@@ -22,6 +22,7 @@ import pytest
 from quickscale_testing.repos import monorepo_root
 from quickscale_toolchain.catalog import Catalog, Entry, from_directory
 from quickscale_toolchain.distribution import skeleton
+from quickscale_toolchain.manifest import Placed
 
 ROOT = monorepo_root()
 GENERATION = ROOT / "docs" / "generation.md"
@@ -34,6 +35,15 @@ TABLE_END = "<!-- end of the wiring table -->"
 
 def code(text: str) -> str:
     return f"`{text}`"
+
+
+def _placed(p: Placed) -> str:
+    """A middleware by its class name, with where it goes."""
+    return code(p.name.rsplit(".", 1)[-1]) + "".join(
+        f" {side} {code(str(ref).rsplit('.', 1)[-1])}"
+        for side, ref in (("after", p.after), ("before", p.before))
+        if ref
+    )
 
 
 def _row(entry: Entry) -> list[str]:
@@ -52,18 +62,15 @@ def _row(entry: Entry) -> list[str]:
     data = m.settings_data
     apps = [f"{code(a.name)} before {code(a.before or '')}" for a in data.apps]
     apps += [code(app) for app in m.apps]
-    middleware = [
-        code(p.name.rsplit(".", 1)[-1])
-        + "".join(
-            f" {side} {code(str(ref).rsplit('.', 1)[-1])}"
-            for side, ref in (("after", p.after), ("before", p.before))
-            if ref
-        )
-        for p in data.middleware
-    ]
-    written = [*data.values, *(setting for setting, _ in data.options.values()), *data.collects]
+    middleware = [_placed(p) for p in data.middleware]
+    plain = [s for option, (s, _) in data.options.items() if option not in data.switches]
+    written = [*data.values, *plain, *data.collects]
     written += [n for extra in data.theme_values.values() for n in extra]
     settings = [code(n) for n in dict.fromkeys(written)]
+    for option, (more_apps, more_middleware) in data.switches.items():
+        brought = [code(data.options[option][0]), *map(code, more_apps)]
+        brought += map(_placed, more_middleware)
+        settings.append(f"{', '.join(brought)} with option {code(option)} on")
     if data.context_processors:
         settings.append("context processors " + ", ".join(map(code, data.context_processors)))
     if data.replaces:
@@ -139,7 +146,10 @@ def test_the_table_states_each_manifest_fact_it_shows() -> None:
     assert row[2] == "`-e ./quickscale_modules/auth`; pins `django-allauth`"
     assert row[3] == "`quickscale_modules.auth`, `allauth`, `allauth.account`"
     assert row[4] == "`AccountMiddleware` after `XFrameOptionsMiddleware`"
-    assert row[5] == "`LOGIN_URL`; replaces `axes`, `axes.middleware.AxesMiddleware`"
+    assert row[5].startswith("`LOGIN_URL`; ")
+    sessions = "`QUICKSCALE_AUTH_SESSIONS`, `allauth.usersessions` with option `sessions` on"
+    assert f"; {sessions};" in row[5]
+    assert row[5].endswith("; replaces `axes`, `axes.middleware.AxesMiddleware`")
     assert row[6] == '`path("accounts/", include("quickscale_modules.auth.urls"))`'
 
 

@@ -24,7 +24,11 @@ class AuthConfig(AppConfig):
         set_defaults(conf.defaults(settings))
 
     def ready(self) -> None:
-        from quickscale_modules.auth import admin_login
+        from django.core import checks
+
+        from quickscale_modules.auth import admin_login, sessions
+
+        checks.register(sessions.check_session_engine)
 
         if apps.is_installed("django.contrib.admin"):
             admin_login.route_through_allauth()
