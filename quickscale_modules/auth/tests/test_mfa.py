@@ -29,7 +29,7 @@ REPO = PACKAGE_DIR.parent.parent
 INNER = os.environ.get("DJANGO_SETTINGS_MODULE") == "settings_mfa"
 # Deselected (not skipped) by conftest.py outside the MFA-enabled subprocess.
 inner_only = pytest.mark.mfa_inner
-INNER_TESTS = 6  # each must pass, none skipped
+INNER_TESTS = 7  # each must pass, none skipped
 INNER_ARGS = ["--ds=settings_mfa", "-m", "mfa_inner", "tests/test_mfa.py"]
 
 PASSWORD = "correct-horse-battery-9"
@@ -294,6 +294,83 @@ def test_inner_totp_and_recovery_codes_in_chromium(page: Any, live_server: Any) 
         else:
             expect(page.get_by_text("Incorrect code.")).to_be_visible()
             assert axe_findings(page) == []  # the error is tied to its field
+
+    assert findings == []
+    assert page.csp_violations == []
+
+
+@inner_only
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_inner_security_key_and_passkey_login_in_chromium(page: Any, live_server: Any) -> None:
+    """Chromium's virtual authenticator (the DevTools protocol's WebAuthn domain) stands in
+    for a security key on http://localhost: add it as a passkey, log in with the password
+    and the key, then with the passkey alone. allauth's WebAuthn script is a static file:
+    no page breaks the CSP; axe finds nothing serious."""
+    from django.contrib.auth import get_user_model
+    from playwright.sync_api import expect
+
+    assert live_server.url.startswith("http://localhost:")  # a host name: the RP id
+    _user(staff=False)
+    base = live_server.url
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    authenticator = cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )["authenticatorId"]
+    findings: list[str] = []
+
+    def log_in_with_password() -> None:
+        page.goto(f"{base}/accounts/login/")
+        page.get_by_label("Email:", exact=True).fill(EMAIL)
+        page.get_by_label("Password:", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Log in", exact=True).click()
+
+    def log_out() -> None:
+        page.goto(f"{base}/accounts/logout/")
+        page.get_by_role("button", name="Log out", exact=True).click()
+
+    # Add the key, as a passkey.
+    log_in_with_password()
+    page.goto(f"{base}/accounts/2fa/webauthn/add/")
+    page.get_by_label("Password:", exact=True).fill(PASSWORD)  # allauth's Confirm Access
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", name="Add Security Key")).to_be_visible()
+    findings += axe_findings(page)
+    page.get_by_label("Name").fill("Laptop")
+    page.get_by_label("Passwordless").check()
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page).to_have_url(f"{base}/accounts/2fa/recovery-codes/")
+    credentials = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})
+    assert [c["isResidentCredential"] for c in credentials["credentials"]] == [True]
+    user = get_user_model().objects.get(email=EMAIL)
+    assert [a.wrap().name for a in user.authenticator_set.filter(type="webauthn")] == ["Laptop"]
+    log_out()
+
+    # Password, then the key as second factor.
+    log_in_with_password()
+    expect(page.get_by_role("heading", name="Two-Factor Authentication")).to_be_visible()
+    findings += axe_findings(page)
+    page.get_by_role("button", name="Use a security key").click()
+    expect(page.get_by_role("heading", name="Account", exact=True)).to_be_visible()
+    log_out()
+
+    # The passkey alone: no email, no password.
+    page.goto(f"{base}/accounts/login/")
+    findings += axe_findings(page)
+    page.get_by_role("button", name="Log in with a passkey").click()
+    expect(page.get_by_role("heading", name="Account", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("account-email")).to_have_text(EMAIL)
 
     assert findings == []
     assert page.csp_violations == []
