@@ -356,3 +356,32 @@ def test_a_feature_switch_writes_and_installs_only_when_set_on(
     order = listed(settings_model.middleware(entries))
     assert ("beta.app" in apps) is brought
     assert (order[order.index(AUTH_MW) + 1] == "beta.Middleware") is brought
+
+
+@pytest.mark.parametrize(
+    ("top", "staging", "error"),
+    [
+        ("{sessions: true}", "{sessions: true}", ""),  # the same: fine
+        ("{}", "{sessions: false}", ""),  # its default, as at the top
+        ("{}", "{sessions: true}", "quickscale.yml:11:24: error: environments.staging."),
+        ("{sessions: true}", "{sessions: false}", "quickscale.yml:11:24: error: "),
+    ],
+)
+def test_a_feature_switch_is_the_same_in_every_environment(
+    top: str, staging: str, error: str
+) -> None:
+    """Its apps, and so the tables, cannot differ per environment: validate says where."""
+    from quickscale_toolchain.config import validate_text
+
+    text = (
+        "schema_version: 2\nproject:\n  name: acme\n  version: 0.1.0\ntheme: starter\n"
+        f"modules:\n  auth: {top}\nenvironments:\n  staging:\n    modules:\n"
+        f"      auth: {staging}\n"
+    )
+    source = catalog.from_directory(ROOT, "checkout")
+    found = [d.format() for d in validate_text(text, components=source).diagnostics if d.is_error]
+    assert len(found) == (1 if error else 0), found
+    if error:
+        assert found[0].startswith(error), found[0]
+        assert "'sessions' of module 'auth' turns a feature on or off" in found[0]
+        assert found[0].endswith("— set it under 'modules: auth:' and remove it here")
