@@ -209,19 +209,25 @@ def page() -> Iterator[Any]:
 
 
 def axe_findings(page: Any) -> list[str]:
-    """axe-core's serious and critical violations on the page (the pinned
-    axe-playwright-python package's axe.min.js, injected: nothing fetched)."""
+    """axe-core's serious and critical violations on the page in the light and the dark
+    colour scheme (the pinned axe-playwright-python package's axe.min.js, injected:
+    nothing fetched)."""
     from importlib import resources
 
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate((resources.files("axe_playwright_python") / "axe.min.js").read_text())
-    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{rule['id']}: {rule['help']} at {node['target']} on {page.url}"
-        for rule in results["violations"]
-        if rule["impact"] in ("serious", "critical")
-        for node in rule["nodes"]
-    ]
+    found = []
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        found += [
+            f"{rule['id']} ({scheme}): {rule['help']} at {node['target']} on {page.url}"
+            for rule in results["violations"]
+            if rule["impact"] in ("serious", "critical")
+            for node in rule["nodes"]
+        ]
+    page.emulate_media(color_scheme="light")
+    return found
 
 
 @inner_only
@@ -242,11 +248,11 @@ def test_inner_totp_and_recovery_codes_in_chromium(page: Any, live_server: Any) 
         page.goto(f"{base}/accounts/login/{next_url}")
         page.get_by_label("Email:", exact=True).fill(EMAIL)
         page.get_by_label("Password:", exact=True).fill(PASSWORD)
-        page.get_by_role("button", name="Log in", exact=True).click()
+        page.get_by_role("main").get_by_role("button", name="Log in", exact=True).click()
 
     def log_out() -> None:
         page.goto(f"{base}/accounts/logout/")
-        page.get_by_role("button", name="Log out", exact=True).click()
+        page.get_by_role("main").get_by_role("button", name="Log out", exact=True).click()
 
     # Refused the admin, at its login too: sent to add a second factor.
     log_in("?next=/admin/")
@@ -334,11 +340,11 @@ def test_inner_security_key_and_passkey_login_in_chromium(page: Any, live_server
         page.goto(f"{base}/accounts/login/")
         page.get_by_label("Email:", exact=True).fill(EMAIL)
         page.get_by_label("Password:", exact=True).fill(PASSWORD)
-        page.get_by_role("button", name="Log in", exact=True).click()
+        page.get_by_role("main").get_by_role("button", name="Log in", exact=True).click()
 
     def log_out() -> None:
         page.goto(f"{base}/accounts/logout/")
-        page.get_by_role("button", name="Log out", exact=True).click()
+        page.get_by_role("main").get_by_role("button", name="Log out", exact=True).click()
 
     # Add the key, as a passkey.
     log_in_with_password()
