@@ -120,8 +120,8 @@ def check_session_engine(**kwargs: Any) -> list[checks.CheckMessage]:
             checks.Error(
                 f"{wanted[0]} is on but {APP} is not in INSTALLED_APPS, so users have "
                 "no sessions page",
-                hint="turn the auth module's option sessions on in quickscale.yml (not in "
-                "one environment only) and run 'quickscale generate'",
+                hint="turn the auth module's option sessions on in quickscale.yml, then "
+                f"run 'quickscale generate'; or remove {wanted[0]} from settings.py",
                 id="quickscale_auth.E002",
             )
         ]
@@ -132,7 +132,7 @@ def check_session_engine(**kwargs: Any) -> list[checks.CheckMessage]:
             f"SESSION_ENGINE {settings.SESSION_ENGINE!r} keeps sessions in signed cookies, "
             "so the auth module's sessions page cannot end another browser's session",
             hint="set DJANGO_SESSION_BACKEND to db, cached_db or cache (a server-side "
-            "engine), or turn the auth module's option sessions off in quickscale.yml",
+            "engine), or turn the auth module's options sessions and session_activity off",
             id="quickscale_auth.E001",
         )
     ]
