@@ -557,7 +557,7 @@ def every_pin(source: Path) -> list[str]:
         for name, version in (*pins.RUNTIME, *pins.TOOLCHAIN, *pins.DEV, *pins.CLI)
     ]
     for entry in catalog.from_directory(source):
-        lines += [f"{name}=={version}" for name, version in entry.manifest.pins]
+        lines += [f"{name}=={version}" for name, version in entry.manifest.all_pins]
     return sorted(set(lines))
 
 

@@ -44,7 +44,7 @@ def test_every_pin_generate_writes_is_in_the_data() -> None:
     stored = json.loads(DEPENDENCY_MODULES_FILE.read_text(encoding="utf-8"))["distributions"]
     pinned = {name.split("[")[0] for name, _ in pins.RUNTIME + pins.TOOLCHAIN + pins.DEV + pins.CLI}
     for entry in catalog.from_directory(monorepo_root(), "checkout"):
-        pinned |= {name for name, _ in entry.manifest.pins}
+        pinned |= {name for name, _ in entry.manifest.all_pins}
     assert set(stored) == pinned
     # The names of the finding, each from its distribution's own metadata.
     modules = dependency_modules()

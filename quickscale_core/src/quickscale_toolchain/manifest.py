@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -95,6 +95,37 @@ class Placed:
 
 
 @dataclass(frozen=True)
+class OptionKeys:
+    """What each key of an option mapping keys to options adds (social login's
+    providers): ``{key}`` is the key, ``{KEY}`` the key in capitals."""
+
+    app: str = ""  # INSTALLED_APPS entry per key, e.g. "allauth.socialaccount.providers.{key}"
+    env: tuple[str, ...] = ()  # variables per key, required where DEBUG is off
+    csp: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+    def apps(self, keys: Iterable[str]) -> tuple[str, ...]:
+        return tuple(self.app.replace("{key}", k) for k in keys) if self.app else ()
+
+    def variables(self, keys: Iterable[str]) -> tuple[str, ...]:
+        return tuple(name.replace("{KEY}", k.upper()) for k in keys for name in self.env)
+
+    def sources(self, keys: Iterable[str]) -> dict[str, list[str]]:
+        """directive -> sources of ``keys``, in the order the keys are named."""
+        found: dict[str, list[str]] = {}
+        for key in keys:
+            for directive, origins in self.csp.get(key, ()):
+                found.setdefault(directive, []).extend(origins)
+        return found
+
+
+def option_keys(value: Any) -> tuple[str, ...]:
+    """The keys an option's value names (a mapping's keys), none for anything else."""
+    return tuple(str(k) for k in value) if isinstance(value, Mapping) else ()
+
+
+@dataclass(frozen=True)
 class SettingsData:
     """What a component adds to settings.py, as data (``[tool.quickscale.settings]``).
 
@@ -116,6 +147,12 @@ class SettingsData:
     collects: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     # option -> (apps, middleware) it brings when set off its default (a feature switch)
     switches: Mapping[str, tuple[tuple[str, ...], tuple[Placed, ...]]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    # option -> what each key of its value adds (OptionKeys)
+    keyed: Mapping[str, OptionKeys] = field(default_factory=lambda: MappingProxyType({}))
+    # option -> exact pins (name, version) of a feature switch, required only when on
+    switch_pins: Mapping[str, tuple[tuple[str, str], ...]] = field(
         default_factory=lambda: MappingProxyType({})
     )
 
@@ -149,6 +186,29 @@ def _settings_data(table: Any) -> SettingsData:
                 )
                 for k, v in table.get("options", {}).items()
                 if "apps" in v or "middleware" in v
+            }
+        ),
+        keyed=MappingProxyType(
+            {k: _option_keys(v["keys"]) for k, v in table.get("options", {}).items() if "keys" in v}
+        ),
+        switch_pins=MappingProxyType(
+            {
+                k: tuple((str(n), str(version)) for n, version in v["pins"].items())
+                for k, v in table.get("options", {}).items()
+                if "pins" in v
+            }
+        ),
+    )
+
+
+def _option_keys(table: Mapping[str, Any]) -> OptionKeys:
+    return OptionKeys(
+        app=str(table.get("app", "")),
+        env=tuple(table.get("env", ())),
+        csp=MappingProxyType(
+            {
+                key: tuple((d, tuple(sources)) for d, sources in directives.items())
+                for key, directives in table.get("csp", {}).items()
             }
         ),
     )
@@ -205,6 +265,14 @@ class Manifest:
         """The provider called ``name`` (None: the default); None if it has no providers."""
         wanted = name or self.default_provider
         return next((p for p in self.providers if p.name == wanted), None)
+
+    @property
+    def all_pins(self) -> tuple[tuple[str, str], ...]:
+        """Every pin a project may get from it: its own, then each feature switch's."""
+        found = list(self.pins)
+        for pinned in self.settings_data.switch_pins.values():
+            found += [pin for pin in pinned if pin not in found]
+        return tuple(found)
 
     def referenced_files(self) -> tuple[str, ...]:
         """Paths inside the component that the manifest points at (files or a folder)."""
@@ -311,12 +379,19 @@ def parse_manifest(text: str, where: str, component: Component | None = None) ->
             "declare providers and pick one as default-provider (or neither)",
         )
     csp = tuple((d, tuple(s)) for d, s in table.get("csp", {}).items())
-    for directive, sources in csp:
+    sourced = [(f"csp.{d}", d, sources) for d, sources in csp]
+    settings_table = table.get("settings")
+    options_table = settings_table.get("options", {}) if isinstance(settings_table, dict) else {}
+    for option, spec in options_table.items():
+        for key, directives in spec.get("keys", {}).get("csp", {}).items():
+            prefix = f"settings.options.{option}.keys.csp.{key}"
+            sourced += [(f"{prefix}.{d}", d, sources) for d, sources in directives.items()]
+    for place, directive, sources in sourced:
         for source in sources:
             problem = source_problem(directive, source)
             if problem:
                 raise ManifestError(
-                    f"{where}: csp.{directive}: {problem}",
+                    f"{where}: {place}: {problem}",
                     "declare the exact origins the component loads from or posts to",
                 )
     providers = tuple(

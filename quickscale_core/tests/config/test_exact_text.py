@@ -269,6 +269,18 @@ SAMPLE_V2: dict[str, Any] = {
     },
 }
 
+# The auth module's social login: every provider option (openid_connect's own and any
+# other provider's), with a value.
+SAMPLE_V2["modules"]["auth"]["social"] = {
+    "openid_connect": {
+        "server_url": "https://id.acme.com",
+        "name": "Acme ID",
+        "scope": ["openid"],
+        "auth_params": {"prompt": "login"},
+    },
+    "github": {"scope": ["user:email"], "auth_params": {"allow_signup": "false"}},
+}
+
 SAMPLE_V1: dict[str, Any] = {
     "schema_version": 1,
     "project": {"name": "acme", "version": "1.0.1"},

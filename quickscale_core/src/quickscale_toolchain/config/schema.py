@@ -259,6 +259,12 @@ def _translate(error: ValidationError, doc: Document) -> Iterator[Diagnostic]:
         choices = list(error.validator_value)
         guess = did_you_mean(value, [c for c in choices if isinstance(c, str)])
         shown = clipped(value) if isinstance(value, str) else describe(value)
+        if "propertyNames" in error.relative_schema_path:  # a key, not a value
+            # The list can be long (social login's providers): a near miss is enough.
+            fix = f"did you mean '{guess}'?" if guess else f"use one of: {quote_list(choices)}"
+            where = format_path(path)
+            yield doc.error((*path, value), f"unknown key {shown} in '{where}'", fix, key=True)
+            return
         message = f"{shown} is not a valid {_label(path)}"
         hint = f"did you mean '{guess}'? " if guess else ""
         hint += f"allowed: {quote_list(choices)}"

@@ -172,9 +172,11 @@ def required_variables(
     env: Environment, variables: Mapping[str, str] | None = None
 ) -> list[tuple[str, str]]:
     """(variable, who needs it) for this environment: core, the target, and each enabled
-    module's provider as chosen *in this environment* (its manifest's ``env``). With an
+    module's provider as chosen *in this environment* (its manifest's ``env``), and each
+    key an option names (social login's providers: ``keys.env``). With an
     external database (DATABASE_URL in ``variables``) compose runs none of its own."""
     from quickscale_toolchain import catalog
+    from quickscale_toolchain.manifest import option_keys
 
     needed: list[tuple[str, str]] = [(name, "quickscale_core") for name in CORE_REQUIRED]
     target = env.config.target or ""
@@ -189,11 +191,15 @@ def required_variables(
     for entry in components.resolve(theme, list(env.modules)):
         if entry.component.kind != "modules":
             continue
-        chosen = env.modules.get(entry.component.name, (None, {}))[0]
+        chosen, options = env.modules.get(entry.component.name, (None, {}))
         provider = entry.manifest.provider(chosen)
         if provider is not None:
             who = f"{entry.component.id} ({provider.name})"
             needed += [(name, who) for name in provider.env]
+        for option, keyed in entry.manifest.settings_data.keyed.items():
+            for key in option_keys((options or {}).get(option)):
+                who = f"{entry.component.id} ({option}: {key})"
+                needed += [(name, who) for name in keyed.variables([key])]
     first: dict[str, str] = {}
     for name, who in needed:
         first.setdefault(name, who)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from quickscale_core import stack
 from quickscale_toolchain.errors import ConfigError
 from quickscale_toolchain.generator.pysource import LINE_LENGTH, bracketed, literal, width
+from quickscale_toolchain.manifest import option_keys
 
 if TYPE_CHECKING:
     from quickscale_toolchain.catalog import Entry
@@ -64,17 +65,26 @@ def replaced(entries: Sequence[Entry]) -> set[str]:
     return {name for e in entries for name in e.manifest.settings_data.replaces}
 
 
+def is_on(entry: Entry, chosen: Mapping[str, Any], option: str) -> bool:
+    """Whether quickscale.yml (``chosen``: the module's options) sets ``option`` of the
+    module off its default: a feature switch that is on."""
+    return option in chosen and chosen[option] != _option_default(entry, option)
+
+
 def switched_on(entries: Sequence[Entry], options: Mapping[str, Mapping[str, Any]]) -> list[Entry]:
     """``entries`` with the apps and middleware of each feature switch ``options`` (module
-    -> its options from quickscale.yml) sets off its default, as if declared plainly."""
+    -> its options from quickscale.yml) sets off its default, as if declared plainly; a
+    switch whose value maps keys adds each key's app too (its manifest's ``keys``)."""
     result = []
     for entry in entries:
         data = entry.manifest.settings_data
         chosen = options.get(entry.component.name) or {}
         apps, placed = list(entry.manifest.apps), list(data.middleware)
         for option, (more_apps, more_middleware) in data.switches.items():
-            if option in chosen and chosen[option] != _option_default(entry, option):
-                apps += [name for name in more_apps if name not in apps]
+            if is_on(entry, chosen, option):
+                keyed = data.keyed.get(option)
+                per_key = keyed.apps(option_keys(chosen[option])) if keyed else ()
+                apps += [name for name in (*more_apps, *per_key) if name not in apps]
                 placed += more_middleware
         if len(apps) == len(entry.manifest.apps) and len(placed) == len(data.middleware):
             result.append(entry)

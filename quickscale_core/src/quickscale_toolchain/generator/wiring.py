@@ -20,8 +20,9 @@ from quickscale_core.csp_policy import merged_sources
 from quickscale_toolchain.catalog import Catalog, Entry
 from quickscale_toolchain.components import Component
 from quickscale_toolchain.errors import ConfigError
+from quickscale_toolchain.generator import settings_model
 from quickscale_toolchain.generator.render import RenderedFile, render_templates, render_text
-from quickscale_toolchain.manifest import ModelMarkings
+from quickscale_toolchain.manifest import ModelMarkings, option_keys
 
 
 @dataclass(frozen=True)
@@ -60,18 +61,32 @@ class Wiring:
         return tuple((u.prefix, u.module) for e in self.entries for u in e.manifest.urls)
 
     def requirement_lines(self) -> tuple[str, ...]:
-        """Editable installs of the embedded subtrees, then the components' exact pins."""
+        """Editable installs of the embedded subtrees, then the components' exact pins,
+        then those of each feature switch quickscale.yml turns on."""
         lines = [f"-e ./{c.prefix}" for c in self.components]
         lines += [f"{name}=={version}" for e in self.entries for name, version in e.manifest.pins]
+        for entry in self.entries:  # what a feature switched on needs beyond that
+            chosen = self.options.get(entry.component.name, {})
+            for option, pinned in entry.manifest.settings_data.switch_pins.items():
+                if settings_model.is_on(entry, chosen, option):
+                    more = [f"{name}=={version}" for name, version in pinned]
+                    lines += [line for line in more if line not in lines]
         return tuple(lines)
 
     def env_vars(self) -> list[tuple[str, str, tuple[str, ...]]]:
-        """(module, provider, variable names) for .env.example and compose.yaml."""
+        """(module, provider, variable names) for .env.example and compose.yaml; an
+        option naming keys adds each key's variables, as (module, "option: key", ...)."""
         rows = []
         for entry in self.entries:
             provider = entry.manifest.provider(self.providers.get(entry.component.name))
             if provider is not None and provider.all_env:
                 rows.append((entry.component.name, provider.name, provider.all_env))
+            chosen = self.options.get(entry.component.name, {})
+            for option, keyed in entry.manifest.settings_data.keyed.items():
+                for key in option_keys(chosen.get(option)):
+                    names = keyed.variables([key])
+                    if names:
+                        rows.append((entry.component.name, f"{option}: {key}", names))
         return rows
 
     def offline_env(self) -> tuple[tuple[str, str], ...]:
@@ -81,8 +96,16 @@ class Wiring:
         return tuple(link for e in self.entries for link in e.manifest.home_links)
 
     def csp_sources(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        """(directive, [(source, component id)]): what the components add to the CSP."""
-        return merged_sources([(e.component.id, dict(e.manifest.csp)) for e in self.entries])
+        """(directive, [(source, component id)]): what the components add to the CSP,
+        with the sources of each key an option names (social login's providers)."""
+        declared: list[tuple[str, Mapping[str, Sequence[str]]]] = []
+        for entry in self.entries:
+            declared.append((entry.component.id, dict(entry.manifest.csp)))
+            chosen = self.options.get(entry.component.name, {})
+            for option, keyed in entry.manifest.settings_data.keyed.items():
+                keys = option_keys(chosen.get(option))
+                declared.append((entry.component.id, keyed.sources(keys)))
+        return merged_sources(declared)
 
     def field_markings(
         self, own: Sequence[ModelMarkings] = ()

@@ -108,23 +108,24 @@ def social_provider_settings(
 
 
 def _social_settings(
-    providers: Mapping[str, Mapping[str, Any]], env: Mapping[str, str]
+    providers: Mapping[str, Mapping[str, Any]], env: Mapping[str, str], debug: bool
 ) -> dict[str, Any]:
     """SOCIALACCOUNT_PROVIDERS with each app's credentials read from the environment;
     an ``APP`` entry of a provider's settings adds to its app (openid_connect's id,
-    name and server)."""
+    name and server). A missing credential stops the site, except with ``debug`` on,
+    where manage.py (migrate, the tests) runs without them and the provider refuses."""
     configured: dict[str, Any] = {}
     for name, options in providers.items():
         prefix = name.upper()
         client_var, secret_var = f"{prefix}_CLIENT_ID", f"{prefix}_CLIENT_SECRET"
         missing = [var for var in (client_var, secret_var) if not env.get(var)]
-        if missing:
+        if missing and not debug:
             raise ImproperlyConfigured(
                 f"auth: social provider {name!r} needs the environment variable "
                 f"{' and '.join(missing)}; set it, or remove {name!r} from social_providers."
             )
         entry = dict(options)
-        app = {"client_id": env[client_var], "secret": env[secret_var], "key": ""}
+        app = {"client_id": env.get(client_var, ""), "secret": env.get(secret_var, ""), "key": ""}
         entry["APPS"] = [{**app, **entry.pop("APP", {})}]
         configured[name] = entry
     return {
@@ -157,7 +158,7 @@ def allauth_settings(
       (0: the client address is the TCP peer; a forged header changes nothing).
     - Social providers are off unless `social_providers` names some, e.g.
       `{"google": {"SCOPE": ["email"]}}`; their credentials come from
-      `<NAME>_CLIENT_ID` / `<NAME>_CLIENT_SECRET` in `env`.
+      `<NAME>_CLIENT_ID` / `<NAME>_CLIENT_SECRET` in `env` (required unless `debug`).
     - Any ACCOUNT_*/LOGIN_* key passed as keyword argument replaces ours.
     """
     if email_verification not in VERIFICATION_MODES:
@@ -190,6 +191,6 @@ def allauth_settings(
         "ACCOUNT_LOGOUT_REDIRECT_URL": "/",
     }
     if social_providers:
-        result.update(_social_settings(social_providers, source))
+        result.update(_social_settings(social_providers, source, debug))
     result.update(overrides)
     return result

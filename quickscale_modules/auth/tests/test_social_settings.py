@@ -1,0 +1,77 @@
+"""quickscale.yml's `social` option as allauth's settings (no Django app needed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from quickscale_modules.auth import settings as qs_auth
+
+OIDC_ENV = {"OPENID_CONNECT_CLIENT_ID": "cid", "OPENID_CONNECT_CLIENT_SECRET": "csecret"}
+
+
+@pytest.mark.parametrize(
+    ("social", "expected"),
+    [
+        ({}, {}),
+        ({"google": None}, {"google": {}}),
+        ({"google": {}}, {"google": {}}),
+        (
+            {"github": {"scope": ["user:email"], "auth_params": {"allow_signup": "false"}}},
+            {"github": {"SCOPE": ["user:email"], "AUTH_PARAMS": {"allow_signup": "false"}}},
+        ),
+        (
+            {"openid_connect": {"server_url": "https://id.acme.com", "name": "Acme ID"}},
+            {
+                "openid_connect": {
+                    "APP": {
+                        "provider_id": "sso",
+                        "name": "Acme ID",
+                        "settings": {
+                            "server_url": "https://id.acme.com",
+                            "oauth_pkce_enabled": True,
+                        },
+                    }
+                }
+            },
+        ),
+    ],
+)
+def test_the_option_becomes_allauths_provider_settings(
+    social: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    assert qs_auth.social_provider_settings(social) == expected
+
+
+def test_openid_connect_gets_its_app_id_server_and_credentials() -> None:
+    providers = qs_auth.social_provider_settings(
+        {"openid_connect": {"server_url": "https://id.acme.com"}}
+    )
+    result = qs_auth.allauth_settings(social_providers=providers, env=OIDC_ENV)
+    (app,) = result["SOCIALACCOUNT_PROVIDERS"]["openid_connect"]["APPS"]
+    assert app == {
+        "client_id": "cid",
+        "secret": "csecret",
+        "key": "",
+        "provider_id": "sso",
+        "name": "Single sign-on",
+        "settings": {"server_url": "https://id.acme.com", "oauth_pkce_enabled": True},
+    }
+    assert result["SOCIALACCOUNT_ADAPTER"] == "quickscale_modules.auth.social.SocialAccountAdapter"
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_missing_credentials_stop_only_a_site_with_debug_off(debug: bool) -> None:
+    """In production the site refuses to start; in development manage.py (migrate, the
+    tests) still runs, and the provider itself refuses the empty client id."""
+    call = lambda: qs_auth.allauth_settings(  # noqa: E731
+        debug=debug, social_providers={"github": {}}, env={}
+    )
+    if not debug:
+        with pytest.raises(ImproperlyConfigured, match="GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET"):
+            call()
+        return
+    (app,) = call()["SOCIALACCOUNT_PROVIDERS"]["github"]["APPS"]
+    assert (app["client_id"], app["secret"]) == ("", "")
