@@ -81,6 +81,41 @@ def test_mfa_settings_per_factor(factors: list[str], types: Any, passkeys: Any) 
 
 
 @pytest.mark.parametrize(
+    ("options", "written", "app", "middleware"),
+    [
+        ({}, {}, False, False),
+        ({"mfa": [], "mfa_required": "nobody"}, {}, False, False),
+        ({"mfa": ["totp"]}, {"QUICKSCALE_AUTH_MFA": '["totp"]'}, True, False),
+        ({"mfa_required": "staff"}, {"QUICKSCALE_AUTH_MFA_REQUIRED": '"staff"'}, True, True),
+    ],
+)
+def test_the_mfa_options_change_a_project_only_when_on(
+    options: dict[str, Any], written: dict[str, str], app: bool, middleware: bool
+) -> None:
+    """Off (the defaults) a generated project's settings.py is as without MFA; on, it
+    gains the setting, allauth.mfa and, for staff, the middleware right after allauth's."""
+    from quickscale_toolchain.catalog import Entry
+    from quickscale_toolchain.generator import settings_model
+    from quickscale_toolchain.manifest import MANIFEST_FILE, parse_manifest
+
+    assert settings_model.component_assignments(PACKAGE_DIR, **options) == {
+        "LOGIN_URL": '"account_login"',
+        **written,
+    }
+    path = PACKAGE_DIR / MANIFEST_FILE
+    manifest = parse_manifest(path.read_text(encoding="utf-8"), str(path))
+    entries = settings_model.switched_on([Entry(manifest)], {"auth": options})
+    apps = [item.code for item in settings_model.installed_apps(entries, "acme")]
+    assert ('"allauth.mfa"' in apps) is app
+    names = [item.code for item in settings_model.middleware(entries)]
+    staff = '"quickscale_modules.auth.mfa.StaffMFAMiddleware"'
+    allauths = '"allauth.account.middleware.AccountMiddleware"'
+    assert (staff in names) is middleware
+    if middleware:
+        assert names.index(staff) == names.index(allauths) + 1
+
+
+@pytest.mark.parametrize(
     ("factors", "required", "error"),
     [
         (["sms"], "nobody", "mfa lists 'sms'; choose from totp, webauthn"),
