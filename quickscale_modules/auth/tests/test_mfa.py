@@ -116,6 +116,43 @@ def test_the_mfa_options_change_a_project_only_when_on(
 
 
 @pytest.mark.parametrize(
+    ("entry", "errors"),
+    [
+        ("mfa: [totp, webauthn]\n    mfa_required: staff", []),
+        (
+            "mfa: [totp, sms]",
+            [
+                "quickscale.yml:6:17: error: modules.auth.mfa[1]: 'sms' is not a valid value "
+                "for 'mfa' — allowed: 'totp', 'webauthn'"
+            ],
+        ),
+        (
+            "mfa_required: admins",
+            [
+                "quickscale.yml:6:19: error: modules.auth.mfa_required: 'admins' is not a valid "
+                "value for 'mfa_required' — allowed: 'nobody', 'staff'"
+            ],
+        ),
+    ],
+)
+def test_quickscale_validate_locates_a_bad_mfa_option(
+    tmp_path: Path, entry: str, errors: list[str]
+) -> None:
+    """The real CLI on a project's quickscale.yml: one located line per bad value."""
+    cli = Path(sys.executable).parent / "quickscale"
+    if not cli.exists():
+        unavailable(f"{cli} is not installed (the quickscale CLI)")
+    (tmp_path / "quickscale.yml").write_text(
+        f"schema_version: 2\nproject:\n  name: acme\nmodules:\n  auth:\n    {entry}\n"
+    )
+    done = subprocess.run(
+        [str(cli), "validate"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    found = [line for line in done.stdout.splitlines() if ": error: " in line]
+    assert (done.returncode, found) == (1 if errors else 0, errors), done.stderr
+
+
+@pytest.mark.parametrize(
     ("factors", "required", "error"),
     [
         (["sms"], "nobody", "mfa lists 'sms'; choose from totp, webauthn"),
