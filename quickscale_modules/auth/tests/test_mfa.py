@@ -93,9 +93,11 @@ def test_the_mfa_options_change_a_project_only_when_on(
     options: dict[str, Any], written: dict[str, str], app: bool, middleware: bool
 ) -> None:
     """Off (the defaults) a generated project's settings.py is as without MFA; on, it
-    gains the setting, allauth.mfa and, for staff, the middleware right after allauth's."""
+    gains the setting, allauth.mfa and, for staff, the middleware right after allauth's;
+    requirements.txt gains the packages allauth.mfa needs."""
     from quickscale_toolchain.catalog import Entry
     from quickscale_toolchain.generator import settings_model
+    from quickscale_toolchain.generator.wiring import Wiring
     from quickscale_toolchain.manifest import MANIFEST_FILE, parse_manifest
 
     assert settings_model.component_assignments(PACKAGE_DIR, **options) == {
@@ -113,6 +115,9 @@ def test_the_mfa_options_change_a_project_only_when_on(
     assert (staff in names) is middleware
     if middleware:
         assert names.index(staff) == names.index(allauths) + 1
+    wiring = Wiring(entries=(Entry(manifest),), providers={}, options={"auth": options})
+    pinned = [line for line in wiring.requirement_lines() if line.startswith(("qrcode", "fido2"))]
+    assert pinned == (["qrcode==8.2", "fido2==2.2.1"] if app else [])
 
 
 @pytest.mark.parametrize(
