@@ -262,6 +262,8 @@ def _translate(error: ValidationError, doc: Document) -> Iterator[Diagnostic]:
         if "propertyNames" in error.relative_schema_path:  # a key, not a value
             # The list can be long (social login's providers): a near miss is enough.
             fix = f"did you mean '{guess}'?" if guess else f"use one of: {quote_list(choices)}"
+            if not guess and len(choices) > 12 and path[:1] == ("modules",) and len(path) > 1:
+                fix = f"use one of the {len(choices)} listed by 'quickscale components {path[1]}'"
             where = format_path(path)
             yield doc.error((*path, value), f"unknown key {shown} in '{where}'", fix, key=True)
             return
