@@ -280,6 +280,9 @@ SAMPLE_V2["modules"]["auth"]["social"] = {
     },
     "github": {"scope": ["user:email"], "auth_params": {"allow_signup": "false"}},
 }
+# Its two-factor authentication: the factors offered, and who must have one.
+SAMPLE_V2["modules"]["auth"]["mfa"] = ["totp", "webauthn"]
+SAMPLE_V2["modules"]["auth"]["mfa_required"] = "staff"
 
 SAMPLE_V1: dict[str, Any] = {
     "schema_version": 1,
