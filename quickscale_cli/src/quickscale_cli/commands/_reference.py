@@ -185,6 +185,8 @@ def _allowed(schema: Mapping[str, Any]) -> Iterable[str]:
     names = schema.get("propertyNames")
     if isinstance(names, Mapping) and "pattern" in names:
         yield f"keys: {_rule(names)}"
+    if isinstance(names, Mapping) and "enum" in names:  # social login's provider ids
+        yield "keys: one of: " + ", ".join(scalar(v) for v in names["enum"])
     if "x-unique-by" in schema:
         yield f"no two items share a {schema['x-unique-by']}"
     if "x-exactly-one" in schema:
