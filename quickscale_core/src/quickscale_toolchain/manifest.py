@@ -104,6 +104,10 @@ class OptionKeys:
     csp: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    # key -> (directive, the key's option holding a URL whose origin the directive gets)
+    csp_origin: Mapping[str, tuple[tuple[str, str], ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     def apps(self, keys: Iterable[str]) -> tuple[str, ...]:
         return tuple(self.app.replace("{key}", k) for k in keys) if self.app else ()
@@ -111,13 +115,30 @@ class OptionKeys:
     def variables(self, keys: Iterable[str]) -> tuple[str, ...]:
         return tuple(name.replace("{KEY}", k.upper()) for k in keys for name in self.env)
 
-    def sources(self, keys: Iterable[str]) -> dict[str, list[str]]:
-        """directive -> sources of ``keys``, in the order the keys are named."""
+    def sources(self, value: Any) -> dict[str, list[str]]:
+        """directive -> sources of the keys the option's ``value`` names, in its order: each
+        key's declared origins, and the origin of the URL its ``csp-origin`` option holds
+        (an OpenID Connect server's), when that is one exact https origin."""
         found: dict[str, list[str]] = {}
-        for key in keys:
+        for key in option_keys(value):
             for directive, origins in self.csp.get(key, ()):
                 found.setdefault(directive, []).extend(origins)
+            options = value[key] if isinstance(value[key], Mapping) else {}
+            for directive, option in self.csp_origin.get(key, ()):
+                origin = _origin(options.get(option))
+                if origin and source_problem(directive, origin) is None:
+                    found.setdefault(directive, []).append(origin)
         return found
+
+
+def _origin(url: Any) -> str:
+    """``scheme://host[:port]`` of ``url`` ("" for anything else)."""
+    from urllib.parse import urlsplit
+
+    if not isinstance(url, str):
+        return ""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.lower()}" if parts.scheme and parts.netloc else ""
 
 
 def option_keys(value: Any) -> tuple[str, ...]:
@@ -209,6 +230,12 @@ def _option_keys(table: Mapping[str, Any]) -> OptionKeys:
             {
                 key: tuple((d, tuple(sources)) for d, sources in directives.items())
                 for key, directives in table.get("csp", {}).items()
+            }
+        ),
+        csp_origin=MappingProxyType(
+            {
+                key: tuple((d, str(option)) for d, option in directives.items())
+                for key, directives in table.get("csp-origin", {}).items()
             }
         ),
     )

@@ -54,13 +54,21 @@ CASES = [
         {"form-action": ["https://accounts.google.com", "https://github.com"]},
         id="google-github",
     ),
-    # a provider without declared origins adds none (and no other provider's)
+    # an OpenID Connect server: its issuer's origin (path and all else dropped)
     pytest.param(
-        {"openid_connect": {"server_url": "https://id.example.com"}},
+        {"openid_connect": {"server_url": "https://ID.example.com:8443/realms/acme"}},
         [SOCIAL_APPS, "allauth.socialaccount.providers.openid_connect"],
         [OIDC],
-        {},
+        {"form-action": ["https://id.example.com:8443"]},
         id="openid_connect",
+    ),
+    # a provider without declared origins adds none (and no other provider's)
+    pytest.param(
+        {"okta": {}},
+        [SOCIAL_APPS, "allauth.socialaccount.providers.okta"],
+        [("OKTA_CLIENT_ID", "OKTA_CLIENT_SECRET")],
+        {},
+        id="okta",
     ),
 ]
 
@@ -85,8 +93,8 @@ def test_each_named_provider_brings_its_app_variables_and_origins(
     assert ("QUICKSCALE_AUTH_SOCIAL" in written) is bool(social)
 
     wiring = Wiring((entry,), {"auth": None}, {"auth": options})
-    named = [row[2] for row in wiring.env_vars() if row[1].startswith("social: ")]
-    assert named == variables
+    named = [(row[1], row[2]) for row in wiring.env_vars() if row[0] == "auth"]
+    assert named == list(zip(social or {}, variables, strict=True))
     assert {d: [s for s, _ in row] for d, row in wiring.csp_sources()} == csp
 
     env = Environment(

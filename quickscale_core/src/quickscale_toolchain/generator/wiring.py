@@ -75,7 +75,8 @@ class Wiring:
 
     def env_vars(self) -> list[tuple[str, str, tuple[str, ...]]]:
         """(module, provider, variable names) for .env.example and compose.yaml; an
-        option naming keys adds each key's variables, as (module, "option: key", ...)."""
+        option naming keys adds each key's variables, as (module, key, ...): social
+        login's providers are providers too."""
         rows = []
         for entry in self.entries:
             provider = entry.manifest.provider(self.providers.get(entry.component.name))
@@ -86,7 +87,7 @@ class Wiring:
                 for key in option_keys(chosen.get(option)):
                     names = keyed.variables([key])
                     if names:
-                        rows.append((entry.component.name, f"{option}: {key}", names))
+                        rows.append((entry.component.name, key, names))
         return rows
 
     def offline_env(self) -> tuple[tuple[str, str], ...]:
@@ -103,8 +104,7 @@ class Wiring:
             declared.append((entry.component.id, dict(entry.manifest.csp)))
             chosen = self.options.get(entry.component.name, {})
             for option, keyed in entry.manifest.settings_data.keyed.items():
-                keys = option_keys(chosen.get(option))
-                declared.append((entry.component.id, keyed.sources(keys)))
+                declared.append((entry.component.id, keyed.sources(chosen.get(option))))
         return merged_sources(declared)
 
     def field_markings(
