@@ -134,3 +134,42 @@ def test_an_origin_a_key_declares_is_checked_like_any_csp_source(tmp_path: Path)
         parse_manifest(text, "quickscale_modules/x/pyproject.toml")
     assert "settings.options.login.keys.csp.acme.form-action" in raised.value.message
     assert "wildcard" in raised.value.message
+
+
+def test_a_project_with_social_login_gets_it_in_its_generated_files() -> None:
+    """The pieces above, through the templates: settings.py, the CSP origins of
+    component_settings.py, requirements.txt and .env.example."""
+    from quickscale_toolchain.generator.context import ProjectSpec
+    from quickscale_toolchain.generator.project_files import render_project
+    from quickscale_toolchain.generator.wiring import ModuleChoice
+
+    social = {"github": {}, "openid_connect": {"server_url": "https://id.acme.com/realm"}}
+    choice = ModuleChoice("auth", options={"social": social})
+    source = catalog.from_directory(ROOT, "checkout")
+    files = render_project(ProjectSpec("acme", modules=(choice,), catalog=source))
+    text = {name: files[name].content.decode() for name in files}
+    settings = ast.parse(text["acme/settings.py"])
+    assigned = {
+        node.targets[0].id: node.value
+        for node in settings.body
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+    }
+    assert ast.literal_eval(assigned["QUICKSCALE_AUTH_SOCIAL"]) == social
+    apps = [
+        ast.literal_eval(e)
+        for e in assigned["INSTALLED_APPS"].elts
+        if not isinstance(e, ast.Starred)
+    ]
+    assert apps[-4:-1] == [
+        SOCIAL_APPS,
+        "allauth.socialaccount.providers.github",
+        "allauth.socialaccount.providers.openid_connect",
+    ]
+    component = text["acme/component_settings.py"]
+    assert '"https://github.com",  # modules/auth' in component
+    assert '"https://id.acme.com",  # modules/auth' in component
+    assert "https://accounts.google.com" not in component  # only the providers named
+    requirements = text["requirements.txt"].splitlines()
+    assert {"oauthlib==4.0.1", "PyJWT==2.15.1", "cryptography==50.0.2"} <= set(requirements)
+    for name in (*GITHUB, *OIDC):
+        assert f"# {name}=" in text[".env.example"]
