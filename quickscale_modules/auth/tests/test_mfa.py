@@ -310,7 +310,9 @@ def axe_findings(page: Any) -> list[str]:
 @inner_only
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_inner_totp_and_recovery_codes_in_chromium(page: Any, live_server: Any) -> None:
+def test_inner_totp_and_recovery_codes_in_chromium(
+    page: Any, live_server: Any, artifacts_dir: Path
+) -> None:
     """A staff user is refused the admin until they enrol TOTP (the code computed from the
     secret the page shows); then logs in with a TOTP code, then with a recovery code,
     which works once. No page breaks the CSP; axe finds nothing serious."""
@@ -346,6 +348,9 @@ def test_inner_totp_and_recovery_codes_in_chromium(page: Any, live_server: Any) 
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_role("img", name="QR code of the authenticator secret")).to_be_visible()
     findings += axe_findings(page)
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.screenshot(path=str(artifacts_dir / f"mfa-totp-activate-{scheme}.png"), full_page=True)
     secret = page.get_by_test_id("totp-secret").input_value()
     page.get_by_label("Authenticator code").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Activate").click()
