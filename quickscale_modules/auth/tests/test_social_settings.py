@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from quickscale_testing.modules import unavailable
 
 from quickscale_modules.auth import settings as qs_auth
 
@@ -75,3 +79,61 @@ def test_missing_credentials_stop_only_a_site_with_debug_off(debug: bool) -> Non
         return
     (app,) = call()["SOCIALACCOUNT_PROVIDERS"]["github"]["APPS"]
     assert (app["client_id"], app["secret"]) == ("", "")
+
+
+@pytest.mark.parametrize(
+    ("entry", "errors"),
+    [
+        (
+            "github: {scope: [user:email]}\n      openid_connect: {server_url: https://id.acme.com}",
+            [],
+        ),
+        (
+            "githb: {}",
+            [
+                "quickscale.yml:7:7: error: modules.auth.social.githb: unknown key 'githb' in "
+                "'modules.auth.social' — did you mean 'github'?"
+            ],
+        ),
+        (
+            "qqqzzz: {}",
+            [
+                "quickscale.yml:7:7: error: modules.auth.social.qqqzzz: unknown key 'qqqzzz' in "
+                "'modules.auth.social' — use one of the 118 listed by 'quickscale components auth'"
+            ],
+        ),
+        (
+            "openid_connect: {server_url: http://id.acme.com}",
+            [
+                "quickscale.yml:7:36: error: modules.auth.social.openid_connect.server_url: "
+                "'http://id.acme.com' is not an https:// address — the provider's issuer, e.g. "
+                "https://id.example.com (its /.well-known/openid-configuration is read)"
+            ],
+        ),
+        (
+            "github: {client_secret: s3cret}",
+            [
+                "quickscale.yml:7:16: error: modules.auth.social.github.client_secret: unknown "
+                "key 'client_secret' in 'modules.auth.social.github' — remove it; allowed here: "
+                "'auth_params', 'scope'"
+            ],
+        ),
+    ],
+)
+def test_quickscale_validate_locates_a_bad_social_option(
+    tmp_path: Path, entry: str, errors: list[str]
+) -> None:
+    """The real CLI on a project's quickscale.yml: one located line per bad value, and a
+    secret has no place there."""
+    cli = Path(sys.executable).parent / "quickscale"
+    if not cli.exists():
+        unavailable(f"{cli} is not installed (the quickscale CLI)")
+    (tmp_path / "quickscale.yml").write_text(
+        "schema_version: 2\nproject:\n  name: acme\nmodules:\n  auth:\n"
+        f"    social:\n      {entry}\n"
+    )
+    done = subprocess.run(
+        [str(cli), "validate"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    found = [line for line in done.stdout.splitlines() if ": error: " in line]
+    assert (done.returncode, found) == (1 if errors else 0, errors), done.stderr
