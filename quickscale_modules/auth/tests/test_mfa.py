@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ REPO = PACKAGE_DIR.parent.parent
 INNER = os.environ.get("DJANGO_SETTINGS_MODULE") == "settings_mfa"
 # Deselected (not skipped) by conftest.py outside the MFA-enabled subprocess.
 inner_only = pytest.mark.mfa_inner
-INNER_TESTS = 7  # each must pass, none skipped
+INNER_TESTS = 8  # each must pass, none skipped
 INNER_ARGS = ["--ds=settings_mfa", "-m", "mfa_inner", "tests/test_mfa.py"]
 
 PASSWORD = "correct-horse-battery-9"
@@ -261,6 +262,30 @@ def test_inner_staff_rule_on_the_admin(
         page = client.get(response["Location"]).content.decode()
         assert "Staff accounts need two-factor authentication to use the admin." in page
     assert client.get("/accounts/profile/").status_code == 200  # the rest of the site stays
+
+
+@inner_only
+@pytest.mark.django_db
+def test_inner_wrong_codes_count_as_failed_logins(client: Client) -> None:
+    """The second step is rate-limited like the password: after the account's allowance
+    of failed logins (5 per 5 minutes) even the right code is refused."""
+    import pyotp
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(_user(staff=False), secret)
+    stage = client.post("/accounts/login/", {"login": EMAIL, "password": PASSWORD})
+    assert stage["Location"] == "/accounts/2fa/authenticate/"
+    totp = pyotp.TOTP(secret)
+    right = totp.now()
+    accepted = {totp.at(time.time() + step) for step in (-30, 0, 30)}  # the tolerance
+    wrong = next(code for code in ("000000", "111111", "222222") if code not in accepted)
+    for _ in range(5):
+        page = client.post("/accounts/2fa/authenticate/", {"code": wrong}).content.decode()
+        assert "Incorrect code." in page
+    page = client.post("/accounts/2fa/authenticate/", {"code": right}).content.decode()
+    assert "Too many failed login attempts" in page
+    assert "_auth_user_id" not in client.session
 
 
 @pytest.fixture
