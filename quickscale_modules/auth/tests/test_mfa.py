@@ -348,6 +348,12 @@ def test_inner_totp_and_recovery_codes_in_chromium(
     base = live_server.url
     findings: list[str] = []
 
+    def shots(name: str) -> None:
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            page.screenshot(path=str(artifacts_dir / f"mfa-{name}-{scheme}.png"), full_page=True)
+        page.emulate_media(color_scheme="light")
+
     def log_in(next_url: str = "") -> None:
         page.goto(f"{base}/accounts/login/{next_url}")
         page.get_by_label("Email:", exact=True).fill(EMAIL)
@@ -362,6 +368,7 @@ def test_inner_totp_and_recovery_codes_in_chromium(
     log_in("?next=/admin/")
     expect(page).to_have_url(f"{base}/accounts/2fa/")
     expect(page.get_by_text("Staff accounts need two-factor authentication")).to_be_visible()
+    shots("staff-refused")
     page.goto(f"{base}/admin/")
     expect(page).to_have_url(f"{base}/accounts/2fa/")
 
@@ -373,15 +380,14 @@ def test_inner_totp_and_recovery_codes_in_chromium(
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_role("img", name="QR code of the authenticator secret")).to_be_visible()
     findings += axe_findings(page)
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        page.screenshot(path=str(artifacts_dir / f"mfa-totp-activate-{scheme}.png"), full_page=True)
+    shots("totp-activate")
     secret = page.get_by_test_id("totp-secret").input_value()
     page.get_by_label("Authenticator code").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Activate").click()
     expect(page).to_have_url(f"{base}/accounts/2fa/recovery-codes/")
     codes = page.get_by_label("Unused codes").input_value().split()
     assert len(codes) == 10
+    shots("recovery-codes")
     findings += axe_findings(page)
     page.goto(f"{base}/admin/")
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
