@@ -22,8 +22,9 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked social_inner only make sense in test_social.py's subprocess, where
-    social login is enabled at start-up; elsewhere they are deselected, not skipped."""
+    """Tests marked social_inner (mfa_inner) only make sense in test_social.py's
+    (test_mfa.py's) subprocess, where social login (MFA) is enabled at start-up;
+    elsewhere they are deselected, not skipped."""
     inner_markers = []
     if not os.environ.get("QS_AUTH_SOCIAL"):
         inner_markers.append("social_inner")
