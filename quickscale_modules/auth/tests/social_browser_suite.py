@@ -4,9 +4,9 @@ collection, where social login is off).
 
 A person's walk: the login page's provider link, allauth's confirmation form (a login
 starts by POST only), the site's redirect to the local OpenID Connect provider, its
-redirect back, the account. Chromium checks the redirect after the form against the
-policy's form-action, so the walk passes only with the provider's origin there, and
-fails, blocked, without it.
+redirect back, the account; both pages axe clean, light and dark. Chromium checks the
+redirect after the form against the policy's form-action, so the walk passes only with
+the provider's origin there, and fails, blocked, without it.
 """
 
 from __future__ import annotations
@@ -59,11 +59,38 @@ def page() -> Iterator[tuple[Any, list[str]]]:
             browser.close()
 
 
-def walk(page: Any, live_server: Any) -> None:
-    """From the login page to the provider's button and the confirmation's Continue."""
+def walk(page: Any, live_server: Any, check: Any = None) -> None:
+    """From the login page to the provider's button and the confirmation's Continue;
+    ``check`` looks at each of the two pages first."""
     page.goto(f"{live_server.url}/accounts/login/")
+    if check:
+        check(page)
     page.get_by_role("link", name="Acme ID").click()
+    page.get_by_role("button", name="Continue").wait_for()
+    if check:
+        check(page)
     page.get_by_role("button", name="Continue").click()
+
+
+def axe(page: Any) -> list[str]:
+    """axe-core's serious and critical violations, light and dark (the pinned
+    axe-playwright-python package's axe.min.js, injected: nothing fetched)."""
+    from importlib import resources
+
+    findings = []
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        if not page.evaluate("typeof window.axe === 'object'"):
+            page.evaluate((resources.files("axe_playwright_python") / "axe.min.js").read_text())
+        results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        findings += [
+            f"[{scheme}] {rule['id']}: {rule['help']} at {node['target']} on {page.url}"
+            for rule in results["violations"]
+            if rule["impact"] in ("serious", "critical")
+            for node in rule["nodes"]
+        ]
+    page.emulate_media(color_scheme="light")
+    return findings
 
 
 @pytest.mark.django_db(transaction=True)
@@ -72,11 +99,13 @@ def test_a_person_signs_in_through_the_provider(
 ) -> None:
     browser, violations = page
     idp.user = {"sub": "lin-1", "email": "lin@example.com", "email_verified": True}
-    walk(browser, live_server)
+    findings: list[str] = []
+    walk(browser, live_server, check=lambda page: findings.extend(axe(page)))
     browser.wait_for_url(f"{live_server.url}/accounts/profile/")
     assert "lin@example.com" in browser.content()
     assert get_user_model().objects.filter(email="lin@example.com").exists()
     assert violations == []
+    assert findings == []  # the login page and allauth's confirmation, light and dark
 
 
 @pytest.mark.django_db(transaction=True)
