@@ -160,7 +160,7 @@ def _python_without_django(where: Path) -> Path:
     )
     needed = ["click", "jinja2", "markupsafe", "yaml", "rich", "pygments", "jsonschema"]
     needed += ["jsonschema_specifications", "referencing", "rpds", "attr", "attrs"]
-    needed += ["typing_extensions"]
+    needed += ["typing_extensions", "packaging"]
     for name in needed:
         module = importlib.import_module(name)
         origin = Path(module.__file__)
