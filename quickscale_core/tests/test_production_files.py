@@ -112,11 +112,13 @@ def test_every_distribution_is_checked() -> None:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project with every module, its components embedded as `init` and `update`
-    embed them (each one's whole folder: src, tests, generate, ...), both themes."""
+    embed them (each one's whole folder: src, tests, generate, ...), both themes. The
+    auth module requires MFA of staff, so its test fixtures sit in conftest.py at the
+    root."""
     catalog = from_directory(ROOT, origin="source")
-    spec = ProjectSpec(
-        "acme", modules=tuple(ModuleChoice(m) for m in catalog.modules), catalog=catalog
-    )
+    options = {"auth": {"mfa_required": "staff"}}
+    modules = tuple(ModuleChoice(m, options=options.get(m, {})) for m in catalog.modules)
+    spec = ProjectSpec("acme", modules=modules, catalog=catalog)
     root = tmp_path_factory.mktemp("image") / "acme"
     write_files(root, render_project(spec))
     listed = subprocess.run(
@@ -152,6 +154,7 @@ def test_the_image_s_application_directory_holds_no_test_code(project: Path, app
     # The project had test code to leave out: the embedded suites, every fake and helper.
     assert {
         "tests/conftest.py",
+        "conftest.py",
         "quickscale_core/tests/test_import_contract.py",
         "quickscale_core/src/quickscale_testing/repos.py",
         "quickscale_modules/billing/src/quickscale_testing/billing.py",
