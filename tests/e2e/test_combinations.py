@@ -27,6 +27,7 @@ import yaml
 from conftest import clean_env, make_project_env, production_env, run
 from quickscale_testing.repos import monorepo_root
 from quickscale_toolchain import catalog as catalogs
+from quickscale_toolchain.manifest import option_keys
 
 CATALOG = catalogs.from_directory(monorepo_root())
 MODULES: tuple[str, ...] = tuple(sorted(CATALOG.modules))
@@ -144,15 +145,18 @@ PRODUCTION_VALUES = {
 
 
 def provider_variables(theme: str, modules: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
-    """A production value for each variable the embedded modules' providers need (the
-    chosen provider, else the default; a module another requires included)."""
-    variables = {}
+    """A production value for each variable the embedded modules need: their providers'
+    (the chosen provider, else the default; a module another requires included), and
+    those each key of a keyed option names (the manifest's ``keys.env``: social login's
+    GOOGLE_CLIENT_ID and the like for each provider listed)."""
+    names: list[str] = []
     for entry in CATALOG.resolve(theme, list(modules)):
-        chosen = modules.get(entry.component.name, {}).get("provider")
-        provider = entry.manifest.provider(chosen)
-        for name in provider.env if provider else ():
-            variables[name] = PRODUCTION_VALUES.get(name, "combinations-placeholder")
-    return variables
+        options = modules.get(entry.component.name, {})
+        provider = entry.manifest.provider(options.get("provider"))
+        names += provider.env if provider else ()
+        for option, keyed in entry.manifest.settings_data.keyed.items():
+            names += keyed.variables(option_keys(options.get(option)))
+    return {name: PRODUCTION_VALUES.get(name, "combinations-placeholder") for name in names}
 
 
 def generate(
@@ -236,6 +240,12 @@ def test_the_spec_s_backup_example_generates(
         assert "QUICKSCALE_BACKUP_S3_BUCKET" in (project / listed).read_text(), listed
 
 
+def every_example(name: str) -> dict[str, Any]:
+    """The module's entry with the options of all its manifest's examples at once."""
+    manifest = CATALOG.get(f"modules/{name}").manifest  # type: ignore[union-attr]
+    return {key: value for example in manifest.examples for key, value in example.options.items()}
+
+
 def test_every_module_together_on_postgresql(
     tmp_path: Path,
     quickscale_bin: str,
@@ -243,7 +253,12 @@ def test_every_module_together_on_postgresql(
     all_modules_venv: Path,
     fresh_database: str,
 ) -> None:
-    chosen = entries(MODULES, backup=SPEC_BACKUP)
+    """Every module, and every feature of the auth module at once (social login, MFA
+    required of staff, session activity): the project's own tests open the admin as a
+    staff user with a second factor, and the migrations of allauth's apps apply too."""
+    auth = every_example("auth")
+    assert {"social", "mfa", "mfa_required", "session_activity"} <= set(auth)
+    chosen = entries(MODULES, backup=SPEC_BACKUP, auth=auth)
     project = generate(tmp_path, quickscale_bin, source_repo, "todo", chosen)
     make_project_env(project)
     env = clean_env(DATABASE_URL=fresh_database)
@@ -255,4 +270,5 @@ def test_every_module_together_on_postgresql(
     assert shell.stdout.strip().splitlines()[-1] == "postgresql"
     variables = provider_variables("todo", chosen)
     assert "QUICKSCALE_BACKUP_S3_BUCKET" in variables  # the aws provider's bucket
+    assert "GOOGLE_CLIENT_ID" in variables  # a social provider's, from the manifest's keys
     assert_green(project, variables, fresh_database)
