@@ -44,7 +44,7 @@ import yaml
 from quickscale_testing.repos import TEST_IDENTITY
 from quickscale_toolchain.catalog import Catalog
 from quickscale_toolchain.components import Component
-from quickscale_toolchain.manifest import Manifest
+from quickscale_toolchain.manifest import Manifest, option_keys
 
 MAX_ROUNDS = 5  # runs of one step: the first, then one after each fix followed
 MARKER_PREFIX = "lifecycle-marker"
@@ -1099,11 +1099,23 @@ class Walk:
 
     # -- deploy ----------------------------------------------------------------------------
 
+    def keyed_env(self) -> set[str]:
+        """The variables each key of a keyed option in quickscale.yml names (the manifest's
+        ``keys.env``: a social login provider's <ID>_CLIENT_ID and _CLIENT_SECRET)."""
+        modules = self.config().get("modules") or {}
+        return {
+            variable
+            for module, options in modules.items()
+            for option, keyed in self.tools.components.manifest(module).settings_data.keyed.items()
+            for variable in keyed.variables(option_keys((options or {}).get(option)))
+        }
+
     def provider_values(self) -> dict[str, str]:
-        """A value for every variable a provider of any module reads (manifests), in the
-        shape of a real one where it has a known shape (Stripe's key prefixes)."""
+        """A value for every variable a provider of any module reads (manifests), and each
+        key of the project's keyed options, in the shape of a real one where it has a
+        known shape (Stripe's key prefixes)."""
         values = {}
-        for name in self.tools.components.provider_env():
+        for name in sorted(self.tools.components.provider_env() | self.keyed_env()):
             prefix = next((p for suffix, p in VALUE_SHAPES if name.endswith(suffix)), "walk-")
             values[name] = f"{prefix}{name.lower()}_0123456789abcdef"
         return values
