@@ -308,7 +308,7 @@ CASES = [
         "module-unknown-option",
         HEAD + "modules:\n  auth: {provider: allauth, currency: eur}\n",
         [(5, 29, E, "modules.auth.currency")],
-        "allowed here: 'provider'",
+        "allowed here: 'mfa', 'mfa_required', 'provider', 'session_activity', 'sessions',",
     ),
     Case(
         "module-no-manifest-declares-it",
