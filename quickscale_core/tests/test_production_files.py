@@ -112,11 +112,14 @@ def test_every_distribution_is_checked() -> None:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project with every module, its components embedded as `init` and `update`
-    embed them (each one's whole folder: src, tests, generate, ...), both themes. The
-    auth module requires MFA of staff, so its test fixtures sit in conftest.py at the
-    root."""
+    embed them (each one's whole folder: src, tests, generate, ...), both themes. Every
+    feature of the auth module is on, so each of its modules (social.py imports allauth's
+    socialaccount, mfa_adapter.py allauth.mfa) has its app installed where the image
+    imports them all; MFA is required of staff, so its test fixtures sit in conftest.py
+    at the root."""
     catalog = from_directory(ROOT, origin="source")
-    options = {"auth": {"mfa_required": "staff"}}
+    features = {"social": {"google": {}}, "mfa": ["totp", "webauthn"], "session_activity": True}
+    options = {"auth": {**features, "mfa_required": "staff"}}
     modules = tuple(ModuleChoice(m, options=options.get(m, {})) for m in catalog.modules)
     spec = ProjectSpec("acme", modules=modules, catalog=catalog)
     root = tmp_path_factory.mktemp("image") / "acme"
