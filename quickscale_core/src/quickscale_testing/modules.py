@@ -67,6 +67,28 @@ def middleware(
     return [*base[:where], *after_authentication, *base[where:], *last]
 
 
+def strict_csp(form_action: Sequence[str] = ()) -> dict[str, Any]:
+    """The Content-Security-Policy of every page of a generated project
+    (quickscale_core.settings), for a component's browser tests; ``form_action`` adds
+    origins as a manifest's do. django-csp is imported here, not at import time."""
+    from csp.constants import NONCE, NONE, SELF
+
+    return {
+        "DIRECTIVES": {
+            "default-src": [SELF],
+            "script-src": [SELF, NONCE],
+            "style-src": [SELF, NONCE],
+            "img-src": [SELF],
+            "font-src": [SELF],
+            "connect-src": [SELF],
+            "object-src": [NONE],
+            "base-uri": [NONE],
+            "form-action": [SELF, *form_action],
+            "frame-ancestors": [NONE],
+        },
+    }
+
+
 def on_postgres() -> bool:
     """This process is the PostgreSQL run."""
     return os.environ.get(ENGINE_SWITCH) == "postgres"

@@ -10,8 +10,7 @@ and a host name only), so its origin is written here by hand.
 import os
 from urllib.parse import urlsplit
 
-from csp.constants import NONCE, NONE, SELF
-from quickscale_testing.modules import middleware
+from quickscale_testing.modules import middleware, strict_csp
 from settings import *  # noqa: F403
 from settings import INSTALLED_APPS
 
@@ -23,17 +22,4 @@ MIDDLEWARE = middleware(last=qs_auth.MIDDLEWARE, csp=True)
 _IDP = urlsplit(os.environ["QS_AUTH_OIDC_URL"])
 IDP_ORIGIN = f"{_IDP.scheme}://{_IDP.netloc}"
 
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF, NONCE],
-        "style-src": [SELF, NONCE],
-        "img-src": [SELF],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [NONE],
-        "form-action": [SELF, IDP_ORIGIN],
-        "frame-ancestors": [NONE],
-    },
-}
+CONTENT_SECURITY_POLICY = strict_csp(form_action=[IDP_ORIGIN])
