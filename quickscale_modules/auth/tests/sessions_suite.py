@@ -14,29 +14,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import axe_findings, launched, watch_csp
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import Client
 from django.urls import reverse
-from quickscale_testing.modules import unavailable
 
 from quickscale_modules.auth import services
 
 PASSWORD = "correct-horse-battery-9"
 EMAIL = "ada@example.com"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
 CHROME_ANDROID = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/131.0.0.0 Mobile Safari/537.36"
 )
-# Reports each Content-Security-Policy violation to Python (an init script runs through
-# the DevTools protocol, before the page's scripts; the policy stays in force).
-CSP_LISTENER = """document.addEventListener("securitypolicyviolation", (event) => {
-  window.__qsCspViolation(`${event.effectiveDirective} blocked ${event.blockedURI} on `
-    + `${document.location.href}`);
-});"""
 
 
 def _user() -> Any:
@@ -96,26 +88,15 @@ def test_a_signed_cookie_session_engine_is_refused_in_one_line(settings: Any) ->
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched() as chromium:
+        yield chromium
 
 
 def _tab(browser: Any, user_agent: str, violations: list[str]) -> Any:
     """A page in a browser context of its own (its own cookies: another browser)."""
     tab = browser.new_context(user_agent=user_agent).new_page()
     tab.set_default_timeout(15_000)
-    tab.expose_function("__qsCspViolation", lambda text: violations.append(text))
-    tab.add_init_script(CSP_LISTENER)
+    watch_csp(tab, violations)
     return tab
 
 
@@ -125,27 +106,6 @@ def _log_in(tab: Any, base: str) -> None:
     tab.get_by_label("Password:", exact=True).fill(PASSWORD)
     tab.get_by_role("button", name="Log in").click()
     tab.wait_for_url(f"{base}/accounts/profile/")
-
-
-def _axe(tab: Any) -> list[str]:
-    """axe-core's serious and critical violations in the light and the dark scheme (the
-    pinned axe-playwright-python package's axe.min.js, injected: nothing fetched)."""
-    from importlib import resources
-
-    findings = []
-    for scheme in ("light", "dark"):
-        tab.emulate_media(color_scheme=scheme)
-        if not tab.evaluate("typeof window.axe === 'object'"):
-            tab.evaluate((resources.files("axe_playwright_python") / "axe.min.js").read_text())
-        results = tab.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        findings += [
-            f"[{scheme}] {rule['id']}: {rule['help']} at {node['target']}"
-            for rule in results["violations"]
-            if rule["impact"] in ("serious", "critical")
-            for node in rule["nodes"]
-        ]
-    tab.emulate_media(color_scheme="light")
-    return findings
 
 
 @pytest.mark.browser
@@ -169,7 +129,7 @@ def test_two_browsers_the_first_ends_the_second_s_session(
     for scheme in ("light", "dark"):
         first.emulate_media(color_scheme=scheme)
         first.screenshot(path=str(artifacts_dir / f"sessions-{scheme}.png"), full_page=True)
-    assert _axe(first) == []
+    assert axe_findings(first) == []
 
     # End one: the second browser's session; its next request finds it logged out.
     first.get_by_role("button", name="End the session of Chrome on Android").click()

@@ -13,20 +13,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from browser_support import axe_findings, launched, watch_csp
 from django.contrib.auth import get_user_model
 from oidc_server import OIDCServer, Provider
-from quickscale_testing.modules import unavailable
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
-CSP_LISTENER = """document.addEventListener("securitypolicyviolation", (event) => {
-  window.__qsCspViolation(`${event.effectiveDirective} blocked ${event.blockedURI}`);
-});"""
 
 
 @pytest.fixture(scope="module")
@@ -41,22 +34,11 @@ def idp() -> Iterator[Provider]:
 @pytest.fixture
 def page() -> Iterator[tuple[Any, list[str]]]:
     """A Chromium page and the CSP violations it reports."""
-    if not Path(CHROMIUM).exists():
-        unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
     violations: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            context = browser.new_context()
-            context.expose_function("__qsCspViolation", lambda text: violations.append(text))
-            context.add_init_script(CSP_LISTENER)
-            yield context.new_page(), violations
-        finally:
-            browser.close()
+    with launched() as browser:
+        context = browser.new_context()
+        watch_csp(context, violations)
+        yield context.new_page(), violations
 
 
 def walk(page: Any, live_server: Any, check: Any = None) -> None:
@@ -72,27 +54,6 @@ def walk(page: Any, live_server: Any, check: Any = None) -> None:
     page.get_by_role("button", name="Continue").click()
 
 
-def axe(page: Any) -> list[str]:
-    """axe-core's serious and critical violations, light and dark (the pinned
-    axe-playwright-python package's axe.min.js, injected: nothing fetched)."""
-    from importlib import resources
-
-    findings = []
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        if not page.evaluate("typeof window.axe === 'object'"):
-            page.evaluate((resources.files("axe_playwright_python") / "axe.min.js").read_text())
-        results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        findings += [
-            f"[{scheme}] {rule['id']}: {rule['help']} at {node['target']} on {page.url}"
-            for rule in results["violations"]
-            if rule["impact"] in ("serious", "critical")
-            for node in rule["nodes"]
-        ]
-    page.emulate_media(color_scheme="light")
-    return findings
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_person_signs_in_through_the_provider(
     page: tuple[Any, list[str]], idp: Provider, live_server: Any
@@ -100,7 +61,7 @@ def test_a_person_signs_in_through_the_provider(
     browser, violations = page
     idp.user = {"sub": "lin-1", "email": "lin@example.com", "email_verified": True}
     findings: list[str] = []
-    walk(browser, live_server, check=lambda page: findings.extend(axe(page)))
+    walk(browser, live_server, check=lambda page: findings.extend(axe_findings(page)))
     browser.wait_for_url(f"{live_server.url}/accounts/profile/")
     assert "lin@example.com" in browser.content()
     assert get_user_model().objects.filter(email="lin@example.com").exists()

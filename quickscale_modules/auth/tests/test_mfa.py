@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import axe_findings, launched, watch_csp
 from conftest import require
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
@@ -35,14 +36,6 @@ INNER_ARGS = ["--ds=settings_mfa", "-m", "mfa_inner", "tests/test_mfa.py"]
 
 PASSWORD = "correct-horse-battery-9"
 EMAIL = "ada@example.com"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
-# Reports each Content-Security-Policy violation to Python (an init script runs through
-# the DevTools protocol, before the page's scripts; the policy stays in force).
-CSP_LISTENER = """document.addEventListener("securitypolicyviolation", (event) => {
-  window.__qsCspViolation(`${event.effectiveDirective} blocked ${event.blockedURI} on `
-    + `${document.location.href}`);
-});"""
 
 
 @pytest.mark.skipif(INNER, reason="outer driver")
@@ -288,46 +281,12 @@ def test_inner_wrong_codes_count_as_failed_logins(client: Client) -> None:
 
 @pytest.fixture
 def page() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            tab = browser.new_context().new_page()
-            tab.set_default_timeout(15_000)
-            violations: list[str] = []
-            tab.expose_function("__qsCspViolation", lambda text: violations.append(text))
-            tab.add_init_script(CSP_LISTENER)
-            tab.csp_violations = violations
-            yield tab
-        finally:
-            browser.close()
-
-
-def axe_findings(page: Any) -> list[str]:
-    """axe-core's serious and critical violations on the page in the light and the dark
-    colour scheme (the pinned axe-playwright-python package's axe.min.js, injected:
-    nothing fetched)."""
-    from importlib import resources
-
-    if not page.evaluate("typeof window.axe === 'object'"):
-        page.evaluate((resources.files("axe_playwright_python") / "axe.min.js").read_text())
-    found = []
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        found += [
-            f"{rule['id']} ({scheme}): {rule['help']} at {node['target']} on {page.url}"
-            for rule in results["violations"]
-            if rule["impact"] in ("serious", "critical")
-            for node in rule["nodes"]
-        ]
-    page.emulate_media(color_scheme="light")
-    return found
+    with launched() as browser:
+        tab = browser.new_context().new_page()
+        tab.set_default_timeout(15_000)
+        tab.csp_violations = []
+        watch_csp(tab, tab.csp_violations)
+        yield tab
 
 
 @inner_only
