@@ -99,15 +99,25 @@ def test_missing_credentials_stop_only_a_site_with_debug_off(debug: bool) -> Non
             "qqqzzz: {}",
             [
                 "quickscale.yml:7:7: error: modules.auth.social.qqqzzz: unknown key 'qqqzzz' in "
-                "'modules.auth.social' — use one of the 118 listed by 'quickscale components auth'"
+                "'modules.auth.social' — use one of the 105 listed by 'quickscale components auth'"
+            ],
+        ),
+        (
+            "okta: {}",
+            [
+                "quickscale.yml:7:7: error: modules.auth.social.okta: 'okta' in "
+                "'modules.auth.social' sends users to a server each project names (its own "
+                "domain or tenant), which the social option cannot set — use openid_connect "
+                "with the server's issuer as server_url"
             ],
         ),
         (
             "openid_connect: {server_url: http://id.acme.com}",
             [
                 "quickscale.yml:7:36: error: modules.auth.social.openid_connect.server_url: "
-                "'http://id.acme.com' is not an https:// address — the provider's issuer, e.g. "
-                "https://id.example.com (its /.well-known/openid-configuration is read)"
+                "'http://id.acme.com' is not an issuer: an https:// address, e.g. "
+                "https://id.example.com — give the provider's issuer; its "
+                "/.well-known/openid-configuration is read"
             ],
         ),
         (

@@ -187,6 +187,8 @@ def _allowed(schema: Mapping[str, Any]) -> Iterable[str]:
         yield f"keys: {_rule(names)}"
     if isinstance(names, Mapping) and "enum" in names:  # social login's provider ids
         yield "keys: one of: " + ", ".join(scalar(v) for v in names["enum"])
+    if isinstance(names, Mapping) and names.get("x-refused"):  # and those it turns away
+        yield "not offered: " + ", ".join(sorted(names["x-refused"]))
     if "x-unique-by" in schema:
         yield f"no two items share a {schema['x-unique-by']}"
     if "x-exactly-one" in schema:

@@ -260,11 +260,20 @@ def _translate(error: ValidationError, doc: Document) -> Iterator[Diagnostic]:
         guess = did_you_mean(value, [c for c in choices if isinstance(c, str)])
         shown = clipped(value) if isinstance(value, str) else describe(value)
         if "propertyNames" in error.relative_schema_path:  # a key, not a value
+            where = format_path(path)
+            refused = schema.get("x-refused", {}).get(value) if isinstance(value, str) else None
+            if refused:  # a real name the component turns away, and why
+                yield doc.error(
+                    (*path, value),
+                    f"{shown} in '{where}' {refused['why']}",
+                    refused["fix"],
+                    key=True,
+                )
+                return
             # The list can be long (social login's providers): a near miss is enough.
             fix = f"did you mean '{guess}'?" if guess else f"use one of: {quote_list(choices)}"
             if not guess and len(choices) > 12 and path[:1] == ("modules",) and len(path) > 1:
                 fix = f"use one of the {len(choices)} listed by 'quickscale components {path[1]}'"
-            where = format_path(path)
             yield doc.error((*path, value), f"unknown key {shown} in '{where}'", fix, key=True)
             return
         message = f"{shown} is not a valid {_label(path)}"
