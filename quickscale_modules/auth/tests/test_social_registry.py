@@ -157,9 +157,7 @@ def test_each_provider_adds_the_origin_allauth_sends_the_browser_to() -> None:
         if pid in COMPUTED_ORIGINS:
             assert urls == [None] or pid in {"draugiem", "telegram"}, pid
             assert origins == COMPUTED_ORIGINS[pid], pid
-            source = "".join(
-                f.read_text(encoding="utf-8") for f in (providers / pid).glob("*.py")
-            )
+            source = "".join(f.read_text(encoding="utf-8") for f in (providers / pid).glob("*.py"))
             assert all(o in source for o in origins), pid
         else:
             assert len(urls) == 1 and urls[0], f"{pid}: {urls}"
