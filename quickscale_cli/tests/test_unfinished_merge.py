@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from quickscale_cli.main import COMMANDS, cli
-from quickscale_testing.repos import TEST_IDENTITY, make_source_repo
+from quickscale_testing.repos import TEST_IDENTITY, bump_patch, make_source_repo
 from quickscale_toolchain.errors import ExitCode
 
 NAMES = "quickscale_core/src/quickscale_toolchain/names.py"
@@ -98,12 +98,7 @@ def _conflicted(lab: Lab, quickscale_bin: str, parent: Path) -> Path:
     try:
         with (lab.source / NAMES).open("a") as file:
             file.write("# upstream: another line at the same place\n")
-        pyproject = lab.source / "quickscale_core" / "pyproject.toml"
-        text = pyproject.read_text()
-        version = re.search(r'(?m)^version = "(\d+)\.(\d+)\.(\d+)"', text)
-        assert version is not None
-        newer = f"{version[1]}.{version[2]}.{int(version[3]) + 1}"
-        pyproject.write_text(text.replace(version[0], f'version = "{newer}"', 1))
+        newer = bump_patch(lab.source / "quickscale_core")
         lab.git(lab.source, "commit", "-q", "-am", f"core {newer}")
         stopped = lab.qs(quickscale_bin, ("update", "-c", "core", "--source", SOURCE), project)
     finally:  # the source stays as it was for the next project

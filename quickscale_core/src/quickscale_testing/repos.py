@@ -71,15 +71,15 @@ def make_source_repo(
 
 
 def bump_patch(component_dir: Path) -> str:
-    """Raise the ``[project] version`` of ``component_dir``'s pyproject.toml by one patch
+    """Raise the ``[project] version`` of ``component_dir``'s pyproject.toml to the next
     release and return it: a newer release for an update to find, whatever the real
-    component's version is today."""
+    component's version is today (``0.3.0.dev0`` becomes ``0.3.0``, ``0.3.0`` ``0.3.1``)."""
     pyproject = component_dir / "pyproject.toml"
     text = pyproject.read_text(encoding="utf-8")
-    match = re.search(r'(?m)^version = "(\d+)\.(\d+)\.(\d+)"', text)
-    assert match, f"{pyproject} has no [project] version of the form X.Y.Z"
-    major, minor, patch = match.groups()
-    version = f"{major}.{minor}.{int(patch) + 1}"
+    match = re.search(r'(?m)^version = "(\d+)\.(\d+)\.(\d+)(\.dev\d+)?"', text)
+    assert match, f"{pyproject} has no [project] version of the form X.Y.Z or X.Y.Z.devN"
+    major, minor, patch, dev = match.groups()
+    version = f"{major}.{minor}.{int(patch) + (0 if dev else 1)}"
     pyproject.write_text(
         text[: match.start()] + f'version = "{version}"' + text[match.end() :], encoding="utf-8"
     )

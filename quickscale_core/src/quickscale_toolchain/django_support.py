@@ -10,14 +10,13 @@ generating, it is one line naming the component and the update that fixes it.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quickscale_toolchain import pins
 from quickscale_toolchain.components import Component
+from quickscale_toolchain.core_support import running_core_version
 from quickscale_toolchain.errors import QuickScaleError
 from quickscale_toolchain.manifest import MANIFEST_FILE, ManifestError
 
@@ -118,21 +117,6 @@ def mismatches(entries: Iterable[Entry], pinned: str = pins.DJANGO) -> list[Mism
     return found
 
 
-def _core_version() -> str:
-    """The version of the core this toolchain is part of, as ``update`` reports it: its
-    pyproject.toml's (in a checkout or a project), else the package's own."""
-    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
-    try:
-        project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        project = {}
-    if project.get("name") == "quickscale-core" and project.get("version"):
-        return str(project["version"])
-    from quickscale_core import __version__
-
-    return __version__
-
-
 def _fix(found: list[Mismatch]) -> str:
     """The hint: the update that brings a range admitting the pin, first in run '...'."""
     first = found[0]
@@ -160,7 +144,7 @@ def check_supported(
     first = found[0]
     message = (
         f"{first.component.id} {first.version} supports {first.declared} "
-        f"but core {core_version or _core_version()} pins Django {pinned}"
+        f"but core {core_version or running_core_version()} pins Django {pinned}"
     )
     if len(found) > 1:
         others = ", ".join(m.component.id for m in found[1:])

@@ -22,6 +22,8 @@ from quickscale_core.csp_policy import source_problem
 
 from quickscale_toolchain import cache
 from quickscale_toolchain.components import Component
+from quickscale_toolchain.core_support import refusal, running_core_version
+from quickscale_toolchain.distribution.versions import core_allows
 from quickscale_toolchain.errors import QuickScaleError
 
 MANIFEST_FILE = "pyproject.toml"
@@ -378,6 +380,13 @@ def parse_manifest(text: str, where: str, component: Component | None = None) ->
     fresh = not cache.seen("manifests", *cache_key)
     errors = _schema_errors(table) if fresh else []
     if errors:
+        # A manifest for a newer core uses keys this toolchain does not know: say so.
+        declared = table.get("core-compatibility")
+        core = running_core_version()
+        if isinstance(declared, str) and not core_allows(declared, core):
+            version = str(table.get("version") or data.get("project", {}).get("version") or "")
+            named = f"{table.get('kind', '')}s/{table.get('name', '')}"
+            raise refusal(named, version, declared, core)
         first = errors[0]
         key = ".".join(str(p) for p in first.absolute_path) or "[tool.quickscale]"
         hint = "fix the manifest (its schema is quickscale_toolchain/manifest.schema.json)"

@@ -68,13 +68,17 @@ def is_stable(version: str) -> bool:
 
 
 def core_allows(compatibility: str | None, core_version: str | None) -> bool:
-    """Whether ``core_version`` satisfies a component's declared range (none = any)."""
+    """Whether ``core_version`` satisfies a component's declared range (none = any).
+
+    A development core (``0.3.0.dev0``, a checkout between releases) counts as the
+    version it leads to: ``>=0.2,<1.0`` admits it, ``>=0.3`` does not (write
+    ``>=0.3.0.dev0`` for a component that needs what that development brings)."""
     if not compatibility or not core_version:
         return True
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
     from packaging.version import InvalidVersion, Version
 
     try:
-        return Version(core_version) in SpecifierSet(compatibility)
+        return SpecifierSet(compatibility).contains(Version(core_version), prereleases=True)
     except (InvalidSpecifier, InvalidVersion):
         return False

@@ -11,6 +11,7 @@ from quickscale_toolchain import pins
 from quickscale_toolchain.components import Component
 from quickscale_toolchain.config import ModelSpec
 from quickscale_toolchain.config.environments import EnvironmentConfig
+from quickscale_toolchain.core_support import check_compatible
 from quickscale_toolchain.django_support import check_supported
 from quickscale_toolchain.errors import ConfigError
 from quickscale_toolchain.generator import settings_model
@@ -113,6 +114,7 @@ class ProjectSpec:
 
     def template_context(self) -> dict[str, Any]:
         wiring = self.wiring
+        check_compatible(wiring.entries)  # each accepts this core (its manifest and code)
         check_supported(wiring.entries)  # requirements.txt installs them all on pins.DJANGO
         context: dict[str, Any] = {
             "project_name": self.name,
