@@ -178,7 +178,8 @@ def test_an_embedded_core_the_cli_cannot_run_is_one_line_with_the_fix(
     pyproject = project / "quickscale_core" / "pyproject.toml"
     text = pyproject.read_text()
     # The package version no longer decides: the API version does (test_toolchain_api.py).
-    older, found = re.subn(r'(?m)^version = "[^"]*"', 'version = "0.0.9"', text, count=1)
+    # (An older core still within the embedded starter's core-compatibility.)
+    older, found = re.subn(r'(?m)^version = "[^"]*"', 'version = "0.2.0"', text, count=1)
     assert found == 1, text
     pyproject.write_text(older)
     old = run_cli("status", "--no-migrations", cwd=project)
@@ -189,3 +190,34 @@ def test_an_embedded_core_the_cli_cannot_run_is_one_line_with_the_fix(
     missing = run_cli("validate", cwd=project)
     assert missing.returncode == 1
     assert "needs no-such-dep>=1" in missing.stderr and "pip install" in missing.stderr
+
+
+def test_a_module_needing_a_newer_core_is_refused_before_anything_is_written(
+    run_cli: RunCli, tmp_path: Path
+):
+    """A project on core 0.2.0 asks for the auth module of a newer source, whose manifest
+    needs core 0.3's toolchain: generate (run by the project's own core) stops in one
+    line naming the update, and writes nothing."""
+    assert run_cli("init", "acme", cwd=tmp_path).returncode == 0
+    project = tmp_path / "acme"
+    pyproject = project / "quickscale_core" / "pyproject.toml"
+    older, found = re.subn(
+        r'(?m)^version = "[^"]*"', 'version = "0.2.0"', pyproject.read_text(), count=1
+    )
+    assert found == 1
+    pyproject.write_text(older)
+    with (project / "quickscale.yml").open("a") as config:
+        config.write("modules:\n  auth:\n")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "acme on core 0.2.0 asks for accounts")
+    before = git(project, "rev-parse", "HEAD"), git(project, "status", "--porcelain")
+
+    done = run_cli("generate", "--no-migrations", cwd=project)
+
+    assert (done.returncode, done.stderr) == (
+        1,
+        "error: modules/auth 0.2.0 needs core '>=0.3.0.dev0,<1.0' but this quickscale is "
+        "core 0.2.0 — run 'quickscale update --component core'\n",
+    ), done.stdout
+    assert (git(project, "rev-parse", "HEAD"), git(project, "status", "--porcelain")) == before
+    assert not (project / "quickscale_modules").exists()

@@ -67,7 +67,7 @@ def refusal(component: str, version: str, declared: str, core: str) -> CoreUnsup
     """The error for ``component`` (``modules/auth``) whose range leaves ``core`` out."""
     message = f"{component} {version} needs core '{declared}' but this quickscale is core {core}"
     if _needs_newer(declared, core):
-        hint = "upgrade quickscale to a core in that range (install it from the same source)"
+        hint = "run 'quickscale update --component core'"  # the CLI runs the project's core
     else:
         hint = f"run 'quickscale update --component {component.partition('/')[0]}'"
     return CoreUnsupported(message, hint)
