@@ -115,8 +115,17 @@ def test_missing_credentials_stop_only_a_site_with_debug_off(debug: bool) -> Non
             "openid_connect: {server_url: http://id.acme.com}",
             [
                 "quickscale.yml:7:36: error: modules.auth.social.openid_connect.server_url: "
-                "'http://id.acme.com' is not an issuer: an https:// address, e.g. "
-                "https://id.example.com — give the provider's issuer; its "
+                "'http://id.acme.com' is not an issuer: an https:// address on a dotted host "
+                "name, e.g. https://id.example.com — give the provider's issuer; its "
+                "/.well-known/openid-configuration is read"
+            ],
+        ),
+        (  # a host the Content-Security-Policy could not name as an origin
+            "openid_connect: {server_url: 'https://sso/realms/acme'}",
+            [
+                "quickscale.yml:7:36: error: modules.auth.social.openid_connect.server_url: "
+                "'https://sso/realms/acme' is not an issuer: an https:// address on a dotted "
+                "host name, e.g. https://id.example.com — give the provider's issuer; its "
                 "/.well-known/openid-configuration is read"
             ],
         ),
