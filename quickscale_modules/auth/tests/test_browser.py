@@ -12,20 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import launched
 from conftest import Mailbox, find_link, require
-from quickscale_testing.modules import unavailable
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "correct-horse-battery-9"
 NEW_PASSWORD = "tangerine-galaxy-kettle-4"
 EMAIL = "grace@example.com"
@@ -33,21 +24,10 @@ EMAIL = "grace@example.com"
 
 @pytest.fixture
 def page() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            context = browser.new_context()
-            tab = context.new_page()
-            tab.set_default_timeout(15_000)
-            yield tab
-        finally:
-            browser.close()
+    with launched() as browser:
+        tab = browser.new_context().new_page()
+        tab.set_default_timeout(15_000)
+        yield tab
 
 
 def _wait_for_email(mailbox: Mailbox, count: int, timeout: float = 15.0) -> str:
