@@ -103,6 +103,8 @@ class OptionKeys:
 
     app: str = ""  # INSTALLED_APPS entry per key, e.g. "allauth.socialaccount.providers.{key}"
     env: tuple[str, ...] = ()  # variables per key, required where DEBUG is off
+    # key -> variables that key needs beyond ``env`` (Apple's team id and private key)
+    env_of: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     csp: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(
         default_factory=lambda: MappingProxyType({})
     )
@@ -115,7 +117,11 @@ class OptionKeys:
         return tuple(self.app.replace("{key}", k) for k in keys) if self.app else ()
 
     def variables(self, keys: Iterable[str]) -> tuple[str, ...]:
-        return tuple(name.replace("{KEY}", k.upper()) for k in keys for name in self.env)
+        return tuple(
+            name.replace("{KEY}", k.upper())
+            for k in keys
+            for name in (*self.env, *self.env_of.get(k, ()))
+        )
 
     def sources(self, value: Any) -> dict[str, list[str]]:
         """directive -> sources of the keys the option's ``value`` names, in its order: each
@@ -228,6 +234,7 @@ def _option_keys(table: Mapping[str, Any]) -> OptionKeys:
     return OptionKeys(
         app=str(table.get("app", "")),
         env=tuple(table.get("env", ())),
+        env_of=MappingProxyType({k: tuple(v) for k, v in table.get("env-of", {}).items()}),
         csp=MappingProxyType(
             {
                 key: tuple((d, tuple(sources)) for d, sources in directives.items())

@@ -62,7 +62,15 @@ CASES = [
         {"form-action": ["https://id.example.com:8443"]},
         id="openid_connect",
     ),
-    # a provider without declared origins adds none (and no other provider's)
+    # Apple's app needs its team id and private key too (keys.env-of)
+    pytest.param(
+        {"apple": {}},
+        [SOCIAL_APPS, "allauth.socialaccount.providers.apple"],
+        [("APPLE_CLIENT_ID", "APPLE_CLIENT_SECRET", "APPLE_KEY", "APPLE_CERTIFICATE_KEY")],
+        {"form-action": ["https://appleid.apple.com"]},
+        id="apple",
+    ),
+    # a provider without declared origins (validate refuses okta) adds none, nor another's
     pytest.param(
         {"okta": {}},
         [SOCIAL_APPS, "allauth.socialaccount.providers.okta"],

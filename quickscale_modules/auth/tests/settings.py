@@ -19,11 +19,12 @@ from quickscale_modules.auth import settings as qs_auth
 TESTS_DIR = Path(__file__).resolve().parent
 
 # Social login is off by default; test_social.py turns it on in a subprocess, as
-# quickscale.yml's `social` option does: GitHub, and OpenID Connect against the local
+# quickscale.yml's `social` option does: GitHub, Apple, and OpenID Connect against the local
 # provider of test_social_oidc.py (conf.py makes allauth's settings of it).
 if os.environ.get("QS_AUTH_SOCIAL"):
     QUICKSCALE_AUTH_SOCIAL = {
         "github": {"scope": ["user:email"]},
+        "apple": {},
         "openid_connect": {"server_url": os.environ["QS_AUTH_OIDC_URL"], "name": "Acme ID"},
     }
 SOCIAL_PROVIDERS = globals().get("QUICKSCALE_AUTH_SOCIAL", {})

@@ -29,12 +29,29 @@ INNER = bool(os.environ.get("QS_AUTH_SOCIAL"))
 inner_only = pytest.mark.social_inner
 
 
+def apple_private_key() -> str:
+    """A P-256 key as Apple issues one (PEM, PKCS#8), on one line with \\n escapes."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return pem.decode().strip().replace("\n", "\\n")
+
+
 def social_env() -> dict[str, str]:
     return {
         **os.environ,
         "QS_AUTH_SOCIAL": "1",
         "GITHUB_CLIENT_ID": "qs-client-id",
         "GITHUB_CLIENT_SECRET": "qs-client-secret",
+        "APPLE_CLIENT_ID": "com.acme.signin",
+        "APPLE_CLIENT_SECRET": "QSKEY12345",
+        "APPLE_KEY": "QSTEAM1234",
+        "APPLE_CERTIFICATE_KEY": apple_private_key(),
         # the local OpenID Connect provider, served on this free port by the subprocess
         "QS_AUTH_OIDC_URL": f"http://127.0.0.1:{free_port()}",
         "OPENID_CONNECT_CLIENT_ID": "qs-oidc-client",
@@ -46,7 +63,7 @@ def social_env() -> dict[str, str]:
 @pytest.mark.parametrize(
     ("args", "passed"),
     [
-        pytest.param(["tests/test_social.py", "tests/test_social_oidc.py"], 9, id="flows"),
+        pytest.param(["tests/test_social.py", "tests/test_social_oidc.py"], 10, id="flows"),
         # Chromium under the strict CSP (settings_social.py, social_browser_suite.py)
         pytest.param(["--ds=settings_social", "tests/social_browser_suite.py"], 2, id="browser"),
     ],
@@ -102,3 +119,29 @@ def test_provider_login_by_get_does_not_leave_the_site(client: Client) -> None:
     response = client.get("/accounts/github/login/")
     assert response.status_code == 200
     assert "<form" in response.content.decode()
+
+
+@inner_only
+@pytest.mark.django_db
+def test_apple_signs_its_client_secret_with_the_team_id_and_key_from_env() -> None:
+    """Apple takes no fixed secret: allauth signs a JWT (ES256) with the private key in
+    APPLE_CERTIFICATE_KEY, issued by the team (APPLE_KEY), for the Services ID
+    (APPLE_CLIENT_ID), naming the key's id (APPLE_CLIENT_SECRET)."""
+    import jwt
+    from allauth.socialaccount.adapter import get_adapter
+    from allauth.socialaccount.providers.apple.client import AppleOAuth2Client
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/accounts/apple/login/")
+    app = get_adapter(request).get_app(request, "apple")
+    client = AppleOAuth2Client(
+        request, app.client_id, app.secret, "POST", "https://appleid.apple.com/auth/token", ""
+    )
+    token = client.generate_client_secret()
+    private = load_pem_private_key(app.settings["certificate_key"].encode(), password=None)
+    claims = jwt.decode(
+        token, private.public_key(), algorithms=["ES256"], audience="https://appleid.apple.com"
+    )
+    assert (claims["iss"], claims["sub"]) == ("QSTEAM1234", "com.acme.signin")
+    assert jwt.get_unverified_header(token)["kid"] == "QSKEY12345"

@@ -168,3 +168,21 @@ def found_package_dir() -> str:
     spec = importlib.util.find_spec("allauth.socialaccount.providers")
     assert spec is not None and spec.submodule_search_locations
     return str(next(iter(spec.submodule_search_locations)))
+
+
+def test_the_extra_credentials_settings_py_reads_are_those_deploy_checks() -> None:
+    """keys.env-of (what .env.example lists and deploy's preflight requires) and
+    EXTRA_CREDENTIALS (what settings.py reads) name the same variables; each of those
+    providers' allauth code reads the app's `key`."""
+    from quickscale_modules.auth.settings import EXTRA_CREDENTIALS
+
+    declared = manifest()["settings"]["options"]["social"]["keys"]["env-of"]
+    assert declared == {
+        pid: [f"{{KEY}}_{part}" for part in parts] for pid, parts in EXTRA_CREDENTIALS.items()
+    }
+    assert set(declared) <= set(manifest_ids())
+    providers = Path(found_package_dir())
+    for pid in declared:
+        source = "".join(f.read_text(encoding="utf-8") for f in (providers / pid).glob("*.py"))
+        assert "app.key" in source, pid
+    assert "certificate_key" in (providers / "apple" / "client.py").read_text(encoding="utf-8")

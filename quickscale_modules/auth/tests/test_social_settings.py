@@ -81,6 +81,36 @@ def test_missing_credentials_stop_only_a_site_with_debug_off(debug: bool) -> Non
     assert (app["client_id"], app["secret"]) == ("", "")
 
 
+APPLE_ENV = {
+    "APPLE_CLIENT_ID": "com.acme.signin",  # the Services ID
+    "APPLE_CLIENT_SECRET": "KEY1234567",  # the signing key's id
+    "APPLE_KEY": "TEAM123456",  # the team id
+    "APPLE_CERTIFICATE_KEY": "-----BEGIN PRIVATE KEY-----\\nMIGT\\n-----END PRIVATE KEY-----",
+}
+
+
+def test_apple_gets_its_team_id_and_private_key_from_the_environment() -> None:
+    """allauth signs Apple's client secret with `key` (the team id) and the app's
+    `certificate_key`; a key kept on one line has its newlines back."""
+    result = qs_auth.allauth_settings(social_providers={"apple": {}}, env=APPLE_ENV)
+    (app,) = result["SOCIALACCOUNT_PROVIDERS"]["apple"]["APPS"]
+    assert app == {
+        "client_id": "com.acme.signin",
+        "secret": "KEY1234567",
+        "key": "TEAM123456",
+        "settings": {
+            "certificate_key": "-----BEGIN PRIVATE KEY-----\nMIGT\n-----END PRIVATE KEY-----"
+        },
+    }
+    without = {k: v for k, v in APPLE_ENV.items() if not k.startswith("APPLE_C")}
+    with pytest.raises(
+        ImproperlyConfigured,
+        match="'apple' needs the environment variable APPLE_CLIENT_ID, APPLE_CLIENT_SECRET "
+        "and APPLE_CERTIFICATE_KEY;",
+    ):
+        qs_auth.allauth_settings(social_providers={"apple": {}}, env=without)
+
+
 @pytest.mark.parametrize(
     ("entry", "errors"),
     [

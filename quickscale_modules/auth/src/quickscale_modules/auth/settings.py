@@ -107,6 +107,23 @@ def social_provider_settings(
     return result
 
 
+#: Providers whose allauth app needs more than a client id and a secret, and the suffixes
+#: of the variables holding it (`<ID>_KEY`...; the manifest's keys.env-of, kept equal by
+#: tests/test_social_registry.py): allauth's `key` (Apple's team id, Odnoklassniki's
+#: public key, Stack Exchange's and Trello's API key) and Apple's private key
+#: (`certificate_key`; for Apple, `<ID>_CLIENT_SECRET` is that key's id).
+EXTRA_CREDENTIALS: Mapping[str, tuple[str, ...]] = {
+    "apple": ("KEY", "CERTIFICATE_KEY"),
+    "odnoklassniki": ("KEY",),
+    "stackexchange": ("KEY",),
+    "trello": ("KEY",),
+}
+
+
+def _named(variables: list[str]) -> str:
+    return " and ".join([", ".join(variables[:-1]), variables[-1]] if variables[1:] else variables)
+
+
 def _social_settings(
     providers: Mapping[str, Mapping[str, Any]], env: Mapping[str, str], debug: bool
 ) -> dict[str, Any]:
@@ -118,14 +135,24 @@ def _social_settings(
     for name, options in providers.items():
         prefix = name.upper()
         client_var, secret_var = f"{prefix}_CLIENT_ID", f"{prefix}_CLIENT_SECRET"
-        missing = [var for var in (client_var, secret_var) if not env.get(var)]
+        extra = {part: f"{prefix}_{part}" for part in EXTRA_CREDENTIALS.get(name, ())}
+        needed = [client_var, secret_var, *extra.values()]
+        missing = [var for var in needed if not env.get(var)]
         if missing and not debug:
             raise ImproperlyConfigured(
                 f"auth: social provider {name!r} needs the environment variable "
-                f"{' and '.join(missing)}; set it, or remove {name!r} from social_providers."
+                f"{_named(missing)}; set it, or remove {name!r} from social_providers."
             )
         entry = dict(options)
-        app = {"client_id": env.get(client_var, ""), "secret": env.get(secret_var, ""), "key": ""}
+        app: dict[str, Any] = {
+            "client_id": env.get(client_var, ""),
+            "secret": env.get(secret_var, ""),
+            "key": env.get(extra.get("KEY", ""), ""),
+        }
+        if "CERTIFICATE_KEY" in extra:
+            # A PEM key kept on one line (most hosts' variables) has its newlines as \n.
+            pem = env.get(extra["CERTIFICATE_KEY"], "").replace("\\n", "\n")
+            app["settings"] = {"certificate_key": pem}
         entry["APPS"] = [{**app, **entry.pop("APP", {})}]
         configured[name] = entry
     return {
