@@ -1,0 +1,36 @@
+"""The background export: build the archive, store it, mail the user a signed link."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from quickscale_core.personal_data import services
+
+
+@shared_task(name="quickscale_core.personal_data.mail_export")  # type: ignore[untyped-decorator]
+def mail_export(user_pk: object, base_url: str) -> None:
+    """Build and store ``user_pk``'s archive and mail them the download link (none if
+    the user is gone by now)."""
+    user = get_user_model()._default_manager.filter(pk=user_pk).first()
+    if user is None:
+        return
+    token = services.store_archive(user, services.export_archive(user))
+    path = reverse("quickscale_core:personal_data_download", kwargs={"token": token})
+    context = {
+        "user": user,
+        "link": base_url.rstrip("/") + path,
+        "hours": services.link_hours(),
+    }
+    send_mail(
+        subject=render_to_string("quickscale_core/personal_data/export_subject.txt", context)
+        .strip()
+        .replace("\n", " "),
+        message=render_to_string("quickscale_core/personal_data/export_email.txt", context),
+        from_email=getattr(settings, "DEFAULT_FROM_EMAIL", None),
+        recipient_list=[getattr(user, user.get_email_field_name(), "")],
+    )
