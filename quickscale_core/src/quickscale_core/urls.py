@@ -3,6 +3,7 @@
 from django.urls import path
 
 from quickscale_core import views
+from quickscale_core.personal_data import views as personal_data_views
 
 app_name = "quickscale_core"
 
@@ -12,4 +13,10 @@ urlpatterns = [
     path("health/ready", views.ready, name="health-ready"),
     # The readiness check under its older address, which existing probes use.
     path("health/", views.ready, name="health"),
+    # A mailed export's download (the signed token names the user and the stored file).
+    path(
+        "personal-data/<str:token>/",
+        personal_data_views.download,
+        name="personal_data_download",
+    ),
 ]
