@@ -81,10 +81,109 @@ class ModelMarkings:
 
     model: str
     fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Personal data: the lookup path to the user who owns a row ("" holds none)
+    user: str = ""
+    description: str = ""  # what the rows are, said to the user
+    erase: str = ""  # delete | anonymize | keep
+    export: tuple[str, ...] | None = None  # None: every concrete field not marked secret
+    anonymize: tuple[str, ...] = ()  # the fields erasure blanks (erase = "anonymize")
+    reason: str = ""  # why rows are kept (anonymize, keep)
 
     def marked(self, marking: str) -> tuple[str, ...]:
         """The names of the fields that carry ``marking``, in the manifest's order."""
         return tuple(name for name, marks in self.fields if marking in marks)
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """``[tool.quickscale.personal-data]``: the component's personal data as a whole.
+
+    ``holds`` False says it holds none (None: the manifest does not say); the hooks are
+    dotted paths of callables taking the user, run by the generated project, never here.
+    """
+
+    holds: bool | None = None
+    before_erase: str = ""
+    sample: str = ""
+
+
+def _model_markings(label: str, spec: Mapping[str, Any]) -> ModelMarkings:
+    export = spec.get("export")
+    return ModelMarkings(
+        label,
+        tuple((f, tuple(m)) for f, m in spec.get("fields", {}).items()),
+        user=str(spec.get("user", "")),
+        description=str(spec.get("description", "")),
+        erase=str(spec.get("erase", "")),
+        export=None if export is None else tuple(export),
+        anonymize=tuple(spec.get("anonymize", ())),
+        reason=str(spec.get("reason", "")),
+    )
+
+
+def _personal_data_problem(
+    models: Iterable[ModelMarkings], holds: bool | None
+) -> tuple[str, str] | None:
+    """(key: what is wrong, the fix) for the first model table whose personal-data keys
+    do not go together, None when they all do (the schema checked each key alone)."""
+    for m in models:
+        key = f"models.{m.model}"
+        said = [k for k in ("description", "erase", "export", "anonymize", "reason") if _has(m, k)]
+        if not m.user:
+            if not m.fields:
+                return f"{key}: declares neither fields nor user", "mark fields, or add 'user'"
+            if said:
+                return (
+                    f"{key}: '{said[0]}' says what erasure or export does, but the model "
+                    "has no 'user'",
+                    "add 'user' (the lookup path to the row's owner) or remove it",
+                )
+            continue
+        if holds is False:
+            return (
+                f"{key}: has 'user', but [tool.quickscale.personal-data] says holds = false",
+                "remove 'holds = false' (the component holds personal data)",
+            )
+        missing = [k for k in ("description", "erase") if not _has(m, k)]
+        if missing:
+            return (
+                f"{key}: 'user' needs {' and '.join(repr(k) for k in missing)}",
+                "say what the rows are (description) and what erasure does "
+                "(erase = delete | anonymize | keep)",
+            )
+        if m.erase == "anonymize" and not m.anonymize:
+            return (
+                f"{key}: erase = \"anonymize\" needs 'anonymize'",
+                'list the fields erasure blanks: anonymize = ["field", ...]',
+            )
+        if m.erase != "anonymize" and m.anonymize:
+            return (
+                f"{key}: 'anonymize' needs erase = \"anonymize\"",
+                "set erase = \"anonymize\" or remove 'anonymize'",
+            )
+        if m.erase in ("anonymize", "keep") and not m.reason:
+            return (
+                f"{key}: erase = \"{m.erase}\" needs 'reason'",
+                "say in a sentence why the rows are kept (bookkeeping law, say)",
+            )
+        if m.erase == "delete" and m.reason:
+            return (
+                f"{key}: 'reason' says why rows are kept, but erase = \"delete\"",
+                'remove \'reason\', or set erase = "anonymize" or "keep"',
+            )
+        secret = set(m.marked("secret"))
+        exported = [f for f in m.export or () if f in secret]
+        if exported:
+            return (
+                f"{key}: export names '{exported[0]}', a field marked secret",
+                "remove it from export (secret fields are never exported)",
+            )
+    return None
+
+
+def _has(markings: ModelMarkings, key: str) -> bool:
+    value = getattr(markings, key)
+    return value is not None and value not in ("", ())
 
 
 @dataclass(frozen=True)
@@ -290,6 +389,7 @@ class Manifest:
     csp: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # Markings of fields of the models its apps (or the libraries it installs) define
     models: tuple[ModelMarkings, ...] = ()
+    personal_data: PersonalData = field(default_factory=PersonalData)
     default: bool = False  # a theme: the one ``init`` uses when none is named
     examples: tuple[Example, ...] = ()
 
@@ -301,6 +401,17 @@ class Manifest:
         """The provider called ``name`` (None: the default); None if it has no providers."""
         wanted = name or self.default_provider
         return next((p for p in self.providers if p.name == wanted), None)
+
+    @property
+    def declares_personal_data(self) -> bool:
+        """Whether it says what personal data it holds: a model with ``user``, or
+        ``holds = false`` (validate warns about an enabled component that does not)."""
+        return self.personal_data.holds is False or any(m.user for m in self.models)
+
+    @property
+    def personal_models(self) -> tuple[ModelMarkings, ...]:
+        """Its models that hold a user's data, in the manifest's order."""
+        return tuple(m for m in self.models if m.user)
 
     @property
     def all_pins(self) -> tuple[tuple[str, str], ...]:
@@ -446,6 +557,7 @@ def parse_manifest(text: str, where: str, component: Component | None = None) ->
         )
         for name, spec in table.get("providers", {}).items()
     )
+    personal = table.get("personal-data", {})
     manifest = Manifest(
         component=declared,
         version=version,
@@ -476,8 +588,12 @@ def parse_manifest(text: str, where: str, component: Component | None = None) ->
         ),
         csp=csp,
         models=tuple(
-            ModelMarkings(label, tuple((f, tuple(m)) for f, m in spec["fields"].items()))
-            for label, spec in table.get("models", {}).items()
+            _model_markings(label, spec) for label, spec in table.get("models", {}).items()
+        ),
+        personal_data=PersonalData(
+            holds=personal.get("holds"),
+            before_erase=str(personal.get("before-erase", "")),
+            sample=str(personal.get("sample", "")),
         ),
         default=bool(table.get("default", False)),
         examples=tuple(
@@ -485,6 +601,9 @@ def parse_manifest(text: str, where: str, component: Component | None = None) ->
             for x in table.get("examples", ())
         ),
     )
+    unsound = _personal_data_problem(manifest.models, manifest.personal_data.holds)
+    if unsound:
+        raise ManifestError(f"{where}: {unsound[0]}", unsound[1])
     if fresh:
         problems = _example_errors(manifest)
         if problems:

@@ -52,6 +52,20 @@ def core_field_markings(project: str) -> tuple[ModelMarkings, ...]:
     )
 
 
+def core_personal_data(project: str) -> tuple[ModelMarkings, ...]:
+    """Core's own personal data, in the manifests' shape: the account itself and the
+    admin's log of what a staff user changed."""
+    return (
+        ModelMarkings(f"{project}.User", user="pk", description="Your account", erase="delete"),
+        ModelMarkings(
+            "admin.LogEntry",
+            user="user",
+            description="Changes you made in the admin",
+            erase="delete",
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class ProjectSpec:
     """The inputs of a render: everything a project's generated files depend on.
@@ -156,6 +170,9 @@ class ProjectSpec:
             "csp_sources": wiring.csp_sources(),
             # (model, [(field, markings, source)]): core's and the components' markings.
             "field_markings": wiring.field_markings(core_field_markings(self.name)),
+            # (component id, {model: declaration}, before-erase, sample): core's, then each
+            # component's personal data, in wiring order (QUICKSCALE_PERSONAL_DATA).
+            "personal_data": wiring.personal_data(core_personal_data(self.name)),
             # Debian packages the image installs for the components, sorted, each once.
             "system_packages": sorted(
                 {pkg for entry in wiring.entries for pkg in entry.manifest.system_packages}

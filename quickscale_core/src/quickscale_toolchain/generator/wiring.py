@@ -117,6 +117,8 @@ class Wiring:
         declared += [(e.component.id, m) for e in self.entries for m in e.manifest.models]
         merged: dict[str, dict[str, tuple[list[str], str]]] = {}
         for source, markings in declared:
+            if not markings.fields:  # a model declared for its personal data alone
+                continue
             row = merged.setdefault(markings.model, {})
             for name, marks in markings.fields:
                 known, first = row.get(name, ([], source))
@@ -125,6 +127,19 @@ class Wiring:
             (model, [(name, marks, source) for name, (marks, source) in row.items()])
             for model, row in merged.items()
         ]
+
+    def personal_data(
+        self, own: Sequence[ModelMarkings] = ()
+    ) -> list[tuple[str, dict[str, dict[str, Any]], str, str]]:
+        """(component id, {model: its six keys}, before-erase, sample): ``own`` (core's),
+        then each component's declarations, in wiring order; every component is listed,
+        one that holds none with no models."""
+        rows = [("core", _declarations(own), "", "")]
+        for entry in self.entries:
+            personal = entry.manifest.personal_data
+            models = _declarations(entry.manifest.personal_models)
+            rows.append((entry.component.id, models, personal.before_erase, personal.sample))
+        return rows
 
     def _component_context(self, entry: Entry, context: Mapping[str, Any]) -> dict[str, Any]:
         name = entry.component.name
@@ -176,6 +191,22 @@ class Wiring:
                 render_templates(templates, self._component_context(entry, context), origin)
             )
         return files
+
+
+def _declarations(models: Sequence[ModelMarkings]) -> dict[str, dict[str, Any]]:
+    """model -> what the runtime reads of it, every key always present."""
+    return {
+        m.model: {
+            "user": m.user,
+            "description": m.description,
+            "erase": m.erase,
+            "export": None if m.export is None else list(m.export),
+            "anonymize": list(m.anonymize),
+            "reason": m.reason,
+        }
+        for m in models
+        if m.user
+    }
 
 
 def wire(catalog: Catalog, theme: str, modules: Sequence[ModuleChoice]) -> Wiring:
