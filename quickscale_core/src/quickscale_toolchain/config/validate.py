@@ -17,6 +17,7 @@ from quickscale_toolchain.config.diagnostics import Diagnostic, has_errors, sort
 from quickscale_toolchain.config.list_rules import list_rule_diagnostics
 from quickscale_toolchain.config.loader import Document, DocumentError, decode, parse, read_limited
 from quickscale_toolchain.config.model import CONFIG_FILENAME, ProjectConfig, build_config
+from quickscale_toolchain.config.personal_data_rules import personal_data_diagnostics
 from quickscale_toolchain.config.rules import semantic_diagnostics, version_of
 from quickscale_toolchain.config.schema import (
     assembled_schema,
@@ -96,6 +97,8 @@ def check_document(
     ]
     if components is not None and not has_errors(found):
         found += settings_diagnostics(doc, components)
+    if components is not None:
+        found += personal_data_diagnostics(doc, version, components)
     return Validation(sort_diagnostics(found), doc, version)
 
 

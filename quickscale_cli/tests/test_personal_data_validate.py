@@ -1,0 +1,84 @@
+"""A new module folder that does not say what personal data it holds gets a validate
+warning at its entry in quickscale.yml (export and erasure would leave it out); one that
+declares its models, or says it holds none, gets nothing. Still valid: exit 0."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import RunCli
+from quickscale_testing.repos import TEST_IDENTITY, make_source_repo
+
+PYPROJECT = """\
+[project]
+name = "quickscale-module-{name}"
+version = "0.1.0"
+description = "{name}, a module that exists only as a folder."
+requires-python = ">=3.11"
+dependencies = []
+
+[tool.quickscale]
+kind = "module"
+name = "{name}"
+apps = ["quickscale_modules.{name}"]
+{declaration}"""
+
+DECLARATIONS = {
+    "widgets": "",  # says nothing: the warning
+    "gadgets": (
+        '[tool.quickscale.models."quickscale_gadgets.Gadget"]\n'
+        'user = "owner"\ndescription = "Your gadgets"\nerase = "delete"\n'
+    ),
+    "gizmos": "[tool.quickscale.personal-data]\nholds = false\n",
+}
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Core and the starter theme of this checkout, plus the three module folders."""
+    root = make_source_repo(
+        tmp_path_factory.mktemp("personal") / "source",
+        ["quickscale_core", "quickscale_themes/starter"],
+    )
+    for name, declaration in DECLARATIONS.items():
+        folder = root / "quickscale_modules" / name
+        folder.mkdir(parents=True)
+        text = PYPROJECT.format(name=name, declaration=declaration)
+        (folder / "pyproject.toml").write_text(text)
+    env = {**os.environ, **TEST_IDENTITY}
+    for args in (["add", "-A"], ["commit", "-q", "-m", "three modules"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+    return root
+
+
+def test_an_undeclared_module_is_a_located_warning_and_a_declared_one_is_not(
+    run_cli: RunCli, source: Path, tmp_path: Path
+) -> None:
+    env = {"QUICKSCALE_SOURCE": str(source)}
+    assert run_cli("init", "acme", cwd=tmp_path, env=env).returncode == 0
+    project = tmp_path / "acme"
+    config = project / "quickscale.yml"
+    text = config.read_text() + "modules:\n  gadgets:\n  widgets:\n  gizmos:\n"
+    config.write_text(text)
+    line = text.splitlines().index("  widgets:") + 1
+
+    checked = run_cli("validate", cwd=project, env=env)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert (
+        f"quickscale.yml:{line}:3: warning: modules.widgets: modules/widgets declares no "
+        "personal data — add 'user', 'description' and 'erase' to "
+        '[tool.quickscale.models."app.Model"] for each model that holds a user\'s data, or '
+        "'[tool.quickscale.personal-data] holds = false' (docs/privacy.md)"
+    ) in checked.stdout.splitlines()
+    assert "gadgets" not in checked.stdout and "gizmos" not in checked.stdout
+    assert checked.stderr == ""
+
+    listed = run_cli("validate", "--format", "json", cwd=project, env=env)
+    warned = [d for d in json.loads(listed.stdout) if "personal data" in d["message"]]
+    assert [(d["severity"], d["path"]) for d in warned if d["path"].startswith("modules")] == [
+        ("warning", "modules.widgets")
+    ]
