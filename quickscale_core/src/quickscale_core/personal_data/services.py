@@ -107,7 +107,7 @@ def delete_expired_archives() -> int:
     removed = 0
     for name in _stored_archives():
         try:
-            expired = default_storage.get_created_time(name) < cutoff
+            expired = default_storage.get_modified_time(name) < cutoff
         except (NotImplementedError, OSError):
             expired = False
         if expired:
