@@ -1,7 +1,8 @@
 """The personal data this component declares in its manifest is real: every declared
-model, user path and field exists in Django's app registry, and the sample hook makes
-rows of every declared model for its user alone (the generated project's
-personal-data test relies on both)."""
+model, user path and field exists in Django's app registry; the sample hook makes rows
+of every declared model for its user alone; and erasing as declared (what the runtime
+does: delete, or blank the listed fields) leaves nothing of that user reachable and the
+other user's rows as they were."""
 
 from __future__ import annotations
 
@@ -34,8 +35,25 @@ def _reached(model: type[models.Model], path: str) -> Any:
     return model
 
 
-def _blankable(field: Any) -> bool:
-    return field.null or isinstance(field, models.CharField | models.TextField)
+def _blank(model: type[models.Model], name: str) -> Any:
+    return None if model._meta.get_field(name).null else ""
+
+
+def _rows(label: str, user: Any) -> set[Any]:
+    """The pks of ``label``'s rows of ``user`` (a user or a user's pk)."""
+    found = _model(label)._default_manager.filter(**{DECLARED[label]["user"]: user})
+    return set(found.values_list("pk", flat=True))
+
+
+def _erase_as_declared(user: Any) -> None:
+    """The runtime's order: the declarations last to first, then the user row."""
+    for label, table in reversed(DECLARED.items()):
+        rows = _model(label)._default_manager.filter(pk__in=_rows(label, user))
+        if table["erase"] == "delete":
+            rows.delete()
+        elif table["erase"] == "anonymize":
+            rows.update(**{name: _blank(_model(label), name) for name in table["anonymize"]})
+    user.delete()
 
 
 @pytest.mark.parametrize("label", sorted(DECLARED))
@@ -53,7 +71,8 @@ def test_declaration_names_real_fields(label: str) -> None:
         assert table["reason"]
     for name in table.get("anonymize", []):
         assert table["erase"] == "anonymize" and name in concrete, name
-        assert _blankable(model._meta.get_field(name)), f"{name} can be neither NULL nor ''"
+        field = model._meta.get_field(name)
+        assert field.null or isinstance(field, models.CharField | models.TextField), name
 
 
 def test_component_is_declared() -> None:
@@ -62,20 +81,34 @@ def test_component_is_declared() -> None:
 
 
 @pytest.mark.django_db
-def test_sample_makes_rows_of_every_declared_model_for_its_user_only() -> None:
+def test_sample_rows_are_their_users_and_erasure_leaves_the_other_user_alone() -> None:
     sample = import_string(QUICKSCALE["personal-data"]["sample"])
-    users = [
+    ann, bob = (
         get_user_model().objects.create_user(username=n, email=f"{n}@example.com", password="x")
         for n in ("ann", "bob")
-    ]
-    for user in users:
-        sample(user)
+    )
+    sample(ann)
+    sample(bob)
+    kept: dict[str, set[Any]] = {}
+    deleted: dict[str, set[Any]] = {}
     for label, table in DECLARED.items():
-        rows = _model(label)._default_manager
-        ann, bob = (
-            set(rows.filter(**{table["user"]: u}).values_list("pk", flat=True)) for u in users
-        )
-        assert ann and bob and not ann & bob, label
+        mine, theirs = _rows(label, ann), _rows(label, bob)
+        assert mine and theirs and not mine & theirs, label
         # Erasure has something to blank in each row it anonymizes.
         for name in table.get("anonymize", []):
-            assert all(rows.filter(pk__in=ann).values_list(name, flat=True)), (label, name)
+            values = _model(label)._default_manager.filter(pk__in=mine).values_list(name)
+            assert all(value for (value,) in values), (label, name)
+        (deleted if table["erase"] == "delete" else kept)[label] = mine
+    before = {label: _rows(label, bob) for label in DECLARED}
+
+    ann_pk = ann.pk
+    _erase_as_declared(ann)
+
+    for label, table in DECLARED.items():
+        rows = _model(label)._default_manager
+        assert not _rows(label, ann_pk) and _rows(label, bob) == before[label], label
+        if label in deleted:  # gone, not merely out of reach through a blanked link
+            assert not rows.filter(pk__in=deleted[label]).exists(), label
+        else:  # still there, with the declared fields blank
+            blank = {name: _blank(_model(label), name) for name in table["anonymize"]}
+            assert rows.filter(pk__in=kept[label], **blank).count() == len(kept[label]), label
