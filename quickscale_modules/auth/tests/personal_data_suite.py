@@ -24,6 +24,7 @@ from browser_support import axe_findings, launched, watch_csp
 from conftest import Mailbox, find_link
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -174,6 +175,7 @@ def test_deleting_erases_the_user_and_logs_them_out() -> None:
     other = _user(OTHER)
     _user()
     client = _logged_in()
+    session_key = client.session.session_key
     asked = client.post(DELETE, {"confirmation": "  Ada@Example.com "})
     response = client.post(asked.url, {"password": PASSWORD}, follow=True)
 
@@ -182,6 +184,7 @@ def test_deleting_erases_the_user_and_logs_them_out() -> None:
     assert not get_user_model().objects.filter(email=EMAIL).exists()
     assert list(EmailAddress.objects.values_list("email", flat=True)) == [OTHER]
     assert get_user_model().objects.filter(pk=other.pk).exists()
+    assert not SessionStore().exists(session_key)  # logged out: the session is gone
     profile = client.get(reverse("quickscale_auth:account"))
     assert profile.url == "/accounts/login/?next=/accounts/profile/"
 
