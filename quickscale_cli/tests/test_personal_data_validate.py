@@ -82,3 +82,27 @@ def test_an_undeclared_module_is_a_located_warning_and_a_declared_one_is_not(
     assert [(d["severity"], d["path"]) for d in warned if d["path"].startswith("modules")] == [
         ("warning", "modules.widgets")
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        (
+            "gadgets",
+            "Personal data: Your gadgets (quickscale_gadgets.Gadget, deleted on erasure). "
+            "What export and erasure do: docs/privacy.md.",
+        ),
+        ("gizmos", "Personal data: none, it says."),
+        (
+            "widgets",
+            "Personal data: not declared; export and erasure leave it out (validate warns).",
+        ),
+    ],
+)
+def test_components_name_says_what_personal_data_it_declares(
+    run_cli: RunCli, source: Path, tmp_path: Path, name: str, said: str
+) -> None:
+    env = {"QUICKSCALE_SOURCE": str(source), "COLUMNS": "200"}
+    done = run_cli("components", name, cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    assert said in done.stdout.splitlines()

@@ -51,7 +51,26 @@ def describe(entry: Entry) -> dict[str, Any]:
             for e in _examples(manifest)
         ],
         "schema": manifest.options_schema() if module else None,
+        "personal_data": _personal_data(manifest),
     }
+
+
+#: What erasure does to a declared model's rows, in a word or two.
+_ERASED = {"delete": "deleted", "anonymize": "anonymized", "keep": "kept"}
+
+
+def _personal_data(manifest: Manifest) -> str:
+    """One line on the personal data the component declares (docs/privacy.md: the rest)."""
+    models = manifest.personal_models
+    if models:
+        said = "; ".join(
+            f"{m.description} ({m.model}, {_ERASED.get(m.erase, m.erase)} on erasure)"
+            for m in models
+        )
+        return f"Personal data: {said}. What export and erasure do: docs/privacy.md."
+    if manifest.personal_data.holds is False:
+        return "Personal data: none, it says."
+    return "Personal data: not declared; export and erasure leave it out (validate warns)."
 
 
 def _examples(manifest: Manifest) -> tuple[Example, ...]:
@@ -243,6 +262,7 @@ def detail_text(described: Mapping[str, Any], width: int) -> str:
     for example in described["examples"]:
         lines += ["", *_wrap(f"Example: {example['description']}", width, "", "  ")]
         lines += ["", *example["yaml"].splitlines()]
+    lines += ["", *_wrap(described["personal_data"], width, "", "  ")]
     lines += ["", "Put it in quickscale.yml, then run 'quickscale generate'."]
     return "\n".join(lines) + "\n"
 
