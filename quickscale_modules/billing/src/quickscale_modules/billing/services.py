@@ -42,6 +42,7 @@ __all__ = [
     "Subscription",
     "active_plans",
     "cancel_at_period_end",
+    "cancel_now",
     "change_plan",
     "create_within_limit",
     "current_plan",
@@ -327,6 +328,32 @@ def cancel_at_period_end(
         )
     except stripe.StripeError as error:
         raise BillingError(_message(error)) from error
+
+
+#: Statuses after which Stripe neither charges nor resumes the subscription.
+ENDED_STATUSES = (Subscription.Status.CANCELED, Subscription.Status.INCOMPLETE_EXPIRED)
+
+
+def cancel_now(subscription: Subscription, *, client: stripe.StripeClient | None = None) -> bool:
+    """End the subscription at Stripe at once (no proration, no final invoice): for an
+    account being erased, which must not go on being charged. False when there is
+    nothing to end: never subscribed, ended already, or unknown to Stripe.
+
+    The Subscription row changes when Stripe's customer.subscription.deleted arrives
+    (or goes with the account).
+    """
+    if not subscription.stripe_subscription_id or subscription.status in ENDED_STATUSES:
+        return False
+    client = client or stripe_client()
+    try:
+        client.v1.subscriptions.cancel(subscription.stripe_subscription_id)
+    except stripe.InvalidRequestError as error:
+        if error.code == "resource_missing":
+            return False
+        raise BillingError(_message(error)) from error
+    except stripe.StripeError as error:
+        raise BillingError(_message(error)) from error
+    return True
 
 
 def portal_url(
