@@ -30,7 +30,7 @@ class DeleteAccountForm(forms.Form):
         self.user = user
 
     def clean_confirmation(self) -> str:
-        typed = self.cleaned_data["confirmation"].strip()
+        typed = str(self.cleaned_data["confirmation"]).strip()
         if typed.casefold() != confirmation_text(self.user).casefold():
             raise forms.ValidationError(
                 _("That is not your email address; the account was not deleted.")

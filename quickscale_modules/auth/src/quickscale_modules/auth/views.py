@@ -46,11 +46,12 @@ def personal_data_page(request: HttpRequest) -> HttpResponse:
 
 
 def _mailed_message(hours: int) -> str:
-    return ngettext(
+    text: str = ngettext(
         "We emailed you a link to your data. It is valid for %(hours)d hour.",
         "We emailed you a link to your data. It is valid for %(hours)d hours.",
         hours,
-    ) % {"hours": hours}
+    )
+    return text % {"hours": hours}
 
 
 @login_required
