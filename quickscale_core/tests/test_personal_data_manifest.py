@@ -289,32 +289,3 @@ def test_a_project_s_settings_hold_core_s_declarations_then_its_components_in_or
     assert (
         "QUICKSCALE_PERSONAL_DATA = component_settings.QUICKSCALE_PERSONAL_DATA" in settings
     )  # Django reads settings.py's names only
-
-
-def test_a_customization_model_with_a_foreign_key_to_the_user_is_core_s_to_delete() -> None:
-    owned = {
-        "name": "Note",
-        "description": "Your notes",
-        "fields": [
-            {"name": "text", "type": "string"},
-            {"name": "author", "type": "foreign_key", "to": "User", "on_delete": "protect"},
-            {"name": "editor", "type": "foreign_key", "to": "User", "required": False},
-        ],
-    }
-    unnamed = {"name": "Pin", "fields": [{"name": "by", "type": "foreign_key", "to": "User"}]}
-    other = {"name": "Tag", "fields": [{"name": "note", "type": "foreign_key", "to": "Note"}]}
-    data = {
-        "schema_version": 2,
-        "project": {"name": "acme", "version": "0.1.0"},
-        "theme": "starter",
-        "customizations": {"models": [owned, unnamed, other]},
-    }
-    files = render_project(spec_from_config(data))
-    declared = _assigned(
-        files["acme/component_settings.py"].content.decode(), "QUICKSCALE_PERSONAL_DATA"
-    )
-    core = declared["core"]["models"]
-    assert list(core) == ["acme.User", "admin.LogEntry", "acme.Note", "acme.Pin"]
-    rest = {"erase": "delete", "export": None, "anonymize": [], "reason": ""}
-    assert core["acme.Note"] == {"user": "author", "description": "Your notes", **rest}
-    assert core["acme.Pin"] == {"user": "by", "description": "Your Pin records", **rest}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -53,11 +52,10 @@ def core_field_markings(project: str) -> tuple[ModelMarkings, ...]:
     )
 
 
-def core_personal_data(project: str, models: Sequence[ModelSpec] = ()) -> tuple[ModelMarkings, ...]:
-    """Core's own personal data, in the manifests' shape: the account itself, the admin's
-    log of what a staff user changed, and each model of quickscale.yml's customizations
-    with a foreign key to the user (through its first such field; erasure deletes it)."""
-    own = [
+def core_personal_data(project: str) -> tuple[ModelMarkings, ...]:
+    """Core's own personal data, in the manifests' shape: the account itself and the
+    admin's log of what a staff user changed."""
+    return (
         ModelMarkings(f"{project}.User", user="pk", description="Your account", erase="delete"),
         ModelMarkings(
             "admin.LogEntry",
@@ -65,17 +63,7 @@ def core_personal_data(project: str, models: Sequence[ModelSpec] = ()) -> tuple[
             description="Changes you made in the admin",
             erase="delete",
         ),
-    ]
-    for model in models:
-        owner = next((f for f in model.fields if f.type == "foreign_key" and f.to == "User"), None)
-        if owner is not None:
-            what = model.description or f"Your {model.name} records"
-            own.append(
-                ModelMarkings(
-                    f"{project}.{model.name}", user=owner.name, description=what, erase="delete"
-                )
-            )
-    return tuple(own)
+    )
 
 
 @dataclass(frozen=True)
@@ -184,7 +172,7 @@ class ProjectSpec:
             "field_markings": wiring.field_markings(core_field_markings(self.name)),
             # (component id, {model: declaration}, before-erase, sample): core's, then each
             # component's personal data, in wiring order (QUICKSCALE_PERSONAL_DATA).
-            "personal_data": wiring.personal_data(core_personal_data(self.name, self.models)),
+            "personal_data": wiring.personal_data(core_personal_data(self.name)),
             # Debian packages the image installs for the components, sorted, each once.
             "system_packages": sorted(
                 {pkg for entry in wiring.entries for pkg in entry.manifest.system_packages}
