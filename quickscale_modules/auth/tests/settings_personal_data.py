@@ -37,11 +37,17 @@ QUICKSCALE_PERSONAL_DATA = {
     "modules/auth": {
         "models": {
             "account.EmailAddress": _declared("user", "Your email addresses"),
+            "account.EmailConfirmation": _declared(
+                "email_address__user", "Confirmations sent to your email addresses"
+            ),
         },
         "before_erase": "",
         "sample": "",
     },
 }
+
+# The manifest's marking: a confirmation key is never exported.
+QUICKSCALE_FIELD_MARKINGS = {"account.EmailConfirmation": {"key": ["secret"]}}
 
 CELERY_BROKER_URL = "memory://"
 CELERY_TASK_ALWAYS_EAGER = True
