@@ -24,7 +24,7 @@ from django.test import Client
 from django.urls import reverse
 from pd_testapp import hooks
 from pd_testapp.models import Consent, Ledger, Note, Payment, Tag, User
-from quickscale_core.personal_data import services
+from quickscale_core.personal_data import services, tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -286,3 +286,18 @@ def test_admin_erases_after_a_confirmation_page(
     assert response.status_code == 302
     assert not User.objects.filter(pk=alice.pk).exists()
     assert User.objects.filter(pk=bob.pk).exists() and Note.objects.filter(owner=bob).count() == 2
+
+
+def test_a_worker_finds_the_export_task_in_cores_tasks_module() -> None:
+    from celery import Celery
+
+    app = Celery("acme")
+    app.autodiscover_tasks(["quickscale_core"], force=True)
+    assert "quickscale_core.personal_data.mail_export" in app.tasks
+
+
+def test_the_task_mails_nothing_to_a_user_without_an_address(alice: User) -> None:
+    User.objects.filter(pk=alice.pk).update(email="")
+    tasks.mail_export(alice.pk, "https://acme.test")
+    tasks.mail_export(10_000, "https://acme.test")  # gone since
+    assert mail.outbox == [] and not default_storage.exists(services.ARCHIVE_DIR)

@@ -161,8 +161,9 @@ def _erase_rows(declaration: ModelDeclaration, user: Model, report: ErasureRepor
         pks = list(rows.values_list("pk", flat=True))
         model = declaration.model
         blank = {name: _blank(model, name) for name in declaration.anonymize}
-        changed = model._default_manager.filter(pk__in=pks).update(**blank) if blank else 0
-        report.anonymized[declaration.label] = changed or len(pks)
+        if blank:
+            model._default_manager.filter(pk__in=pks).update(**blank)
+        report.anonymized[declaration.label] = len(pks)
     else:
         pks = list(rows.values_list("pk", flat=True))
         declaration.model._default_manager.filter(pk__in=pks).delete()

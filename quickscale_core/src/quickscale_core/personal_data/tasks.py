@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -11,13 +13,17 @@ from django.urls import reverse
 
 from quickscale_core.personal_data import services
 
+logger = logging.getLogger(__name__)
+
 
 @shared_task(name="quickscale_core.personal_data.mail_export")  # type: ignore[untyped-decorator]
 def mail_export(user_pk: object, base_url: str) -> None:
     """Build and store ``user_pk``'s archive and mail them the download link (none if
     the user is gone by now)."""
     user = get_user_model()._default_manager.filter(pk=user_pk).first()
-    if user is None:
+    address = getattr(user, user.get_email_field_name(), "") if user is not None else ""
+    if not address:  # gone since, or no address to send the link to
+        logger.warning("personal data export of user %s: no email address to mail it", user_pk)
         return
     token = services.store_archive(user, services.export_archive(user))
     path = reverse("quickscale_core:personal_data_download", kwargs={"token": token})
@@ -32,5 +38,5 @@ def mail_export(user_pk: object, base_url: str) -> None:
         .replace("\n", " "),
         message=render_to_string("quickscale_core/personal_data/export_email.txt", context),
         from_email=getattr(settings, "DEFAULT_FROM_EMAIL", None),
-        recipient_list=[getattr(user, user.get_email_field_name(), "")],
+        recipient_list=[address],
     )
