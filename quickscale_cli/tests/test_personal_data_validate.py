@@ -39,7 +39,8 @@ DECLARATIONS = {
 
 @pytest.fixture(scope="module")
 def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Core and the starter theme of this checkout, plus the three module folders."""
+    """Core and the starter theme of this checkout, plus three module folders and a theme
+    that declares nothing."""
     root = make_source_repo(
         tmp_path_factory.mktemp("personal") / "source",
         ["quickscale_core", "quickscale_themes/starter"],
@@ -49,8 +50,14 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
         folder.mkdir(parents=True)
         text = PYPROJECT.format(name=name, declaration=declaration)
         (folder / "pyproject.toml").write_text(text)
+    bare = root / "quickscale_themes" / "bare"
+    bare.mkdir(parents=True)
+    (bare / "pyproject.toml").write_text(
+        '[project]\nname = "quickscale-theme-bare"\nversion = "0.1.0"\n'
+        '[tool.quickscale]\nkind = "theme"\nname = "bare"\nrequires = ["themes/starter"]\n'
+    )
     env = {**os.environ, **TEST_IDENTITY}
-    for args in (["add", "-A"], ["commit", "-q", "-m", "three modules"]):
+    for args in (["add", "-A"], ["commit", "-q", "-m", "three modules and a theme"]):
         subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
     return root
 
@@ -106,3 +113,21 @@ def test_components_name_says_what_personal_data_it_declares(
     done = run_cli("components", name, cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stderr
     assert said in done.stdout.splitlines()
+
+
+def test_an_undeclared_theme_is_a_warning_at_the_theme_line(
+    run_cli: RunCli, source: Path, tmp_path: Path
+) -> None:
+    env = {"QUICKSCALE_SOURCE": str(source)}
+    assert run_cli("init", "acme", cwd=tmp_path, env=env).returncode == 0
+    config = tmp_path / "acme" / "quickscale.yml"
+    lines = config.read_text().splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.startswith("theme:"))
+    lines[line - 1] = "theme: bare"
+    config.write_text("\n".join(lines) + "\n")
+    checked = run_cli("validate", cwd=tmp_path / "acme", env=env)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    prefix = f"quickscale.yml:{line}:1: warning: theme: themes/bare declares no personal data"
+    assert any(text.startswith(prefix + " — add ") for text in checked.stdout.splitlines()), (
+        checked.stdout
+    )
