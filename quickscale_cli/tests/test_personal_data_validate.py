@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -62,13 +63,31 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def project(quickscale_bin: str, source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One `quickscale init acme` from that source, for every test here (each rewrites
+    its quickscale.yml through ``config``, which restores it)."""
+    parent = tmp_path_factory.mktemp("project")
+    env = {**os.environ, "QUICKSCALE_SOURCE": str(source)}
+    done = subprocess.run(
+        [quickscale_bin, "init", "acme"], cwd=parent, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return parent / "acme"
+
+
+@pytest.fixture
+def config(project: Path) -> Iterator[Path]:
+    path = project / "quickscale.yml"
+    original = path.read_text()
+    yield path
+    path.write_text(original)
+
+
 def test_an_undeclared_module_is_a_located_warning_and_a_declared_one_is_not(
-    run_cli: RunCli, source: Path, tmp_path: Path
+    run_cli: RunCli, source: Path, project: Path, config: Path
 ) -> None:
     env = {"QUICKSCALE_SOURCE": str(source)}
-    assert run_cli("init", "acme", cwd=tmp_path, env=env).returncode == 0
-    project = tmp_path / "acme"
-    config = project / "quickscale.yml"
     text = config.read_text() + "modules:\n  gadgets:\n  widgets:\n  gizmos:\n"
     config.write_text(text)
     line = text.splitlines().index("  widgets:") + 1
@@ -116,16 +135,14 @@ def test_components_name_says_what_personal_data_it_declares(
 
 
 def test_an_undeclared_theme_is_a_warning_at_the_theme_line(
-    run_cli: RunCli, source: Path, tmp_path: Path
+    run_cli: RunCli, source: Path, project: Path, config: Path
 ) -> None:
     env = {"QUICKSCALE_SOURCE": str(source)}
-    assert run_cli("init", "acme", cwd=tmp_path, env=env).returncode == 0
-    config = tmp_path / "acme" / "quickscale.yml"
     lines = config.read_text().splitlines()
     line = next(n for n, text in enumerate(lines, 1) if text.startswith("theme:"))
     lines[line - 1] = "theme: bare"
     config.write_text("\n".join(lines) + "\n")
-    checked = run_cli("validate", cwd=tmp_path / "acme", env=env)
+    checked = run_cli("validate", cwd=project, env=env)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     prefix = f"quickscale.yml:{line}:1: warning: theme: themes/bare declares no personal data"
     assert any(text.startswith(prefix + " — add ") for text in checked.stdout.splitlines()), (
