@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.contrib.messages import get_messages
 from django.core import mail, signing
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -282,8 +283,12 @@ def test_admin_erases_after_a_confirmation_page(
     assert response.status_code == 200
     assert b"cannot be undone" in response.content and b"alice" in response.content
     assert User.objects.filter(pk=alice.pk).exists()  # nothing yet
-    response = _action(admin_client, "erase_personal_data", [alice], erase_confirmed="yes")
+    Ledger.objects.create(user=bob)  # bob's erasure fails: it rolls back, alice's goes on
+    response = _action(admin_client, "erase_personal_data", [alice, bob], erase_confirmed="yes")
     assert response.status_code == 302
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    assert shown[0].startswith("Erasing bob failed and nothing of theirs changed (ProtectedError")
+    assert shown[1] == "Erased the personal data of 1 user(s)."
     assert not User.objects.filter(pk=alice.pk).exists()
     assert User.objects.filter(pk=bob.pk).exists() and Note.objects.filter(owner=bob).count() == 2
 

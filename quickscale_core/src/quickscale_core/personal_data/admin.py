@@ -62,8 +62,17 @@ class PersonalDataAdminMixin:
             )
         erased = 0
         for user in list(queryset.order_by("pk")):
-            services.erase_user(user)
-            erased += 1
+            try:
+                services.erase_user(user)
+            except Exception as exc:  # that user's erasure rolled back; say which and why
+                model_admin.message_user(
+                    request,
+                    f"Erasing {user} failed and nothing of theirs changed "
+                    f"({type(exc).__name__}: {exc}).",
+                    messages.ERROR,
+                )
+            else:
+                erased += 1
         model_admin.message_user(
             request, f"Erased the personal data of {erased} user(s).", messages.SUCCESS
         )
