@@ -101,6 +101,15 @@ QUICKSCALE_PERSONAL_DATA = {
                 "anonymize": [],
                 "reason": "Proof of consent is kept as the law asks.",
             },
+            # An optional app of the component that this project leaves out: no rows.
+            "socialaccount.SocialAccount": {
+                "user": "user",
+                "description": "Accounts you linked",
+                "erase": "delete",
+                "export": None,
+                "anonymize": [],
+                "reason": "",
+            },
         },
         "before_erase": "pd_testapp.hooks.before_erase_ledger",
         "sample": "pd_testapp.hooks.sample_ledger",

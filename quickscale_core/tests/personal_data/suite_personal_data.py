@@ -68,6 +68,7 @@ def test_the_archive_holds_each_components_rows_of_the_user_and_no_one_elses(
     assert [p["description"] for p in ledger["pd_testapp.Payment"]] == ["plan for alice"]
     assert [c["terms"] for c in ledger["pd_testapp.Consent"]] == ["terms-2026"]
     assert json.loads(files["modules-quiet.json"]) == {"component": "modules/quiet", "models": {}}
+    assert "socialaccount" not in "".join(files.values())  # its app is not installed
     assert not any("bob" in text for text in files.values())
     readme = files["README.md"]
     for expected in (

@@ -79,6 +79,7 @@ def _component(key: str, entry: Mapping[str, Any]) -> Component:
             reason=str(spec.get("reason", "")),
         )
         for label, spec in (entry.get("models") or {}).items()
+        if _installed(label)
     )
     return Component(
         key=key,
@@ -86,6 +87,16 @@ def _component(key: str, entry: Mapping[str, Any]) -> Component:
         before_erase=str(entry.get("before_erase") or ""),
         sample=str(entry.get("sample") or ""),
     )
+
+
+def _installed(label: str) -> bool:
+    """Whether the model's app is installed: a component's optional part (an app its
+    options leave out) holds no rows."""
+    try:
+        apps.get_model(label)
+    except LookupError:
+        return False
+    return True
 
 
 def rows_of(declaration: ModelDeclaration, user: Model) -> QuerySet[Model]:
