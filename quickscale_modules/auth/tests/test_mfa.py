@@ -31,7 +31,7 @@ REPO = PACKAGE_DIR.parent.parent
 INNER = os.environ.get("DJANGO_SETTINGS_MODULE") == "settings_mfa"
 # Deselected (not skipped) by conftest.py outside the MFA-enabled subprocess.
 inner_only = pytest.mark.mfa_inner
-INNER_TESTS = 8  # each must pass, none skipped
+INNER_TESTS = 9  # each must pass, none skipped
 INNER_ARGS = ["--ds=settings_mfa", "-m", "mfa_inner", "tests/test_mfa.py"]
 
 PASSWORD = "correct-horse-battery-9"
@@ -276,6 +276,43 @@ def test_inner_wrong_codes_count_as_failed_logins(client: Client) -> None:
         assert "Incorrect code." in page
     page = client.post("/accounts/2fa/authenticate/", {"code": right}).content.decode()
     assert "Too many failed login attempts" in page
+    assert "_auth_user_id" not in client.session
+
+
+@inner_only
+@pytest.mark.django_db
+def test_inner_deleting_the_account_re_authenticates_by_the_second_factor(
+    client: Client, settings: Any
+) -> None:
+    """With a second factor, allauth offers it beside the password to re-authenticate;
+    the code alone does, and the waiting POST (the typed address with it) erases."""
+    import pyotp
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    settings.QUICKSCALE_PERSONAL_DATA = {
+        "core": {
+            "models": {
+                label: {"user": user, "description": label, "erase": "delete"}
+                for label, user in [("qs_auth_testapp.User", "pk"), ("mfa.Authenticator", "user")]
+            }
+        }
+    }
+    secret = generate_totp_secret()
+    TOTP.activate(_user(staff=False), secret)
+    totp = pyotp.TOTP(secret)
+    client.post("/accounts/login/", {"login": EMAIL, "password": PASSWORD})
+    client.post("/accounts/2fa/authenticate/", {"code": totp.now()})
+    asked = client.post("/accounts/delete/", {"confirmation": EMAIL})
+    assert asked.status_code == 302
+    offered = client.get(asked["Location"]).content.decode()
+    assert "Use authenticator app or code" in offered
+    by_code = f"{reverse('mfa_reauthenticate')}?next=%2Faccounts%2Fdelete%2F"
+    # The next step's code: allauth takes each code once (the tolerance allows it).
+    response = client.post(by_code, {"code": totp.at(time.time() + 30)})
+    assert response.status_code == 302
+    assert not get_user_model().objects.filter(email=EMAIL).exists()
     assert "_auth_user_id" not in client.session
 
 
