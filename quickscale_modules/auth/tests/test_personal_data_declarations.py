@@ -137,6 +137,9 @@ def test_sample_passes_over_what_is_not_installed() -> None:
 
 @pytest.mark.skipif(INNER, reason="outer driver")
 def test_every_declaration_holds_with_every_feature_on() -> None:
+    from conftest import require
+
+    require("fido2", "allauth.mfa needs django-allauth[mfa]")
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__],
         cwd=PACKAGE_DIR,
