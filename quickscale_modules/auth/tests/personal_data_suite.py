@@ -256,6 +256,7 @@ def test_download_by_mailed_link_then_delete_in_chromium(
     checked("reauthenticate")
     re_authenticate()
     expect(page.get_by_text("We emailed you a link to your data.")).to_be_visible()
+    checked("mailed")
     link = find_link(_wait_for_email(mailbox), "/personal-data/")
     assert link.startswith(base)
     with page.expect_download() as started:
