@@ -307,3 +307,13 @@ def test_the_task_mails_nothing_to_a_user_without_an_address(alice: User) -> Non
     tasks.mail_export(alice.pk, "https://acme.test")
     tasks.mail_export(10_000, "https://acme.test")  # gone since
     assert mail.outbox == [] and not default_storage.exists(services.ARCHIVE_DIR)
+
+
+def test_without_declarations_the_export_is_a_readme_and_erasure_still_deletes_the_account(
+    alice: User, settings: Any
+) -> None:
+    del settings.QUICKSCALE_PERSONAL_DATA  # a project generated before declarations
+    assert list(unzip(services.export_archive(alice))) == ["README.md"]
+    report = services.erase_user(alice)
+    assert report.deleted == {"pd_testapp.User": 1}
+    assert not User.objects.filter(pk=alice.pk).exists()

@@ -145,6 +145,9 @@ def erase_user(user: Model) -> ErasureReport:
                     _erase_rows(declaration, user, report)
         for declaration in user_rows:
             _erase_rows(declaration, user, report)
+        if not user_rows:  # no declaration of the account (older settings): it goes anyway
+            type(user)._default_manager.filter(pk=user.pk).delete()
+            report.deleted[user._meta.label] = 1
         transaction.on_commit(lambda: _after_erase(user, report))
     return report
 
