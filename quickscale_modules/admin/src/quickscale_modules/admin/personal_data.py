@@ -22,6 +22,7 @@ from django.db import models, transaction
 
 #: (content type id, primary key as text): auditlog's key of an entry's object.
 Target = tuple[int, str]
+CHUNK = 500
 
 
 def _declared_rows(user: Any) -> Iterable[tuple[type[models.Model], list[Any]]]:
@@ -58,8 +59,11 @@ def forget(targets: set[Target]) -> int:
         by_kind.setdefault(kind, []).append(pk)
     deleted = 0
     for kind, pks in by_kind.items():
-        rows = LogEntry._default_manager.filter(content_type_id=kind, object_pk__in=pks)
-        deleted += rows.delete()[0]
+        # In slices: SQLite caps the parameters of one query.
+        for start in range(0, len(pks), CHUNK):
+            chunk = pks[start : start + CHUNK]
+            rows = LogEntry._default_manager.filter(content_type_id=kind, object_pk__in=chunk)
+            deleted += rows.delete()[0]
     return deleted
 
 
