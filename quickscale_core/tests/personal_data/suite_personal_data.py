@@ -283,6 +283,7 @@ def test_admin_erases_after_a_confirmation_page(
     response = _action(admin_client, "erase_personal_data", [alice])
     assert response.status_code == 200
     assert b"cannot be undone" in response.content and b"alice" in response.content
+    assert b'href="/admin/pd_testapp/user/"' in response.content  # "No, take me back"
     assert User.objects.filter(pk=alice.pk).exists()  # nothing yet
     Ledger.objects.create(user=bob)  # bob's erasure fails: it rolls back, alice's goes on
     response = _action(admin_client, "erase_personal_data", [alice, bob], erase_confirmed="yes")
