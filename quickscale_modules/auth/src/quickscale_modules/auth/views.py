@@ -27,7 +27,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 # Both actions need a fresh proof of identity (allauth's reauthentication: the password,
-# or the second factor with MFA on); the POST waits in the session meanwhile and is
+# or a second factor the user has); the POST waits in the session meanwhile and is
 # replayed by allauth once the user has re-authenticated. Viewing the page does not.
 @login_required
 @reauthentication_required(allow_get=True)
@@ -37,7 +37,7 @@ def personal_data_page(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "quickscale_auth/personal_data.html")
     export = personal_data.request_export(request.user, base_url=request.build_absolute_uri("/"))
-    if export.archive is None:
+    if export.mailed:
         messages.success(request, _mailed_message(personal_data.link_hours()))
         return redirect("quickscale_auth:personal_data")
     response = HttpResponse(export.archive, content_type="application/zip")
