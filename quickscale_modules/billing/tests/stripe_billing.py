@@ -105,6 +105,9 @@ class StripeBilling(BillingState):
     """BillingState served at ``api_base`` through ``responses``, with plans,
     subscriptions and invoices in localstripe."""
 
+    # "Subscriptions > Cancel a subscription" too: localstripe's, recorded in ``writes``.
+    ROUTES = (*BillingState.ROUTES, ("DELETE", r"/v1/subscriptions/(\w+)", "_cancel_subscription"))
+
     def __init__(self, mock: responses.RequestsMock, api_base: str, api_key: str) -> None:
         super().__init__()
         self.base = api_base
@@ -195,6 +198,10 @@ class StripeBilling(BillingState):
         assert not params, f"not translated for localstripe: {params}"
         path = f"/v1/subscriptions/{sub_id}"
         return self.localstripe.answer("POST", path, update, view=self._as_stripe)
+
+    def _cancel_subscription(self, match: Any, params: dict[str, str], query: str) -> Any:
+        path = f"/v1/subscriptions/{match.group(1)}"
+        return self.localstripe.answer("DELETE", path, view=self._as_stripe)
 
     # --- Invoices: localstripe's, seen as Stripe shows them -------------------------
 

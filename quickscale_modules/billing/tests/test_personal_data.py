@@ -145,6 +145,8 @@ def test_before_erase_cancels_the_subscription_at_stripe_at_once(
     before_erase = import_string(QUICKSCALE["personal-data"]["before-erase"])
     before_erase(ada)
     assert stripe_api.stored(f"/v1/subscriptions/{subscribed['id']}")["status"] == "canceled"
+    # At once: Stripe's cancel, not an update to cancel at the period's end.
+    assert ("DELETE", f"/v1/subscriptions/{subscribed['id']}", {}) in stripe_api.writes
 
 
 @pytest.mark.django_db

@@ -278,7 +278,7 @@ def _getter(table: str) -> Callable[[BillingState, Any, dict[str, str], str], An
 class BillingState:
     """Products, Prices, Checkout Sessions (subscription mode), Subscriptions and portal
     sessions, plus Customers when ``keep_customers``: serve ``handle`` over any
-    transport. ``writes`` records every write as (method, path, params).
+    transport. ``writes`` records every write (POST, DELETE) as (method, path, params).
     Subscriptions and invoices live here for the end-to-end tests; the module's suite
     overrides their handlers and ``complete_checkout`` to keep them in localstripe."""
 
@@ -324,7 +324,7 @@ class BillingState:
         for wanted, pattern, name in self.routes:
             match = re.fullmatch(pattern, bare)
             if wanted == method and match:
-                if method == "POST":
+                if method in ("POST", "DELETE"):
                     self.writes.append((method, bare, params))
                 status, body = getattr(self, name)(match, params, query)
                 return status, {k: v for k, v in body.items() if not k.startswith("_")}
