@@ -30,7 +30,7 @@ def sample(user: Any) -> None:
     """A subscription of ``user``'s that ended last month (so erasing it calls no
     Stripe), with Stripe ids naming the user."""
     ended = timezone.now() - dt.timedelta(days=30)
-    tag = f"test{user.pk:08d}Sample"
+    tag = "test" + str(user.pk).replace("-", "") + "Sample"  # an int or UUID pk
     Subscription.objects.create(
         user=user,
         plan=Plan.objects.filter(is_default=False).first(),

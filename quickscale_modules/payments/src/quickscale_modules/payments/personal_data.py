@@ -16,7 +16,7 @@ from quickscale_modules.payments.models import ProviderWebhookEvent, Transaction
 
 def sample(user: Any) -> None:
     """Payments of ``user``'s; every Stripe id names the user, so rows differ per user."""
-    tag = f"test{user.pk:08d}Sample"
+    tag = "test" + str(user.pk).replace("-", "") + "Sample"  # an int or UUID pk
     email = getattr(user, "email", "") or f"user{user.pk}@example.com"
     paid = Transaction.objects.create(
         user=user,
