@@ -318,3 +318,15 @@ def test_without_declarations_the_export_is_a_readme_and_erasure_still_deletes_t
     report = services.erase_user(alice)
     assert report.deleted == {"pd_testapp.User": 1}
     assert not User.objects.filter(pk=alice.pk).exists()
+
+
+@pytest.mark.parametrize("command", ["export_personal_data", "erase_personal_data"])
+def test_commands_on_a_database_without_tables_name_the_migrate_command(
+    command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(User._meta, "db_table", "pd_testapp_not_migrated")
+    with pytest.raises(CommandError) as error:
+        call_command(command, "alice", "--no-input" if command.startswith("erase") else "-v1")
+    assert "no such table" in str(error.value) or "does not exist" in str(error.value)
+    assert "— run '.venv/bin/python manage.py migrate'" in str(error.value)
+    assert "\n" not in str(error.value)
