@@ -27,7 +27,7 @@ from quickscale_core.personal_data.selectors import (
 )
 
 ERASURE = {
-    "delete": "deleted",
+    "delete": "deleted.",
     "anonymize": "kept with these fields blanked: {fields}. Why: {reason}",
     "keep": "kept unchanged. Why: {reason}",
 }
