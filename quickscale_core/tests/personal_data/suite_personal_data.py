@@ -205,9 +205,10 @@ def test_export_command_writes_the_archive(
     alice: User, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "alice.zip"
-    for identifier in ("alice@example.com",):
-        call_command("export_personal_data", identifier, output=str(target), stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("export_personal_data", "ALICE@example.com", output=str(target), stdout=out)
     assert list(unzip(target.read_bytes())) == FILES
+    assert out.getvalue() == f"Wrote the personal data of user {alice.pk} to {target}\n"
     monkeypatch.chdir(tmp_path)
     call_command("export_personal_data", str(alice.pk), stdout=io.StringIO())
     assert (tmp_path / f"personal-data-{alice.pk}.zip").is_file()
