@@ -23,6 +23,7 @@ from django.core.management.base import CommandError
 from django.db.models import ProtectedError
 from django.test import Client
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from pd_testapp import hooks
 from pd_testapp.models import Consent, Ledger, Note, Payment, Tag, User
 from quickscale_core.personal_data import services, tasks
@@ -94,10 +95,11 @@ def test_erasure_deletes_anonymizes_and_keeps_as_declared_and_leaves_others_alon
     alices_consent = rows(Consent)[0]
     alices_payment = Payment.objects.filter(user=alice).values().get()
 
-    with django_capture_on_commit_callbacks(execute=True):
-        report = services.erase_user(alice)
+    with django_capture_on_commit_callbacks(execute=True):  # request.user is lazy
+        report = services.erase_user(SimpleLazyObject(lambda: User.objects.get(pk=alice.pk)))
 
-    assert hooks.CALLS == [(alice.pk, True)]  # noqa: SIM300  # inside the erase transaction
+    # the hook got the model's instance, inside the erase transaction
+    assert hooks.CALLS == [(alice.pk, "pd_testapp.User", True)]  # noqa: SIM300
     assert not User.objects.filter(pk=alice.pk).exists()
     assert not LogEntry.objects.filter(user_id=alice.pk).exists()
     assert rows(Note) == [n for n in bobs[Note] if n["owner_id"] == bob.pk]

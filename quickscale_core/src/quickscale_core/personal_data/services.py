@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.functional import LazyObject, empty
 from django.utils.module_loading import import_string
 
 from quickscale_core.personal_data import archive
@@ -51,7 +52,18 @@ class ErasureReport:
 
 def export_archive(user: Model) -> bytes:
     """The zip of ``user``'s data: README.md and one JSON file per component."""
-    return archive.build(user)
+    return archive.build(_instance(user))
+
+
+def _instance(user: Model) -> Model:
+    """The user model's instance behind ``request.user``'s lazy wrapper, so hooks that
+    look at ``type(user)`` see the model."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        wrapped: Model = user._wrapped
+        return wrapped
+    return user
 
 
 def request_export(user: Model, *, base_url: str) -> ExportRequest:
@@ -130,6 +142,7 @@ def erase_user(user: Model) -> ErasureReport:
     before-erase hook, then the components in reverse order (core last, the user row the
     very last), each model's rows deleted, anonymized or kept. A hook or a row that
     fails rolls all of it back. The user's stored archives go once it has committed."""
+    user = _instance(user)
     report = ErasureReport()
     declared = components()
     user_rows: list[ModelDeclaration] = []

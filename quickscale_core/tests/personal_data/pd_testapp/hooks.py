@@ -10,14 +10,14 @@ from django.db import connection
 
 from pd_testapp.models import Consent, Note, Payment, Tag
 
-#: What each before-erase call saw: (user pk, inside a transaction?).
-CALLS: list[tuple[Any, bool]] = []
+#: What each before-erase call saw: (user pk, its model, inside a transaction?).
+CALLS: list[tuple[Any, str, bool]] = []
 #: Set by a test: the ledger hook raises, after writing a row.
 FAIL: list[bool] = []
 
 
 def before_erase(user: Any) -> None:
-    CALLS.append((user.pk, connection.in_atomic_block))
+    CALLS.append((user.pk, type(user)._meta.label, connection.in_atomic_block))
 
 
 def before_erase_ledger(user: Any) -> None:
