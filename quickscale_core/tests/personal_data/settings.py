@@ -115,4 +115,18 @@ QUICKSCALE_PERSONAL_DATA = {
         "sample": "pd_testapp.hooks.sample_ledger",
     },
     "modules/quiet": {"models": {}, "before_erase": "", "sample": ""},
+    "modules/audit": {
+        "models": {
+            "pd_testapp.AuditEntry": {
+                "user": "actor",
+                "description": "What you did",
+                "erase": "anonymize",
+                "export": None,
+                "anonymize": ["actor"],
+                "reason": "The audit trail keeps what happened, without who did it.",
+            },
+        },
+        "before_erase": "",
+        "sample": "pd_testapp.hooks.sample_audit",
+    },
 }

@@ -21,16 +21,24 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import ProtectedError
+from django.db.models.signals import post_delete
 from django.test import Client
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from pd_testapp import hooks
-from pd_testapp.models import Consent, Ledger, Note, Payment, Tag, User
+from pd_testapp.models import AuditEntry, Consent, Ledger, Note, Payment, Tag, User
 from quickscale_core.personal_data import services, tasks
 
 pytestmark = pytest.mark.django_db
 
-FILES = ["README.md", "core.json", "themes-notes.json", "modules-ledger.json", "modules-quiet.json"]
+FILES = [
+    "README.md",
+    "core.json",
+    "themes-notes.json",
+    "modules-ledger.json",
+    "modules-quiet.json",
+    "modules-audit.json",
+]
 
 
 def unzip(data: bytes) -> dict[str, str]:
@@ -92,6 +100,7 @@ def test_erasure_deletes_anonymizes_and_keeps_as_declared_and_leaves_others_alon
     bobs_logs = list(LogEntry.objects.filter(user=bob).values())
     bobs_payments = list(Payment.objects.filter(user=bob).values())
     bobs_consents = list(Consent.objects.filter(user=bob).values())
+    bobs_audit = list(AuditEntry.objects.filter(actor=bob).values())
     alices_consent = rows(Consent)[0]
     alices_payment = Payment.objects.filter(user=alice).values().get()
 
@@ -121,7 +130,11 @@ def test_erasure_deletes_anonymizes_and_keeps_as_declared_and_leaves_others_alon
         "admin.LogEntry": 1,
         "pd_testapp.User": 1,
     }
-    assert report.anonymized == {"pd_testapp.Payment": 1}
+    # the sample's audit entry, then the one deleting the account wrote (alice its actor)
+    assert report.anonymized == {"pd_testapp.AuditEntry": 2, "pd_testapp.Payment": 1}
+    assert not AuditEntry.objects.filter(actor_id=alice.pk).exists()
+    assert AuditEntry.objects.filter(what=f"deleted user {alice.pk}", actor=None).exists()
+    assert list(AuditEntry.objects.filter(actor=bob).values()) == bobs_audit
     assert report.kept == {"pd_testapp.Consent": 1}
     assert report.archives == 1  # alice's stored archive, not bob's
     assert len(default_storage.listdir(services.ARCHIVE_DIR)[1]) == 1
@@ -135,7 +148,7 @@ def test_a_failing_hook_or_row_rolls_everything_back(alice: User, bob: User, fai
     else:  # an undeclared row protects the user: its deletion, the very last step, fails
         Ledger.objects.create(user=alice)
         expected = ProtectedError
-    before = {m: rows(m) for m in (User, Note, Tag, Payment, Consent, LogEntry)}
+    before = {m: rows(m) for m in (User, Note, Tag, Payment, Consent, LogEntry, AuditEntry)}
     with pytest.raises(expected):
         services.erase_user(alice)
     assert {m: rows(m) for m in before} == before
@@ -318,7 +331,11 @@ def test_without_declarations_the_export_is_a_readme_and_erasure_still_deletes_t
 ) -> None:
     del settings.QUICKSCALE_PERSONAL_DATA  # a project generated before declarations
     assert list(unzip(services.export_archive(alice))) == ["README.md"]
-    report = services.erase_user(alice)
+    post_delete.disconnect(hooks.audit_deletion, sender=User)  # undeclared, it would dangle
+    try:
+        report = services.erase_user(alice)
+    finally:
+        post_delete.connect(hooks.audit_deletion, sender=User)
     assert report.deleted == {"pd_testapp.User": 1}
     assert not User.objects.filter(pk=alice.pk).exists()
 

@@ -146,21 +146,28 @@ def erase_user(user: Model) -> ErasureReport:
     report = ErasureReport()
     declared = components()
     user_rows: list[ModelDeclaration] = []
+    handled: set[Any] = set()  # (label, pk) of each row dealt with
     with transaction.atomic():
         for component in declared:
             if component.before_erase:
                 import_string(component.before_erase)(user)
-        for component in reversed(declared):
-            for declaration in reversed(component.models):
-                if declaration.is_user_model:
-                    user_rows.append(declaration)
-                else:
-                    _erase_rows(declaration, user, report)
+        rows = [d for c in reversed(declared) for d in reversed(c.models)]
+        for declaration in rows:
+            if declaration.is_user_model:
+                user_rows.append(declaration)
+            else:
+                _erase_rows(declaration, user, report, handled)
         for declaration in user_rows:
-            _erase_rows(declaration, user, report)
+            _erase_rows(declaration, user, report, handled)
         if not user_rows:  # no declaration of the account (older settings): it goes anyway
             type(user)._default_manager.filter(pk=user.pk).delete()
             report.deleted[user._meta.label] = 1
+        # Deleting the account may write rows that point to it (an audit trail records
+        # the deletion with the user as its actor): they get their declaration's
+        # treatment too, or they would keep the user, or break a constraint at commit.
+        for declaration in rows:
+            if not declaration.is_user_model:
+                _erase_rows(declaration, user, report, handled)
         transaction.on_commit(lambda: _after_erase(user, report))
     return report
 
@@ -169,21 +176,28 @@ def _after_erase(user: Model, report: ErasureReport) -> None:
     report.archives = delete_archives_of(user)
 
 
-def _erase_rows(declaration: ModelDeclaration, user: Model, report: ErasureReport) -> None:
-    rows = rows_of(declaration, user)
+def _erase_rows(
+    declaration: ModelDeclaration, user: Model, report: ErasureReport, handled: set[Any]
+) -> None:
+    """Delete, anonymize or keep ``user``'s rows of one model that are not ``handled``
+    yet (by label and pk), counting them in ``report``."""
+    label = declaration.label
+    found = rows_of(declaration, user).values_list("pk", flat=True)
+    pks = [pk for pk in found if (label, pk) not in handled]
+    handled.update((label, pk) for pk in pks)
+    model = declaration.model
     if declaration.erase == "keep":
-        report.kept[declaration.label] = rows.count()
+        counts = report.kept
     elif declaration.erase == "anonymize":
-        pks = list(rows.values_list("pk", flat=True))
-        model = declaration.model
         blank = {name: _blank(model, name) for name in declaration.anonymize}
-        if blank:
+        if blank and pks:
             model._default_manager.filter(pk__in=pks).update(**blank)
-        report.anonymized[declaration.label] = len(pks)
+        counts = report.anonymized
     else:
-        pks = list(rows.values_list("pk", flat=True))
-        declaration.model._default_manager.filter(pk__in=pks).delete()
-        report.deleted[declaration.label] = len(pks)
+        if pks:
+            model._default_manager.filter(pk__in=pks).delete()
+        counts = report.deleted
+    counts[label] = counts.get(label, 0) + len(pks)
 
 
 def _blank(model: type[Model], name: str) -> Any:

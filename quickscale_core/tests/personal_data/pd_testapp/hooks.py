@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import connection
 
-from pd_testapp.models import Consent, Note, Payment, Tag
+from pd_testapp.models import AuditEntry, Consent, Note, Payment, Tag
 
 #: What each before-erase call saw: (user pk, its model, inside a transaction?).
 CALLS: list[tuple[Any, str, bool]] = []
@@ -56,3 +56,12 @@ def sample_ledger(user: Any) -> None:
         day=datetime.date(2026, 2, 1),
     )
     Consent.objects.create(user=user, terms="terms-2026")
+
+
+def audit_deletion(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Deleting a user writes an entry whose actor is that user (they deleted themself)."""
+    AuditEntry.objects.create(actor_id=instance.pk, what=f"deleted user {instance.pk}")
+
+
+def sample_audit(user: Any) -> None:
+    AuditEntry.objects.create(actor=user, what=f"{user.username} logged in")

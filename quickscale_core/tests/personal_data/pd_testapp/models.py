@@ -46,3 +46,11 @@ class Ledger(models.Model):
     """Undeclared, protecting its user: deleting one fails (the rollback tests)."""
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+
+class AuditEntry(models.Model):
+    """An audit trail's entry, as django-auditlog writes one: deleting a user writes one
+    whose actor is the user being deleted (the request's user), during the erasure."""
+
+    actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    what = models.CharField(max_length=100)
