@@ -16,7 +16,7 @@ from quickscale_toolchain.catalog import Entry
 from quickscale_toolchain.components import Component
 from quickscale_toolchain.generator.config_adapter import spec_from_config
 from quickscale_toolchain.generator.project_files import render_project
-from quickscale_toolchain.generator.wiring import Wiring
+from quickscale_toolchain.generator.wiring import Wiring, entry_layout
 from quickscale_toolchain.manifest import (
     Manifest,
     ManifestError,
@@ -289,3 +289,42 @@ def test_a_project_s_settings_hold_core_s_declarations_then_its_components_in_or
     assert (
         "QUICKSCALE_PERSONAL_DATA = component_settings.QUICKSCALE_PERSONAL_DATA" in settings
     )  # Django reads settings.py's names only
+
+
+LONG = "Payment records are kept for bookkeeping (tax law requires it for years), without who paid."
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "indent", "parts"),
+    [
+        ("erase", "delete", 16, None),
+        ("export", None, 16, None),
+        ("anonymize", [], 16, None),
+        (
+            "reason",
+            LONG,
+            16,
+            [
+                (
+                    "Payment records are kept for bookkeeping (tax law requires it for years), ",
+                    False,
+                ),
+                ("without who paid.", False),
+            ],
+        ),
+        ("reason", "x" * 90, 16, [("x" * 90, True)]),  # one word: no layout fits it
+        (
+            "export",
+            ["a" * 30, "b" * 30, "c" * 30],
+            16,
+            [("a" * 30, False), ("b" * 30, False), ("c" * 30, False)],
+        ),
+        ("sample", "quickscale_modules.shop.personal_data.sample", 8, None),
+    ],
+)
+def test_a_value_too_long_for_its_line_is_laid_out_as_ruff_does(
+    key: str, value: Any, indent: int, parts: list[tuple[str, bool]] | None
+) -> None:
+    assert entry_layout(key, value, indent) == parts
+    if parts and isinstance(value, str):
+        assert "".join(part for part, _ in parts) == value

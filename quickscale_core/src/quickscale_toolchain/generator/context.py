@@ -18,7 +18,7 @@ from quickscale_toolchain.generator import settings_model
 from quickscale_toolchain.generator.customizations import models_context, rules_context
 from quickscale_toolchain.generator.pysource import import_from
 from quickscale_toolchain.generator.render import RenderedFile
-from quickscale_toolchain.generator.wiring import ModuleChoice, Wiring, wire
+from quickscale_toolchain.generator.wiring import ModuleChoice, Wiring, entry_layout, wire
 from quickscale_toolchain.manifest import ModelMarkings
 from quickscale_toolchain.names import validate_project_name
 
@@ -64,6 +64,26 @@ def core_personal_data(project: str) -> tuple[ModelMarkings, ...]:
             erase="delete",
         ),
     )
+
+
+def _personal_data_layout(
+    rows: list[tuple[str, dict[str, dict[str, Any]], str, str]],
+) -> list[tuple[str, list[tuple[str, list[Any]]], list[Any]]]:
+    """QUICKSCALE_PERSONAL_DATA as component_settings.py.j2 writes it: per component, its
+    models' (key, value, layout) and its hooks' (see wiring.entry_layout), so that long
+    descriptions and reasons are wrapped as ruff format wraps them."""
+    laid = []
+    for component, models, before_erase, sample in rows:
+        declared = [
+            (model, [(k, v, entry_layout(k, v, 16)) for k, v in keys.items()])
+            for model, keys in models.items()
+        ]
+        hooks = [
+            (k, v, entry_layout(k, v, 8))
+            for k, v in (("before_erase", before_erase), ("sample", sample))
+        ]
+        laid.append((component, declared, hooks))
+    return laid
 
 
 @dataclass(frozen=True)
@@ -172,7 +192,9 @@ class ProjectSpec:
             "field_markings": wiring.field_markings(core_field_markings(self.name)),
             # (component id, {model: declaration}, before-erase, sample): core's, then each
             # component's personal data, in wiring order (QUICKSCALE_PERSONAL_DATA).
-            "personal_data": wiring.personal_data(core_personal_data(self.name)),
+            "personal_data": _personal_data_layout(
+                wiring.personal_data(core_personal_data(self.name))
+            ),
             # Debian packages the image installs for the components, sorted, each once.
             "system_packages": sorted(
                 {pkg for entry in wiring.entries for pkg in entry.manifest.system_packages}

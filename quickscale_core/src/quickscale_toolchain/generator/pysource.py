@@ -89,14 +89,14 @@ def text_assignment(name: str, text: str, indent: int) -> str:
         return f"{name} = {value}"
     if indent + 4 + width(value) <= LINE_LENGTH:  # ruff moves it into parentheses
         return f"{name} = (\n{inner}{value}\n{pad})"
-    pieces = [string_literal(piece) for piece in _pieces(text, LINE_LENGTH - indent - 4)]
+    pieces = [string_literal(piece) for piece in text_pieces(text, LINE_LENGTH - indent - 4)]
     if len(pieces) == 1:  # one long word: no layout makes it fit
         return f"{name} = {value}{NOQA_LONG_LINE}"
     lines = [inner + piece + noqa_if_long(indent + 4, piece) for piece in pieces]
     return f"{name} = (\n" + "\n".join(lines) + f"\n{pad})"
 
 
-def _pieces(text: str, room: int) -> list[str]:
+def text_pieces(text: str, room: int) -> list[str]:
     """``text`` cut after whitespace into pieces whose literals fit in ``room`` columns."""
     pieces: list[str] = []
     current = ""

@@ -21,6 +21,7 @@ from quickscale_toolchain.catalog import Catalog, Entry
 from quickscale_toolchain.components import Component
 from quickscale_toolchain.errors import ConfigError
 from quickscale_toolchain.generator import settings_model
+from quickscale_toolchain.generator.pysource import LINE_LENGTH, literal, text_pieces, width
 from quickscale_toolchain.generator.render import RenderedFile, render_templates, render_text
 from quickscale_toolchain.manifest import ModelMarkings, option_keys
 
@@ -191,6 +192,22 @@ class Wiring:
                 render_templates(templates, self._component_context(entry, context), origin)
             )
         return files
+
+
+def entry_layout(key: str, value: Any, indent: int) -> list[tuple[str, bool]] | None:
+    """How ruff formats ``"key": value,`` at column ``indent`` in a dict the template
+    writes: None when it fits on its line; else the value's parts, one per line, each
+    with whether it still needs ``# noqa: E501`` (one word longer than a line): a text's
+    pieces (an implicit concatenation in parentheses), a list's items. The template
+    writes every part through ``pyrepr``."""
+    if indent + width(f"{literal(key)}: {literal(value)},") <= LINE_LENGTH:
+        return None
+    room = LINE_LENGTH - indent - 4
+    if isinstance(value, str):
+        return [(p, width(literal(p)) > room) for p in text_pieces(value, room)]
+    if isinstance(value, list) and value:
+        return [(str(item), width(literal(item)) + 1 > room) for item in value]
+    return None
 
 
 def _declarations(models: Sequence[ModelMarkings]) -> dict[str, dict[str, Any]]:
