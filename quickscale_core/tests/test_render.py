@@ -24,6 +24,7 @@ EXPECTED = {
     ".github/workflows/ci.yml",
     "tests/test_site.py",
     "tests/test_urls.py",
+    "tests/test_personal_data.py",
     "custom_frontend/templates/base.html",
     "custom_frontend/static/css/main.css",
     "custom_frontend/static/js/app.js",
