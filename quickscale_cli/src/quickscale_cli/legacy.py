@@ -97,7 +97,7 @@ def install(src: Path) -> None:
 
 
 #: The hint a pre-toolchain core gives for a manifest its schema rejects (its code is
-#: frozen, so the words are too).
+#: frozen, so the words are too); for an unknown key it goes on after a semicolon.
 _OLD_MANIFEST_HINT = "fix the manifest (its schema is quickscale_core/manifest.schema.json)"
 
 
@@ -109,7 +109,7 @@ def translate(error: QuickScaleError) -> QuickScaleError:
     core's "fix the manifest" would send the user to edit shared code that is fine.
     Moving the core forward is the fix.
     """
-    if not installed() or error.hint != _OLD_MANIFEST_HINT:
+    if not installed() or not error.hint.startswith(_OLD_MANIFEST_HINT):
         return error
     # Imported now: under install() it is the embedded core's class, which output catches.
     from quickscale_toolchain.errors import QuickScaleError
