@@ -44,12 +44,15 @@ def release_core(lab: Lab, source: Path, django: str) -> str:
     changelog = source / CHANGELOG
     old = changelog.read_text(encoding="utf-8") if changelog.exists() else CHANGELOG_HEAD
     entry = (
-        f"\n## [{version}] - 2026-12-08\n\n### Upgrade\n\n"
+        f"## [{version}] - 2026-12-08\n\n### Upgrade\n\n"
         f"- Django {django}: after 'quickscale generate', reinstall the project's venv:\n"
-        f"  run '{INSTALL}'.\n\n### Security\n\n- Django {django}.\n"
+        f"  run '{INSTALL}'.\n\n### Security\n\n- Django {django}.\n\n"
     )
-    assert "## [Unreleased]\n" in old
-    changelog.write_text(old.replace("## [Unreleased]\n", "## [Unreleased]\n" + entry, 1))
+    # Below what is still unreleased at HEAD, which this release does not carry.
+    unreleased = old.index("## [Unreleased]\n")
+    after = old.find("\n## [", unreleased + 1)
+    at = len(old) if after == -1 else after + 1
+    changelog.write_text(old[:at] + ("" if old[:at].endswith("\n\n") else "\n") + entry + old[at:])
     lab.commit_all(source, f"release core {version}: Django {django}")
     return version
 
