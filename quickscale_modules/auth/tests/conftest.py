@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from email import message_from_bytes
 from email.message import Message
@@ -105,3 +107,21 @@ def require(module: str, why: str) -> object:
         return importlib.import_module(module)
     except ImportError:
         unavailable(f"{module} is not importable ({why})")
+
+
+def run_inner_suite(settings: str, *args: str, passed: str, skips: bool = False) -> None:
+    """Run ``args`` (test files of this package) in a pytest subprocess under the
+    settings module ``settings`` (INSTALLED_APPS is fixed when Django starts): it must
+    pass with ``passed`` in its summary ("9 passed"), and skip nothing unless ``skips``."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", *args],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": settings},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert re.search(rf"\b{passed}\b", result.stdout), result.stdout[-2000:]
+    if not skips:
+        assert "skipped" not in result.stdout, result.stdout[-2000:]

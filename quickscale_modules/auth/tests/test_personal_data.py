@@ -9,32 +9,20 @@ and ends logged out, and one Chromium walk does it all. Here: the confirmation's
 
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import run_inner_suite
 
 from quickscale_modules.auth import forms, services
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
 INNER_TESTS = 9  # each must pass, none skipped
-PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs"]
 
 
 def test_the_personal_data_suite_passes() -> None:
-    result = subprocess.run(
-        [*PYTEST, "--ds=settings_personal_data", "tests/personal_data_suite.py"],
-        cwd=PACKAGE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    run_inner_suite(
+        "settings_personal_data", "tests/personal_data_suite.py", passed=f"{INNER_TESTS} passed"
     )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert re.search(rf"\b{INNER_TESTS} passed\b", result.stdout), result.stdout[-2000:]
-    assert "skipped" not in result.stdout, result.stdout[-2000:]
 
 
 @pytest.mark.django_db

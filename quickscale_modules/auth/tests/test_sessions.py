@@ -9,13 +9,11 @@ Here, with the feature off: nothing of it shows, and the helpers' tables.
 
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import run_inner_suite
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import Client
@@ -26,20 +24,10 @@ from quickscale_modules.auth import services, sessions
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 INNER_TESTS = 3  # each must pass, none skipped
-PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs"]
 
 
 def test_the_sessions_suite_passes_with_the_feature_on() -> None:
-    result = subprocess.run(
-        [*PYTEST, "--ds=settings_sessions", "tests/sessions_suite.py"],
-        cwd=PACKAGE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert re.search(rf"\b{INNER_TESTS} passed\b", result.stdout), result.stdout[-2000:]
-    assert "skipped" not in result.stdout, result.stdout[-2000:]
+    run_inner_suite("settings_sessions", "tests/sessions_suite.py", passed=f"{INNER_TESTS} passed")
 
 
 @pytest.mark.parametrize(
