@@ -49,18 +49,12 @@ def _needs_newer(declared: str, core: str) -> bool:
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
     from packaging.version import InvalidVersion, Version
 
+    from quickscale_toolchain.django_support import needs_newer
+
     try:
-        version, clauses = Version(core), list(SpecifierSet(declared))
+        return needs_newer(SpecifierSet(declared), Version(core))
     except (InvalidSpecifier, InvalidVersion):
         return False
-    for clause in clauses:
-        if clause.operator in (">=", ">", "~=", "==", "==="):
-            try:
-                if Version(clause.version.removesuffix(".*")) > version:
-                    return True
-            except InvalidVersion:
-                continue
-    return False
 
 
 def refusal(component: str, version: str, declared: str, core: str) -> CoreUnsupported:

@@ -80,7 +80,9 @@ def declared_django(entry: Entry) -> tuple[str, SpecifierSet] | None:
     return (", ".join(texts), specifier) if texts else None
 
 
-def _needs_newer(specifier: SpecifierSet, pinned: Version) -> bool:
+def needs_newer(specifier: SpecifierSet, version: Version) -> bool:
+    """Whether a floor of ``specifier`` is above ``version``: the range wants something
+    newer than it (core is the one behind), not something older."""
     from packaging.version import InvalidVersion, Version
 
     for clause in specifier:
@@ -90,7 +92,7 @@ def _needs_newer(specifier: SpecifierSet, pinned: Version) -> bool:
             floor = Version(clause.version.removesuffix(".*"))
         except InvalidVersion:
             continue
-        if floor > pinned:
+        if floor > version:
             return True
     return False
 
@@ -111,7 +113,7 @@ def mismatches(entries: Iterable[Entry], pinned: str = pins.DJANGO) -> list[Mism
                 entry.manifest.version,
                 declared[0],
                 entry.origin == "project",
-                _needs_newer(declared[1], version),
+                needs_newer(declared[1], version),
             )
         )
     return found
