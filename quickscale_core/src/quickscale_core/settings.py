@@ -69,10 +69,17 @@ AUTH_PASSWORD_VALIDATORS = [
     )
 ]
 
-LANGUAGE_CODE = env.str("DJANGO_LANGUAGE_CODE", default="en-us")
+LANGUAGE_CODE = env.str("DJANGO_LANGUAGE_CODE", default="en")
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
+# The languages the site offers (the switcher lists them): a project sets its own in
+# settings.py. Every QuickScale component ships English and Spanish complete.
+LANGUAGES = [("en", "English")]
+# Off: a page's URL is the same in every language (the cookie, the user's stored
+# language or the browser's choose). On: /es/... (the default language unprefixed);
+# health checks, webhooks and OAuth callbacks stay unprefixed either way.
+QUICKSCALE_LANGUAGE_PREFIXES = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

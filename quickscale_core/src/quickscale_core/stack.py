@@ -37,9 +37,14 @@ MIDDLEWARE_TO_AUTHENTICATION = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before CommonMiddleware (Django's order): the URL prefix, the
+    # cookie or the browser's languages pick the request's language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A logged-in user's stored language, when neither the URL nor the cookie names one.
+    "quickscale_core.i18n.UserLanguageMiddleware",
 ]
 MIDDLEWARE_AFTER_AUTHENTICATION = [
     "django.contrib.messages.middleware.MessageMiddleware",

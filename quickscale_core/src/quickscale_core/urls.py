@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from quickscale_core import views
+from quickscale_core import i18n, views
 from quickscale_core.personal_data import views as personal_data_views
 
 app_name = "quickscale_core"
@@ -13,6 +13,9 @@ urlpatterns = [
     path("health/ready", views.ready, name="health-ready"),
     # The readiness check under its older address, which existing probes use.
     path("health/", views.ready, name="health"),
+    # The language switcher's form posts here (Django's set_language, and the user's choice
+    # stored on their account). Unprefixed, like everything here: see i18n.language_patterns.
+    path("i18n/setlang/", i18n.set_language, name="set_language"),
     # A mailed export's download (the signed token names the user and the stored file).
     path(
         "personal-data/<str:token>/",

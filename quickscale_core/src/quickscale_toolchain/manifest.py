@@ -51,6 +51,7 @@ class Provider:
 class UrlInclude:
     prefix: str  # "accounts/" ("" mounts at the root)
     module: str  # "package.urls"
+    localized: bool = True  # False: outside the language prefixes (webhooks, callbacks)
 
 
 @dataclass(frozen=True)
@@ -565,7 +566,10 @@ def parse_manifest(text: str, where: str, component: Component | None = None) ->
         requires=tuple(Component.parse(r) for r in table.get("requires", ())),
         core_compatibility=table.get("core-compatibility"),
         apps=tuple(table.get("apps", ())),
-        urls=tuple(UrlInclude(u["prefix"], u["module"]) for u in table.get("urls", ())),
+        urls=tuple(
+            UrlInclude(u["prefix"], u["module"], u.get("localized", True))
+            for u in table.get("urls", ())
+        ),
         tables=tuple(table.get("tables", ())),
         dump_apps=tuple(table.get("dump-apps", ())),
         settings=table["settings"] if isinstance(table.get("settings"), str) else None,

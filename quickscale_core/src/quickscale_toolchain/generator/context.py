@@ -171,10 +171,14 @@ class ProjectSpec:
             # A module path "__project__.x" is x in the project's own package (a file
             # the component contributes there), as in project-file paths.
             "url_includes": [
-                (prefix, self.name + module[len("__project__") :])
-                if module.startswith("__project__.")
-                else (prefix, module)
-                for prefix, module in wiring.url_includes
+                (
+                    prefix,
+                    self.name + module[len("__project__") :]
+                    if module.startswith("__project__.")
+                    else module,
+                    localized,
+                )
+                for prefix, module, localized in wiring.url_includes
             ],
             "extra_requirements": list(wiring.requirement_lines()),
             "module_env_vars": wiring.env_vars(),

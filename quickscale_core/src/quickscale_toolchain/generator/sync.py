@@ -114,6 +114,7 @@ def apply_components(plan: Plan, source: Source | None) -> list[str]:
 
 
 def models_changed(plan: Plan, spec: ProjectSpec) -> bool:
-    """Whether this plan changes the generated models module."""
-    path = f"{spec.name}/generated_models.py"
-    return any(op.path == path and op.writes for op in plan.ops)
+    """Whether this plan changes the models: the generated ones, or the project's
+    models.py (a newer core's user model, e.g. the ``language`` field, is merged in)."""
+    paths = {f"{spec.name}/generated_models.py", f"{spec.name}/models.py"}
+    return any(op.path in paths and op.writes for op in plan.ops)

@@ -58,8 +58,11 @@ class Wiring:
         return tuple(app for e in self.entries for app in e.manifest.apps)
 
     @property
-    def url_includes(self) -> tuple[tuple[str, str], ...]:
-        return tuple((u.prefix, u.module) for e in self.entries for u in e.manifest.urls)
+    def url_includes(self) -> tuple[tuple[str, str, bool], ...]:
+        """(prefix, module, localized): localized ones may take a language prefix."""
+        return tuple(
+            (u.prefix, u.module, u.localized) for e in self.entries for u in e.manifest.urls
+        )
 
     def requirement_lines(self) -> tuple[str, ...]:
         """Editable installs of the embedded subtrees, then the components' exact pins,

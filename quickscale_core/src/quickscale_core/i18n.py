@@ -1,0 +1,128 @@
+"""Languages: the user's own, the URL prefixes, and switching.
+
+Django picks a request's language (LocaleMiddleware: URL prefix, cookie, then the
+browser's Accept-Language). QuickScale adds the language stored on the user (the
+``language`` field of the project's user model): set at sign-up from the request,
+editable on the account page and by the language switcher, and the language of every
+mail sent to that user, in the web process or on a worker (tasks carry it as a
+plain argument, because a worker has no request to read it from).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponseBase
+from django.urls import URLPattern, URLResolver
+from django.utils import translation
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+#: The field of the project's user model that holds the user's language ("" unset).
+LANGUAGE_FIELD = "language"
+
+
+def supported(code: str | None) -> str:
+    """``code`` if it is one of ``settings.LANGUAGES`` (or a variant of one), else ""."""
+    if not code:
+        return ""
+    try:
+        return translation.get_supported_language_variant(code)
+    except LookupError:
+        return ""
+
+
+def language_of(user: Any) -> str:
+    """The language to speak to ``user`` in: their stored one while the site still offers
+    it, else the site's default (``LANGUAGE_CODE``)."""
+    stored = getattr(user, LANGUAGE_FIELD, "") if user is not None else ""
+    return supported(stored) or settings.LANGUAGE_CODE
+
+
+@contextmanager
+def speaking_to(user: Any) -> Iterator[str]:
+    """Render mails and messages for ``user`` in their language (yields its code)."""
+    language = language_of(user)
+    with translation.override(language):
+        yield language
+
+
+@contextmanager
+def speaking(language: str | None) -> Iterator[str]:
+    """A worker's side of :func:`speaking_to`: the code a task was given, if still offered."""
+    code = supported(language) or settings.LANGUAGE_CODE
+    with translation.override(code):
+        yield code
+
+
+def remember(user: Any, language: str) -> bool:
+    """Store ``language`` on ``user`` when their model has the field; whether it changed."""
+    code = supported(language)
+    if not code or not getattr(user, "is_authenticated", False):
+        return False
+    if not hasattr(user, LANGUAGE_FIELD) or getattr(user, LANGUAGE_FIELD) == code:
+        return False
+    setattr(user, LANGUAGE_FIELD, code)
+    user.save(update_fields=[LANGUAGE_FIELD])
+    return True
+
+
+def language_patterns(
+    patterns: Sequence[URLPattern | URLResolver], *, unprefixed: Iterable[str] = ()
+) -> list[URLPattern | URLResolver]:
+    """The project's URL patterns, its pages under a language prefix (``/es/...``, the
+    default language unprefixed) when ``QUICKSCALE_LANGUAGE_PREFIXES`` is on.
+
+    The includes of core's URLs (health checks, the switcher, mailed downloads) and of
+    the modules named in ``unprefixed`` (webhooks, OAuth callbacks: addresses another
+    system was given) never move. Off (the default), the patterns are returned as they
+    are: the cookie, the user's stored language and the browser choose the language.
+    """
+    if not getattr(settings, "QUICKSCALE_LANGUAGE_PREFIXES", False):
+        return list(patterns)
+    from django.conf.urls.i18n import i18n_patterns
+
+    fixed = {"quickscale_core.urls", *unprefixed}
+    outside = [p for p in patterns if getattr(p, "urlconf_name", None) in fixed]
+    inside = [p for p in patterns if p not in outside]
+    return [*outside, *i18n_patterns(*inside, prefix_default_language=False)]
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponseBase:
+    """Django's ``set_language`` (cookie, redirect to ``next`` in the new language), and
+    the choice stored on a logged-in user, so that their mails follow it."""
+    response = django_set_language(request)
+    chosen = request.POST.get("language", "")
+    if response.cookies.get(settings.LANGUAGE_COOKIE_NAME) is not None:
+        remember(request.user, chosen)
+    return response
+
+
+class UserLanguageMiddleware:
+    """A logged-in user's stored language, for a request that names none itself.
+
+    Goes after LocaleMiddleware and authentication: a URL prefix or the language cookie
+    (the switcher's choice on this browser) still wins; otherwise the user's language
+    beats the browser's Accept-Language.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+            and not translation.get_language_from_path(request.path_info)
+        ):
+            code = supported(getattr(user, LANGUAGE_FIELD, ""))
+            if code:
+                translation.activate(code)
+                request.LANGUAGE_CODE = code
+        return self.get_response(request)
