@@ -36,6 +36,7 @@ class QuickScaleCoreConfig(AppConfig):
         from django.core.signals import request_finished, request_started
 
         from quickscale_core import request_id
+        from quickscale_core.i18n import check_compiled_catalogues
         from quickscale_core.security import (
             check_allowed_hosts,
             check_shared_cache,
@@ -62,3 +63,4 @@ class QuickScaleCoreConfig(AppConfig):
         checks.register(check_shared_cache, checks.Tags.caches, checks.Tags.security, deploy=True)
         checks.register(check_allowed_hosts, checks.Tags.security, deploy=True)
         checks.register(check_site_url, checks.Tags.security, deploy=True)
+        checks.register(check_compiled_catalogues, checks.Tags.translation)

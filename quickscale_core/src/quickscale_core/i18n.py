@@ -126,3 +126,35 @@ class UserLanguageMiddleware:
                 translation.activate(code)
                 request.LANGUAGE_CODE = code
         return self.get_response(request)
+
+
+def check_compiled_catalogues(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    """A warning for each offered language whose catalogue (an app's or ``LOCALE_PATHS``')
+    has no ``.mo`` file, or one older than its ``.po``: Django would silently show those
+    pages in English. ``.mo`` files are git-ignored, so a fresh clone needs this once."""
+    from pathlib import Path
+
+    from django.apps import apps
+    from django.core import checks
+
+    folders = [Path(p) for p in settings.LOCALE_PATHS]
+    folders += [Path(config.path) / "locale" for config in apps.get_app_configs()]
+    stale: list[str] = []
+    for code, _name in settings.LANGUAGES:
+        locale = translation.to_locale(code)
+        for folder in folders:
+            po = folder / locale / "LC_MESSAGES" / "django.po"
+            mo = po.with_suffix(".mo")
+            if po.is_file() and (not mo.is_file() or mo.stat().st_mtime < po.stat().st_mtime):
+                stale.append(str(po))
+    if not stale:
+        return []
+    return [
+        checks.Warning(
+            f"{len(stale)} translation catalogue(s) of the offered languages are not "
+            f"compiled, so their pages show in English: {', '.join(stale[:3])}"
+            + (", …" if len(stale) > 3 else ""),
+            hint="run 'python manage.py compilemessages --ignore=.venv' (GNU gettext)",
+            id="quickscale_core.W010",
+        )
+    ]
