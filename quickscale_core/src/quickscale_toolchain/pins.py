@@ -12,6 +12,8 @@ PYTHON_MIN = "3.11"
 # A project's Dockerfile builds on the Python its CI tests with (PYTHON_MIN), slim, on
 # Debian 13; the tag follows patch releases, and a release pins its digest.
 PYTHON_IMAGE = f"python:{PYTHON_MIN}-slim-trixie"
+# GNU gettext in that Debian release: the image build compiles the translations with it.
+GETTEXT_VERSION = "0.23.1-2"
 
 RUNTIME: tuple[tuple[str, str], ...] = (
     ("Django", DJANGO),

@@ -210,6 +210,7 @@ class ProjectSpec:
             # CI, the update workflow and the Dockerfile run this one Python version.
             "python_min": pins.PYTHON_MIN,
             "python_image": pins.PYTHON_IMAGE,
+            "gettext_version": pins.GETTEXT_VERSION,
             "cli_pins": pins.CLI,
         }
         context.update(self._settings_context(wiring))
