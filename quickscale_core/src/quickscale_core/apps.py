@@ -6,12 +6,13 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.core import checks
+from django.utils.translation import gettext_lazy as _
 
 
 class QuickScaleCoreConfig(AppConfig):
     name = "quickscale_core"
     label = "quickscale_core"
-    verbose_name = "QuickScale core"
+    verbose_name = _("QuickScale core")
     default_auto_field = "django.db.models.BigAutoField"
 
     def __init__(self, app_name: str, app_module: Any) -> None:

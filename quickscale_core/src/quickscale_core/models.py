@@ -7,6 +7,7 @@ an ordinary migration, on every database the project migrates (tests' included).
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class CacheEntry(models.Model):
@@ -20,5 +21,5 @@ class CacheEntry(models.Model):
     class Meta:
         db_table = "quickscale_cache"
         default_permissions = ()
-        verbose_name = "cache entry"
-        verbose_name_plural = "cache entries"
+        verbose_name = _("cache entry")
+        verbose_name_plural = _("cache entries")

@@ -306,7 +306,7 @@ def test_admin_erases_after_a_confirmation_page(
     assert response.status_code == 302
     shown = [str(m) for m in get_messages(response.wsgi_request)]
     assert shown[0].startswith("Erasing bob failed and nothing of theirs changed (ProtectedError")
-    assert shown[1] == "Erased the personal data of 1 user(s)."
+    assert shown[1] == "Erased the personal data of 1 user."
     assert not User.objects.filter(pk=alice.pk).exists()
     assert User.objects.filter(pk=bob.pk).exists() and Note.objects.filter(owner=bob).count() == 2
 

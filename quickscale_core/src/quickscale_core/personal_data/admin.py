@@ -12,12 +12,14 @@ from django.contrib.admin import helpers
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from quickscale_core.personal_data import services
 
 CONFIRM_FIELD = "erase_confirmed"
-EXPORT = "Export personal data of the selected users"
-ERASE = "Erase personal data of the selected users"
+EXPORT = _("Export personal data of the selected users")
+ERASE = _("Erase personal data of the selected users")
 
 
 def export_zip(users: QuerySet[Model]) -> bytes:
@@ -50,7 +52,7 @@ class PersonalDataAdminMixin:
         if request.POST.get(CONFIRM_FIELD) != "yes":
             context = {
                 **model_admin.admin_site.each_context(request),
-                "title": "Erase personal data: are you sure?",
+                "title": gettext("Erase personal data: are you sure?"),
                 "users": list(queryset.order_by("pk")),
                 "opts": model_admin.model._meta,
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
@@ -65,15 +67,17 @@ class PersonalDataAdminMixin:
             try:
                 services.erase_user(user)
             except Exception as exc:  # that user's erasure rolled back; say which and why
+                text = gettext("Erasing %(user)s failed and nothing of theirs changed (%(error)s).")
+                error = f"{type(exc).__name__}: {exc}"
                 model_admin.message_user(
-                    request,
-                    f"Erasing {user} failed and nothing of theirs changed "
-                    f"({type(exc).__name__}: {exc}).",
-                    messages.ERROR,
+                    request, text % {"user": user, "error": error}, messages.ERROR
                 )
             else:
                 erased += 1
-        model_admin.message_user(
-            request, f"Erased the personal data of {erased} user(s).", messages.SUCCESS
+        done = ngettext(
+            "Erased the personal data of %(count)d user.",
+            "Erased the personal data of %(count)d users.",
+            erased,
         )
+        model_admin.message_user(request, done % {"count": erased}, messages.SUCCESS)
         return None

@@ -17,6 +17,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Field, Model
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from quickscale_core.personal_data.selectors import (
     Component,
@@ -27,10 +30,12 @@ from quickscale_core.personal_data.selectors import (
 )
 
 ERASURE = {
-    "delete": "deleted.",
-    "anonymize": "kept with these fields blanked: {fields}. Why: {reason}",
-    "keep": "kept unchanged. Why: {reason}",
+    "delete": _("deleted."),
+    "anonymize": _("kept with these fields blanked: %(fields)s. Why: %(reason)s"),
+    "keep": _("kept unchanged. Why: %(reason)s"),
 }
+#: The shape of each JSON file, as the README shows it (code: not translated).
+SHAPE = '`{"component": ..., "models": {"app.Model": [rows]}}`'
 
 
 def build(user: Model) -> bytes:
@@ -67,29 +72,36 @@ def json_value(field: Field[Any, Any], row: Model) -> Any:
 
 
 def readme(declared: list[Component]) -> str:
-    """README.md: what each file holds, which fields, and what erasure does."""
-    lines = [
-        "# Your personal data",
-        "",
-        f"Exported {timezone.now().isoformat(timespec='seconds')}. Each JSON file below holds "
-        'the data of one part of the site: `{"component": ..., "models": {"app.Model": '
-        "[rows]}}`, one object per row. Dates are ISO 8601; a reference to another row is "
-        "its id.",
-        "",
-    ]
+    """README.md: what each file holds, which fields, and what erasure does, in the
+    active language (the user's: the export runs inside ``speaking_to``/``speaking``)."""
+    now = timezone.template_localtime(timezone.now())
+    exported = gettext(
+        "Exported %(when)s (%(zone)s). Each JSON file below holds the data of one part of "
+        "the site: %(shape)s, one object per row. Dates are ISO 8601; a reference to "
+        "another row is its id."
+    ) % {
+        "when": date_format(now, "DATETIME_FORMAT"),
+        "zone": timezone.get_current_timezone_name(),
+        "shape": SHAPE,
+    }
+    lines = ["# " + gettext("Your personal data"), "", exported, ""]
     for component in declared:
         lines += [f"## {component.file_name} ({component.key})", ""]
         if not component.models:
-            lines += ["This part holds none of your personal data.", ""]
+            lines += [gettext("This part holds none of your personal data."), ""]
         for d in component.models:
-            fields = ", ".join(f"`{f.name}`" for f in export_fields(d)) or "none"
-            erasure = ERASURE.get(d.erase, d.erase).format(
-                fields=", ".join(f"`{name}`" for name in d.anonymize), reason=d.reason
+            fields = ", ".join(f"`{f.name}`" for f in export_fields(d)) or gettext("none")
+            how = ERASURE.get(d.erase)
+            erasure = (
+                str(how) % {"fields": ", ".join(f"`{n}`" for n in d.anonymize), "reason": d.reason}
+                if how is not None
+                else d.erase
             )
+            described = d.description or gettext("rows tied to you")
             lines += [
-                f"- `{d.label}`: {d.description or 'rows tied to you'}.",
-                f"  Fields: {fields}.",
-                f"  When you delete your account: {erasure}",
+                f"- `{d.label}`: {described}.",
+                "  " + gettext("Fields: %(fields)s.") % {"fields": fields},
+                "  " + gettext("When you delete your account: %(erasure)s") % {"erasure": erasure},
             ]
         lines.append("")
     return "\n".join(lines)

@@ -20,6 +20,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.functional import LazyObject, empty
 from django.utils.module_loading import import_string
 
+from quickscale_core.i18n import language_of, speaking_to
 from quickscale_core.personal_data import archive
 from quickscale_core.personal_data.selectors import ModelDeclaration, components, rows_of
 
@@ -68,13 +69,16 @@ def _instance(user: Model) -> Model:
 
 def request_export(user: Model, *, base_url: str) -> ExportRequest:
     """With a broker, queue the task that builds, stores and mails a signed link
-    (``base_url``: the site's origin the link starts with); without one, build now."""
+    (``base_url``: the site's origin the link starts with); without one, build now.
+    Either way in the user's own language: the task is given it, as a worker has no
+    request to read it from."""
     if getattr(settings, "CELERY_BROKER_URL", ""):
         from quickscale_core.personal_data.tasks import mail_export
 
-        mail_export.delay(user.pk, base_url)
+        mail_export.delay(user.pk, base_url, language_of(user))
         return ExportRequest(mailed=True, archive=None)
-    return ExportRequest(mailed=False, archive=export_archive(user))
+    with speaking_to(user):
+        return ExportRequest(mailed=False, archive=export_archive(user))
 
 
 def link_hours() -> int:

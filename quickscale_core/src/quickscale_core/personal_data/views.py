@@ -6,18 +6,21 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from quickscale_core.personal_data import services
 
-EXPIRED = "This download link has expired: ask for your data again from your account page."
-FOREIGN = "This download link was sent to another account: log in as that account to use it."
-INVALID = "This download link is not valid: use the link from the email as it was sent."
+EXPIRED = _("This download link has expired: ask for your data again from your account page.")
+FOREIGN = _("This download link was sent to another account: log in as that account to use it.")
+INVALID = _("This download link is not valid: use the link from the email as it was sent.")
 
 
-def _sentence(text: str, status: int) -> HttpResponse:
-    return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+def _sentence(text: str | Promise, status: int) -> HttpResponse:
+    """One sentence for the person who followed the link, in the request's language."""
+    return HttpResponse(str(text), status=status, content_type="text/plain; charset=utf-8")
 
 
 @never_cache  # type: ignore[untyped-decorator]  # Django ships no types

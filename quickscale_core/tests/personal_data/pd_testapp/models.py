@@ -6,6 +6,9 @@ from django.db import models
 
 
 class User(AbstractUser):
+    # As a generated project's user model has it: the language mails speak ("" unset).
+    language = models.CharField(max_length=35, blank=True, default="")
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
 
