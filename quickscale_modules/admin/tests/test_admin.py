@@ -278,3 +278,19 @@ def test_admin_wears_the_site_colours(staff_client: Client) -> None:
     assert "--color-primary-600: var(--qs-primary, #3341b3);" in html
     assert "color-mix(in srgb, var(--qs-primary, #3341b3) 8%, white)" in html
     assert "<title>" in html and "Acme" in html
+
+
+def test_the_dashboard_speaks_the_request_language_with_its_number_format(
+    staff_client: Client, spanish: str
+) -> None:
+    User.objects.bulk_create(User(username=f"user{n}") for n in range(1233))
+    staff_client.cookies["django_language"] = spanish
+    html = staff_client.get("/admin/").content.decode()
+    assert "De un vistazo" in html
+    counter = html.split('data-counter="Usuarios"')[1].split("</li>")[0]
+    assert ">1\xa0234<" in counter  # Spanish groups thousands with a no-break space
+    assert 'data-counter="Entradas del registro de auditoría"' in html
+    english = Client()
+    english.force_login(User.objects.get(username="root"))
+    counter = english.get("/admin/").content.decode().split('data-counter="Users"')[1]
+    assert ">1,234<" in counter.split("</li>")[0]

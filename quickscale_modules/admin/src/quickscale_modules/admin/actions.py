@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Field, Model, QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from quickscale_modules.admin.fields import is_secret
 
 #: The permission the export needs (the module's own, see models.CsvExport).
@@ -57,7 +58,7 @@ def has_export_csv_permission(modeladmin: ModelAdmin[Any], request: HttpRequest)
     return request.user.has_perm(EXPORT_PERMISSION) and modeladmin.has_view_permission(request)
 
 
-@admin.action(description="Export selected rows as CSV", permissions=["export_csv"])
+@admin.action(description=_("Export selected rows as CSV"), permissions=["export_csv"])
 def export_csv(
     modeladmin: ModelAdmin[Any], request: HttpRequest, queryset: QuerySet[Any]
 ) -> StreamingHttpResponse:

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AdminConfig(AppConfig):
@@ -8,7 +9,7 @@ class AdminConfig(AppConfig):
 
     name = "quickscale_modules.admin"
     label = "quickscale_admin"
-    verbose_name = "QuickScale admin"
+    verbose_name = _("QuickScale admin")
     default_auto_field = "django.db.models.BigAutoField"
 
     def __init__(self, app_name: str, app_module: Any) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from quickscale_modules.admin.settings import (
     AUDITLOG_EXCLUDE,
     AUDITLOG_EXCLUDE_FIELDS,
@@ -28,7 +29,7 @@ def defaults(settings: Any) -> dict[str, Any]:
     ]
     return {
         "UNFOLD": unfold_config(
-            site_title=getattr(settings, "QUICKSCALE_SITE_NAME", "") or "Administration",
+            site_title=getattr(settings, "QUICKSCALE_SITE_NAME", "") or _("Administration"),
             stylesheets=[*theme_stylesheets(themes), "css/variant.css"],
             favicon="favicon.svg",  # the site's icon (custom_frontend/static/)
         ),

@@ -3,7 +3,9 @@
 Generation writes the enabled components' counters into the project's settings
 (``QUICKSCALE_ADMIN_COUNTERS``, label and ``app_label.Model``); this module names no
 other component. A model that is not installed is skipped, so a disabled component's
-counter simply does not appear.
+counter simply does not appear. A label is shown in the request's language when a
+catalogue has it: each component marks its own labels (``gettext_noop``) so that
+makemessages puts them in its catalogue.
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ from django.apps import apps
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext, gettext_noop
+
+#: The label of this module's own counter (its manifest's ``counters``), for its catalogue.
+AUDIT_LOG_LABEL = gettext_noop("Audit log entries")
 
 
 @dataclass(frozen=True)
@@ -26,9 +32,9 @@ class Count:
 
 def counts(request: HttpRequest) -> list[Count]:
     """The users, then each declared counter, in the order the settings give them."""
-    declared = [("Users", settings.AUTH_USER_MODEL)]
+    declared = [(gettext("Users"), settings.AUTH_USER_MODEL)]
     for counter in getattr(settings, "QUICKSCALE_ADMIN_COUNTERS", ()):
-        declared.append((counter["label"], counter["model"]))
+        declared.append((gettext(counter["label"]), counter["model"]))
     result = []
     for label, dotted in declared:
         try:

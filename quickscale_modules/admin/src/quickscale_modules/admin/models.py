@@ -1,6 +1,7 @@
 """The admin module's one model: no table, only the export's permission."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class CsvExport(models.Model):
@@ -12,4 +13,4 @@ class CsvExport(models.Model):
         managed = False  # no table
         default_permissions = ()
         permissions = [("export_csv", "Can export admin lists as CSV")]
-        verbose_name = "CSV export"
+        verbose_name = _("CSV export")

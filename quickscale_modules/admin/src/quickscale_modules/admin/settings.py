@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from django.utils.functional import Promise
+
 #: unfold's primary palette, every shade mixed from the site's own --qs-primary (set by
 #: the theme's stylesheet and overridden by the variant's variant.css): 600 is the
 #: brand colour itself, lighter shades mix in white, darker ones black.
@@ -68,9 +70,10 @@ def _static(path: str) -> Callable[[Any], str]:
 
 
 def unfold_config(
-    *, site_title: str, stylesheets: Sequence[str], favicon: str | None = None
+    *, site_title: str | Promise, stylesheets: Sequence[str], favicon: str | None = None
 ) -> dict[str, Any]:
-    """django-unfold's UNFOLD setting: the site's name, icon, colours and our dashboard."""
+    """django-unfold's UNFOLD setting: the site's name (a lazy translation shows in the
+    request's language), icon, colours and our dashboard."""
     icons = [{"rel": "icon", "type": "image/svg+xml", "href": _static(favicon)}] if favicon else []
     return {
         "SITE_FAVICONS": icons,
