@@ -92,9 +92,9 @@ def test_the_template_tags(plans: Any, ada: Any) -> None:
 
 def test_the_pricing_page_lists_the_plans_for_anyone(plans: Any) -> None:
     page = Client().get("/billing/").content.decode()
-    assert "Free" in page and "9 EUR a month" in page and "14-day free trial" in page
+    assert "Free" in page and "€9.00 a month" in page and "14-day free trial" in page
     assert (
-        "99 EUR a year" in page and "todo.lists: up to 3" in page and "Log in to subscribe" in page
+        "€99.00 a year" in page and "todo.lists: up to 3" in page and "Log in to subscribe" in page
     )
 
 

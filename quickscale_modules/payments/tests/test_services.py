@@ -78,7 +78,7 @@ def test_a_refund_larger_than_what_is_left_is_refused(stripe_api: Any, webhook: 
         intent_params={"customer": customer, "payment_method": card, "confirm": True},
     )
     Transaction.objects.filter(pk=started.transaction.pk).update(status="succeeded")
-    with pytest.raises(services.PaymentError, match=r"at most 10\.000 EUR"):
+    with pytest.raises(services.PaymentError, match=r"at most €10\.00\."):
         services.PaymentService().refund(started.transaction, Decimal("10.01"))
 
 

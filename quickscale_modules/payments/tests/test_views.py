@@ -38,7 +38,7 @@ def test_a_pending_payment_polls_its_own_url_until_stripe_confirms(client, users
     page = client.get(url).content.decode()
     assert 'role="status"' in page and "Waiting for Stripe" in page
     assert f'hx-get="{url}"' in page and 'hx-select="#payment-status"' in page
-    assert "12.50 EUR" in page
+    assert "€12.50" in page
 
     Transaction.objects.filter(pk=transaction.pk).update(status="succeeded")
     response = client.get(url, HTTP_HX_REQUEST="true")

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BillingConfig(AppConfig):
@@ -6,7 +7,7 @@ class BillingConfig(AppConfig):
 
     name = "quickscale_modules.billing"
     label = "quickscale_billing"
-    verbose_name = "QuickScale billing"
+    verbose_name = _("QuickScale billing")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -24,6 +24,7 @@ from django.db import connections, router
 from django.db import transaction as db
 from django.db.models import F, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from quickscale_modules.billing.models import Entitlement, Plan, Subscription
 
 if TYPE_CHECKING:
@@ -141,7 +142,7 @@ class LimitReached(BillingError):
     """``user``'s plan allows no more of ``key``."""
 
     def __init__(self, key: str) -> None:
-        super().__init__("You have reached what your plan allows: upgrade it to add more.")
+        super().__init__(_("You have reached what your plan allows: upgrade it to add more."))
         self.key = key
 
 
@@ -214,18 +215,20 @@ def get_subscription(pk: int, *, user: AnyUser) -> Subscription:
 def stripe_client() -> stripe.StripeClient:
     key = getattr(settings, "STRIPE_SECRET_KEY", "")
     if not key:
-        raise BillingError("Billing is not configured: STRIPE_SECRET_KEY is not set.")
+        raise BillingError(_("Billing is not configured: STRIPE_SECRET_KEY is not set."))
     return stripe.StripeClient(key, base_addresses={"api": stripe.api_base}, max_network_retries=2)
 
 
 def _message(error: stripe.StripeError) -> str:
-    return error.user_message or "Stripe could not process the request; try again later."
+    return error.user_message or _("Stripe could not process the request; try again later.")
 
 
 def _customer(client: stripe.StripeClient, user: AbstractBaseUser) -> Subscription:
     """The user's Subscription row, with a Stripe Customer (created once)."""
     with db.atomic():
-        subscription, _ = Subscription.objects.select_for_update().get_or_create(user_id=user.pk)
+        subscription, _created = Subscription.objects.select_for_update().get_or_create(
+            user_id=user.pk
+        )
         if not subscription.stripe_customer_id:
             params: dict[str, Any] = {"metadata": {USER_METADATA_KEY: str(user.pk)}}
             email = getattr(user, "email", "")
@@ -255,12 +258,15 @@ def start_subscription(
     customer.subscription.created/updated).
     """
     if plan.is_free or not plan.stripe_price_id or not plan.active:
-        raise BillingError(f"{plan.name} cannot be subscribed to (run 'manage.py billing_sync').")
+        raise BillingError(
+            _("%(plan)s cannot be subscribed to (run 'manage.py billing_sync').")
+            % {"plan": plan.name}
+        )
     client = client or stripe_client()
     try:
         subscription = _customer(client, user)
         if subscription.is_live and subscription.stripe_subscription_id:
-            raise BillingError("You already have a subscription: change its plan instead.")
+            raise BillingError(_("You already have a subscription: change its plan instead."))
         data: dict[str, Any] = {
             "metadata": {USER_METADATA_KEY: str(user.pk), PLAN_METADATA_KEY: plan.key}
         }
@@ -290,11 +296,11 @@ def change_plan(
     The Subscription row changes when Stripe's customer.subscription.updated arrives.
     """
     if not subscription.is_live or not subscription.stripe_subscription_id:
-        raise BillingError("There is no active subscription to change.")
+        raise BillingError(_("There is no active subscription to change."))
     if plan.is_free:
-        raise BillingError("To go back to the free plan, cancel the subscription.")
+        raise BillingError(_("To go back to the free plan, cancel the subscription."))
     if not plan.stripe_price_id or not plan.active:
-        raise BillingError(f"{plan.name} cannot be subscribed to.")
+        raise BillingError(_("%(plan)s cannot be subscribed to.") % {"plan": plan.name})
     client = client or stripe_client()
     try:
         item = subscription.stripe_item_id
@@ -319,7 +325,7 @@ def cancel_at_period_end(
 ) -> None:
     """Cancel at the end of the paid period: the plan stays until Stripe ends it."""
     if not subscription.is_live or not subscription.stripe_subscription_id:
-        raise BillingError("There is no active subscription to cancel.")
+        raise BillingError(_("There is no active subscription to cancel."))
     client = client or stripe_client()
     try:
         client.v1.subscriptions.update(
@@ -361,7 +367,7 @@ def portal_url(
 ) -> str:
     """A Stripe customer portal session (invoices, payment method, cancellation)."""
     if not subscription.stripe_customer_id:
-        raise BillingError("There is no Stripe customer for this account yet.")
+        raise BillingError(_("There is no Stripe customer for this account yet."))
     client = client or stripe_client()
     try:
         session = client.v1.billing_portal.sessions.create(

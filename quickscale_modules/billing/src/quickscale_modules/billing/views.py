@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from quickscale_modules.billing.models import Plan, Subscription
@@ -34,7 +35,7 @@ def pricing(request: HttpRequest) -> HttpResponse:
 def _plan(key: str) -> Plan:
     plan = Plan.objects.filter(key=key, active=True).first()
     if plan is None:
-        raise Http404("No such plan.")
+        raise Http404(_("No such plan."))
     return plan
 
 
@@ -42,7 +43,7 @@ def _own(request: HttpRequest, pk: int) -> Subscription:
     try:
         return services.get_subscription(pk, user=request.user)
     except Subscription.DoesNotExist:
-        raise Http404("No such subscription.") from None
+        raise Http404(_("No such subscription.")) from None
 
 
 @login_required
@@ -108,7 +109,10 @@ def change(request: HttpRequest, pk: int) -> HttpResponse:
     except services.BillingError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Changing to {plan.name}: it shows here once Stripe confirms.")
+        messages.success(
+            request,
+            _("Changing to %(plan)s: it shows here once Stripe confirms.") % {"plan": plan.name},
+        )
     return redirect("quickscale_billing:detail", pk=own.pk)
 
 
@@ -121,7 +125,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     except services.BillingError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Your subscription ends at the end of the paid period.")
+        messages.success(request, _("Your subscription ends at the end of the paid period."))
     return redirect("quickscale_billing:detail", pk=own.pk)
 
 

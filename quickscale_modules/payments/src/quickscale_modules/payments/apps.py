@@ -2,6 +2,7 @@ import warnings
 from typing import Any
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 # dj-stripe 2.11's admin forms build a URLField without assume_scheme, which Django 5.2
 # reports (RemovedInDjango60Warning) when the admin imports them: a warning about
@@ -19,7 +20,7 @@ class PaymentsConfig(AppConfig):
 
     name = "quickscale_modules.payments"
     label = "quickscale_payments"
-    verbose_name = "QuickScale payments"
+    verbose_name = _("QuickScale payments")
     default_auto_field = "django.db.models.BigAutoField"
 
     def __init__(self, app_name: str, app_module: Any) -> None:

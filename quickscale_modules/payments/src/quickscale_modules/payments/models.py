@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from quickscale_modules.payments import money
 
@@ -22,12 +23,12 @@ class Transaction(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        FAILED = "failed", "Payment failed"
-        CANCELED = "canceled", "Canceled"
-        SUCCEEDED = "succeeded", "Paid"
-        PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
-        REFUNDED = "refunded", "Refunded"
+        PENDING = "pending", _("Pending")
+        FAILED = "failed", _("Payment failed")
+        CANCELED = "canceled", _("Canceled")
+        SUCCEEDED = "succeeded", _("Paid")
+        PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+        REFUNDED = "refunded", _("Refunded")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -35,27 +36,40 @@ class Transaction(models.Model):
         null=True,
         blank=True,
         related_name="payment_transactions",
+        verbose_name=_("user"),
     )
     # The main unit (12.50 EUR); three places fit every currency Stripe supports.
-    amount = models.DecimalField(max_digits=15, decimal_places=3)
-    currency = models.CharField(max_length=3, help_text="ISO 4217, lower case, e.g. eur")
-    amount_refunded = models.DecimalField(max_digits=15, decimal_places=3, default=Decimal(0))
-    status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    amount = models.DecimalField(_("amount"), max_digits=15, decimal_places=3)
+    currency = models.CharField(
+        _("currency"), max_length=3, help_text=_("ISO 4217, lower case, e.g. eur")
     )
-    description = models.CharField(max_length=255, blank=True)
-    stripe_checkout_session_id = models.CharField(max_length=255, blank=True, db_index=True)
-    stripe_payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
-    stripe_charge_id = models.CharField(max_length=255, blank=True, db_index=True)
-    livemode = models.BooleanField(default=False)
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+    amount_refunded = models.DecimalField(
+        _("amount refunded"), max_digits=15, decimal_places=3, default=Decimal(0)
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    stripe_checkout_session_id = models.CharField(
+        _("Stripe Checkout session"), max_length=255, blank=True, db_index=True
+    )
+    stripe_payment_intent_id = models.CharField(
+        _("Stripe payment intent"), max_length=255, blank=True, db_index=True
+    )
+    stripe_charge_id = models.CharField(
+        _("Stripe charge"), max_length=255, blank=True, db_index=True
+    )
+    livemode = models.BooleanField(_("live mode"), default=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
         ordering = ["-created", "-pk"]
         # Refunds are staff work: only a staff account holding this may issue one
         # (services.may_refund); a customer never refunds a payment, their own included.
-        permissions = [("refund_transaction", "Can refund payments")]
+        permissions = [("refund_transaction", _("Can refund payments"))]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="qs_payments_amount_positive"
@@ -113,31 +127,44 @@ class ProviderWebhookEvent(models.Model):
     """A verified Stripe event, stored before it is processed; one row per event id."""
 
     class Outcome(models.TextChoices):
-        RECEIVED = "received", "Received"
-        PROCESSED = "processed", "Processed"
-        FAILED = "failed", "Failed"
+        RECEIVED = "received", _("Received")
+        PROCESSED = "processed", _("Processed")
+        FAILED = "failed", _("Failed")
 
-    stripe_event_id = models.CharField(max_length=255, unique=True)
-    type = models.CharField(max_length=255, db_index=True)
-    livemode = models.BooleanField(default=False)
-    api_version = models.CharField(max_length=64, blank=True)
-    payload = models.JSONField(help_text="The event as Stripe sent it (last delivery).")
+    stripe_event_id = models.CharField(_("Stripe event"), max_length=255, unique=True)
+    type = models.CharField(_("type"), max_length=255, db_index=True)
+    livemode = models.BooleanField(_("live mode"), default=False)
+    api_version = models.CharField(_("API version"), max_length=64, blank=True)
+    payload = models.JSONField(
+        _("payload"), help_text=_("The event as Stripe sent it (last delivery).")
+    )
     transaction = models.ForeignKey(
         Transaction,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="events",
+        verbose_name=_("payment"),
     )
-    received_at = models.DateTimeField(auto_now_add=True, help_text="First delivery.")
-    processed_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(
+        _("received"), auto_now_add=True, help_text=_("First delivery.")
+    )
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
     outcome = models.CharField(
-        max_length=20, choices=Outcome.choices, default=Outcome.RECEIVED, db_index=True
+        _("outcome"),
+        max_length=20,
+        choices=Outcome.choices,
+        default=Outcome.RECEIVED,
+        db_index=True,
     )
-    attempts = models.PositiveIntegerField(default=0, help_text="Deliveries processed.")
-    last_error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(
+        _("attempts"), default=0, help_text=_("Deliveries processed.")
+    )
+    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
+        verbose_name = _("Stripe event")
+        verbose_name_plural = _("Stripe events")
         ordering = ["-received_at", "-pk"]
 
     def __str__(self) -> str:

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import models
 from django.dispatch import Signal
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from quickscale_modules.payments.models import ProviderWebhookEvent, Transaction
 
 from quickscale_modules.payments import money
@@ -94,7 +95,7 @@ def _default_client() -> stripe.StripeClient:
     STRIPE_API_HOST points it (a local fake in development, Stripe otherwise)."""
     key = getattr(settings, "STRIPE_SECRET_KEY", "")
     if not key:
-        raise PaymentError("Payments are not configured: STRIPE_SECRET_KEY is not set.")
+        raise PaymentError(_("Payments are not configured: STRIPE_SECRET_KEY is not set."))
     return stripe.StripeClient(
         key,
         base_addresses={"api": stripe.api_base},
@@ -213,12 +214,12 @@ class PaymentService:
         transaction.refresh_from_db()
         refundable = transaction.refundable_amount
         if refundable <= 0:
-            raise PaymentError("This payment has nothing left to refund.")
+            raise PaymentError(_("This payment has nothing left to refund."))
         wanted = refundable if amount is None else Decimal(amount)
         if wanted <= 0 or wanted > refundable:
             raise PaymentError(
-                f"A refund must be more than 0 and at most {refundable} "
-                f"{transaction.currency.upper()}."
+                _("A refund must be more than 0 and at most %(amount)s.")
+                % {"amount": money.format_price(refundable, transaction.currency)}
             )
         params: dict[str, Any] = {
             "amount": money.to_minor(wanted, transaction.currency),
@@ -229,7 +230,7 @@ class PaymentService:
         elif transaction.stripe_charge_id:
             params["charge"] = transaction.stripe_charge_id
         else:
-            raise PaymentError("Stripe has not told us which payment to refund yet.")
+            raise PaymentError(_("Stripe has not told us which payment to refund yet."))
         if reason:
             params["reason"] = reason
         done = money.to_minor(transaction.amount_refunded, transaction.currency)
@@ -246,14 +247,19 @@ def _new_transaction(
 ) -> Transaction:
     code = currency.strip().lower()
     if len(code) != 3 or not code.isalpha():
-        raise PaymentError(f"{currency!r} is not a currency code (e.g. 'eur').")
+        raise PaymentError(
+            _("%(currency)s is not a currency code (e.g. eur).") % {"currency": repr(currency)}
+        )
     value = Decimal(amount)
     if value <= 0:
-        raise PaymentError("The amount must be more than 0.")
+        raise PaymentError(_("The amount must be more than 0."))
     try:
         money.to_minor(value, code)
-    except ValueError as error:
-        raise PaymentError(str(error)) from None
+    except ValueError:
+        raise PaymentError(
+            _("%(amount)s has more decimal places than %(currency)s allows (%(places)s).")
+            % {"amount": value, "currency": code.upper(), "places": money.exponent(code)}
+        ) from None
     return Transaction.objects.create(
         user=user if user is not None and user.is_authenticated else None,
         amount=value,
@@ -263,7 +269,7 @@ def _new_transaction(
 
 
 def _user_message(error: stripe.StripeError) -> str:
-    return error.user_message or "Stripe could not process the request; try again later."
+    return error.user_message or _("Stripe could not process the request; try again later.")
 
 
 def transactions_for(user: AbstractBaseUser | AnonymousUser) -> models.QuerySet[Transaction]:

@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import transaction as db
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -35,7 +36,10 @@ def webhook(request: HttpRequest) -> HttpResponse:
     secret = getattr(settings, "STRIPE_WEBHOOK_SECRET", "")
     if not secret:
         logger.error("Stripe webhook refused: STRIPE_WEBHOOK_SECRET is not set")
-        return HttpResponse("The webhook signing secret is not configured.", status=500)
+        return HttpResponse(
+            "The webhook signing secret is not configured.",  # i18n: not user-facing (for Stripe)
+            status=500,
+        )
     try:
         payload = request.body.decode("utf-8")
         stripe.WebhookSignature.verify_header(
@@ -47,27 +51,34 @@ def webhook(request: HttpRequest) -> HttpResponse:
         data = json.loads(payload)
     except (UnicodeDecodeError, ValueError, stripe.SignatureVerificationError) as error:
         logger.warning("Stripe webhook refused: %s", error)
-        return HttpResponseBadRequest("Invalid Stripe signature or payload.")
+        return HttpResponseBadRequest(
+            "Invalid Stripe signature or payload."  # i18n: not user-facing (for Stripe)
+        )
     if not (
         isinstance(data, dict)
         and data.get("object") == "event"
         and isinstance(data.get("id"), str)
         and isinstance(data.get("data"), dict)
     ):
-        return HttpResponseBadRequest("Not a Stripe event.")
+        return HttpResponseBadRequest("Not a Stripe event.")  # i18n: not user-facing (for Stripe)
     if not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True):
         # A broker runs tasks in workers: store now, process there (retried with backoff).
         from quickscale_modules.payments.tasks import process_event
 
         record = events.store(data)
         if record.outcome == record.Outcome.PROCESSED:
-            return HttpResponse("Already processed.")
+            return HttpResponse("Already processed.")  # i18n: not user-facing (for Stripe)
         process_event.delay(record.stripe_event_id)
-        return HttpResponse("Queued.")
+        return HttpResponse("Queued.")  # i18n: not user-facing (for Stripe)
     receipt = events.receive(data)
     if receipt.failed:
-        return HttpResponse("Processing failed; Stripe will retry.", status=500)
-    return HttpResponse("Already processed." if receipt.duplicate else "Processed.")
+        return HttpResponse(
+            "Processing failed; Stripe will retry.",  # i18n: not user-facing (for Stripe)
+            status=500,
+        )
+    if receipt.duplicate:
+        return HttpResponse("Already processed.")  # i18n: not user-facing (for Stripe)
+    return HttpResponse("Processed.")  # i18n: not user-facing (for Stripe)
 
 
 @never_cache
@@ -79,7 +90,7 @@ def success(request: HttpRequest) -> HttpResponse:
     try:
         transaction = services.transaction_for_checkout_session(session_id, user=request.user)
     except services.Transaction.DoesNotExist:
-        raise Http404("No such payment.") from None
+        raise Http404(_("No such payment.")) from None
     return render(request, "quickscale_payments/success.html", {"transaction": transaction})
 
 
