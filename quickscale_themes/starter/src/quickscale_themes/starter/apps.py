@@ -1,6 +1,7 @@
 """Django app configuration for the starter theme."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StarterConfig(AppConfig):
@@ -8,5 +9,5 @@ class StarterConfig(AppConfig):
 
     name = "quickscale_themes.starter"
     label = "quickscale_starter"
-    verbose_name = "QuickScale starter theme"
+    verbose_name = _("QuickScale starter theme")
     default_auto_field = "django.db.models.BigAutoField"

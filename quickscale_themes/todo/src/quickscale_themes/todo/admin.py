@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .models import TodoItem, TodoList
 
@@ -28,7 +29,7 @@ class TodoListAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def get_queryset(self, request: HttpRequest) -> QuerySet[TodoList]:
         return super().get_queryset(request).annotate(_item_count=Count("items"))
 
-    @admin.display(description="items", ordering="_item_count")
+    @admin.display(description=_("items"), ordering="_item_count")
     def item_count(self, obj: TodoList) -> int:
         return int(getattr(obj, "_item_count", 0))
 

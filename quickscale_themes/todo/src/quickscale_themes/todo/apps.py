@@ -1,6 +1,7 @@
 """Django app configuration for the todo theme."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TodoConfig(AppConfig):
@@ -8,5 +9,5 @@ class TodoConfig(AppConfig):
 
     name = "quickscale_themes.todo"
     label = "quickscale_todo"
-    verbose_name = "QuickScale to-do lists"
+    verbose_name = _("QuickScale to-do lists")
     default_auto_field = "django.db.models.BigAutoField"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 
 class TodoNotFound(Http404):
@@ -19,7 +20,7 @@ class ListLimitReached(ValidationError):
 
     def __init__(self, upgrade_url: str = "") -> None:
         super().__init__(
-            {"title": "You have reached the number of lists your plan allows."},
+            {"title": _("You have reached the number of lists your plan allows.")},
             code="limit",
         )
         self.upgrade_url = upgrade_url

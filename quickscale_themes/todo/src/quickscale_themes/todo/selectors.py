@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from .errors import TodoNotFound
 from .models import TodoItem, TodoList
@@ -31,7 +32,7 @@ def get_list_for_user(user: Any, list_id: int, *, for_update: bool = False) -> T
     try:
         return queryset.get(pk=list_id)
     except (TodoList.DoesNotExist, ValueError, TypeError):
-        raise TodoNotFound("No such list.") from None
+        raise TodoNotFound(_("No such list.")) from None
 
 
 def get_item_for_user(user: Any, item_id: int, *, for_update: bool = False) -> TodoItem:
@@ -42,7 +43,7 @@ def get_item_for_user(user: Any, item_id: int, *, for_update: bool = False) -> T
     try:
         return queryset.get(pk=item_id)
     except (TodoItem.DoesNotExist, ValueError, TypeError):
-        raise TodoNotFound("No such item.") from None
+        raise TodoNotFound(_("No such item.")) from None
 
 
 def items_for_list(todo_list: TodoList) -> QuerySet[TodoItem]:

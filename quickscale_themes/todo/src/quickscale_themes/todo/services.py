@@ -18,6 +18,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, router, transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import selectors
 from .errors import ListLimitReached
@@ -32,22 +34,40 @@ def _atomic() -> Iterator[None]:
         yield
 
 
+#: What :func:`clean_title` says for each kind of title (its ``what``): whole sentences,
+#: so that each translates as one (an article or word order differs between languages).
+TITLE_MESSAGES = {
+    "title": (
+        gettext_lazy("Enter a title."),
+        gettext_lazy("Keep the title under %(limit)s characters."),
+    ),
+    "list title": (
+        gettext_lazy("Enter a list title."),
+        gettext_lazy("Keep the list title under %(limit)s characters."),
+    ),
+    "item": (
+        gettext_lazy("Enter an item."),
+        gettext_lazy("Keep the item under %(limit)s characters."),
+    ),
+}
+
+
 def clean_title(title: str, *, what: str = "title") -> str:
     """Strip and check a title; the same rule for lists and items."""
+    missing, too_long = TITLE_MESSAGES.get(what, TITLE_MESSAGES["title"])
     cleaned = " ".join(str(title or "").split())
     if not cleaned:
-        raise ValidationError({"title": f"Enter a {what}."}, code="required")
+        raise ValidationError({"title": missing}, code="required")
     if len(cleaned) > TITLE_MAX_LENGTH:
         raise ValidationError(
-            {"title": f"Keep the {what} under {TITLE_MAX_LENGTH + 1} characters."},
-            code="max_length",
+            {"title": too_long % {"limit": TITLE_MAX_LENGTH + 1}}, code="max_length"
         )
     return cleaned
 
 
 def _require_user(user: Any) -> None:
     if user is None or not getattr(user, "is_authenticated", False):
-        raise PermissionDenied("Log in to manage to-do lists.")
+        raise PermissionDenied(_("Log in to manage to-do lists."))
 
 
 def _touch(todo_list: TodoList) -> None:

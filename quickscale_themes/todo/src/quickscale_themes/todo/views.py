@@ -18,6 +18,7 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from quickscale_themes.starter.htmx import htmx_redirect, is_htmx, vary_on_htmx
 
@@ -99,7 +100,7 @@ def list_index(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
-                messages.success(request, f"Created “{todo_list.title}”.")
+                messages.success(request, _("Created “%(title)s”.") % {"title": todo_list.title})
                 if not is_htmx(request):
                     return redirect(todo_list)
                 form = forms.new_list_form()
@@ -136,7 +137,9 @@ def list_rename(request: HttpRequest, list_id: int) -> HttpResponse:
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, f"Renamed the list to “{todo_list.title}”.")
+            messages.success(
+                request, _("Renamed the list to “%(title)s”.") % {"title": todo_list.title}
+            )
             if not is_htmx(request):
                 return redirect(todo_list)
             form = forms.rename_list_form(initial=todo_list.title)
@@ -158,7 +161,7 @@ def list_delete(request: HttpRequest, list_id: int) -> HttpResponse:
             request, "quickscale_todo/list_confirm_delete.html", {"todo_list": todo_list}
         )
     title = services.list_delete(user=request.user, list_id=list_id)
-    messages.success(request, f"Deleted “{title}”.")
+    messages.success(request, _("Deleted “%(title)s”.") % {"title": title})
     index = reverse("quickscale_todo:list_index")
     return vary_on_htmx(htmx_redirect(index) if is_htmx(request) else redirect(index))
 
@@ -176,7 +179,7 @@ def item_add(request: HttpRequest, list_id: int) -> HttpResponse:
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, f"Added “{item.title}”.")
+            messages.success(request, _("Added “%(title)s”.") % {"title": item.title})
             if not is_htmx(request):
                 return redirect(todo_list)
             return _items_response(request, todo_list, focus_add=True)
@@ -203,7 +206,7 @@ def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, f"Saved “{item.title}”.")
+            messages.success(request, _("Saved “%(title)s”.") % {"title": item.title})
             if not is_htmx(request):
                 return redirect(item.todo_list)
             return _items_response(request, item.todo_list)
@@ -223,8 +226,11 @@ def item_done(request: HttpRequest, item_id: int) -> HttpResponse:
     else:
         item = services.item_toggle(user=request.user, item_id=item_id)
     if not is_htmx(request):
-        state = "done" if item.done else "not done"
-        messages.success(request, f"Marked “{item.title}” as {state}.")
+        if item.done:
+            message = _("Marked “%(title)s” as done.")
+        else:
+            message = _("Marked “%(title)s” as not done.")
+        messages.success(request, message % {"title": item.title})
         return redirect(item.todo_list)
     return _items_response(request, item.todo_list)
 
@@ -235,7 +241,7 @@ def item_delete(request: HttpRequest, item_id: int) -> HttpResponse:
     item = selectors.get_item_for_user(request.user, item_id)
     title = item.title
     todo_list = services.item_delete(user=request.user, item_id=item.pk)
-    messages.success(request, f"Deleted “{title}”.")
+    messages.success(request, _("Deleted “%(title)s”.") % {"title": title})
     if not is_htmx(request):
         return redirect(todo_list)
     return _items_response(request, todo_list)
