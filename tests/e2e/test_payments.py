@@ -209,7 +209,7 @@ def test_pay_for_the_example_item_in_chromium(
 
     page.goto(f"{server}/shop/")
     _check(page, "01-shop")
-    page.get_by_role("button", name=re.compile(r"^Pay 5\.00 EUR")).click()
+    page.get_by_role("button", name=re.compile(r"^Pay €5\.00")).click()
     expect(page.get_by_role("heading", name=re.compile("Stripe Checkout"))).to_be_visible()
 
     # The Pay button created one Checkout Session for the item, for this transaction.
