@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
+from django.utils.formats import date_format
 from quickscale_modules.analytics.models import DailySalt, Event
 from quickscale_modules.analytics.tasks import record_event
 
@@ -191,11 +192,34 @@ def test_the_admin_report_shows_events_per_day_and_top_pages() -> None:
     assert rows.index("/pages/b/") < rows.index("/pages/a/")
     assert "<td>/pages/b/</td><td>3</td>" in rows
     per_day = html.split('data-testid="events-per-day"')[1].split("</table>")[0]
-    assert f"<td>{old.date():%Y-%m-%d}</td><td>1</td><td>0</td>" in per_day
-    assert f"<td>{timezone.now().date():%Y-%m-%d}</td><td>5</td><td>1</td>" in per_day
+    days = [date_format(timezone.localdate(t), "SHORT_DATE_FORMAT") for t in (old, timezone.now())]
+    assert f"<td>{days[0]}</td><td>1</td><td>0</td>" in per_day
+    assert f"<td>{days[1]}</td><td>5</td><td>1</td>" in per_day
     changelist = admin.get("/admin/quickscale_analytics/event/").content.decode()
     assert "/admin/quickscale_analytics/event/report/" in changelist
     assert Event.objects.filter(event_type="page_view").count() == 5  # the admin is not counted
+
+
+def test_the_report_speaks_the_request_language_with_its_number_and_date_formats(
+    spanish: str,
+) -> None:
+    staff = User.objects.create_superuser("root", "root@example.com", "pw")
+    now = timezone.now()
+    Event.objects.bulk_create(
+        Event(event_type="page_view", timestamp=now, properties={"path": "/"}) for _ in range(1234)
+    )
+    admin = Client()
+    admin.force_login(staff)
+    admin.cookies["django_language"] = spanish
+    html = admin.get("/admin/quickscale_analytics/event/report/").content.decode()
+    assert "1\xa0234 eventos en los últimos 30 días." in html  # grouped as Spanish does
+    today = timezone.localdate(now)
+    assert f"<td>{today:%d/%m/%Y}</td><td>1\xa0234</td><td>0</td>" in html  # d/m/Y
+    assert "<td>/</td><td>1\xa0234</td>" in html and "Páginas más vistas" in html
+    admin.cookies["django_language"] = "en"
+    html = admin.get("/admin/quickscale_analytics/event/report/").content.decode()
+    assert "1,234 events in the last 30 days." in html
+    assert f"<td>{today:%m/%d/%Y}</td><td>1,234</td><td>0</td>" in html
 
 
 def test_the_report_is_for_staff_only() -> None:

@@ -8,11 +8,15 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
+from django.utils.translation import gettext_noop, ngettext
 from quickscale_modules.analytics.models import Event
 
 from quickscale_modules.analytics import selectors
 
 REPORT_DAYS = 30
+#: The label of this module's admin counter (its manifest's ``counters``), for its
+#: catalogue: the admin module's dashboard shows it translated.
+COUNTER_LABEL = gettext_noop("Analytics events")
 
 
 @admin.register(Event)
@@ -47,7 +51,10 @@ class EventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         peak = max((row["events"] for row in per_day), default=0)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Analytics: the last {REPORT_DAYS} days",
+            "title": ngettext(
+                "Analytics: the last %(days)d day", "Analytics: the last %(days)d days", REPORT_DAYS
+            )
+            % {"days": REPORT_DAYS},
             "opts": self.model._meta,
             "days": REPORT_DAYS,
             "per_day": [{**row, "share": round(100 * row["events"] / peak)} for row in per_day],

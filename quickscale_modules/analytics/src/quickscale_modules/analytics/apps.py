@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AnalyticsConfig(AppConfig):
@@ -8,7 +9,7 @@ class AnalyticsConfig(AppConfig):
 
     name = "quickscale_modules.analytics"
     label = "quickscale_analytics"
-    verbose_name = "Analytics"
+    verbose_name = _("Analytics")
     default_auto_field = "django.db.models.BigAutoField"
 
     def __init__(self, app_name: str, app_module: Any) -> None:

@@ -7,6 +7,9 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class Event(models.Model):
@@ -18,21 +21,24 @@ class Event(models.Model):
     """
 
     # Makes a second delivery of the same event (a task run twice) a no-op.
-    uid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
-    event_type = models.CharField(max_length=100)
-    timestamp = models.DateTimeField(default=timezone.now)
+    uid = models.UUIDField(_("unique id"), unique=True, default=uuid.uuid4, editable=False)
+    event_type = models.CharField(_("event type"), max_length=100)
+    timestamp = models.DateTimeField(_("time"), default=timezone.now)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("user"),
     )
-    visitor = models.CharField(max_length=64, blank=True, default="")
-    properties = models.JSONField(default=dict, blank=True)
+    visitor = models.CharField(_("visitor"), max_length=64, blank=True, default="")
+    properties = models.JSONField(_("properties"), default=dict, blank=True)
 
     class Meta:
         app_label = "quickscale_analytics"
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         ordering = ["-timestamp"]
         indexes = [
             models.Index(fields=["timestamp"], name="qs_analytics_time"),
@@ -40,18 +46,21 @@ class Event(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.event_type} at {self.timestamp:%Y-%m-%d %H:%M:%S}"
+        when = date_format(timezone.template_localtime(self.timestamp), "SHORT_DATETIME_FORMAT")
+        return gettext("%(type)s at %(time)s") % {"type": self.event_type, "time": when}
 
 
 class DailySalt(models.Model):
     """The random salt of one day's visitor hashes; yesterday's is deleted when today's
     is made, so no hash can be recomputed from an address afterwards."""
 
-    day = models.DateField(unique=True)
-    value = models.CharField(max_length=64)
+    day = models.DateField(_("day"), unique=True)
+    value = models.CharField(_("value"), max_length=64)
 
     class Meta:
         app_label = "quickscale_analytics"
+        verbose_name = _("daily salt")
+        verbose_name_plural = _("daily salts")
 
     def __str__(self) -> str:
         return str(self.day)
