@@ -11,5 +11,7 @@ def home(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("", home, name="home"),
     path("admin/", admin.site.urls),
+    # As the manifest mounts them (a generated project's urls.py).
+    path("accounts/", include("quickscale_modules.auth.provider_urls")),
     path("accounts/", include("quickscale_modules.auth.urls")),
 ]

@@ -1,6 +1,7 @@
 """allauth account adapter: one lockout counter per account whatever the Host header,
 client addresses by the project's trusted-proxy rule, mails that name the site's
-configured address, delivery through notifications.
+configured address, in the recipient's language, delivery through notifications, and the
+request's language stored on each new user.
 
 The dependency points one way (auth -> notifications) and is optional: without the
 notifications app, allauth's own sending is used unchanged.
@@ -18,6 +19,8 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.translation import gettext as _
+from quickscale_core.i18n import LANGUAGE_FIELD, language_of, speaking, supported
 from quickscale_core.security import client_ip
 
 NOTIFICATIONS_APP = "quickscale_modules.notifications"
@@ -47,6 +50,22 @@ def mail_site(request: HttpRequest) -> MailSite:
     return MailSite(domain=host, name=host)
 
 
+def recipient_language(email: str, context: dict[str, Any]) -> str:
+    """The language of a mail to ``email``: its user's stored one (the context's ``user``,
+    as in a password reset or a verification, else the owner of the address), or, for an
+    address of no one or a user who never chose, the request's."""
+    user = context.get("user")
+    if user is None or not getattr(user, "pk", None):
+        from quickscale_modules.auth.services import get_user_by_email
+
+        try:
+            user = get_user_by_email(email)
+        except ValueError:  # not an address: allauth's sending reports it
+            user = None
+    stored = supported(getattr(user, LANGUAGE_FIELD, "")) if user is not None else ""
+    return stored or supported(translation.get_language()) or language_of(user)
+
+
 class AccountAdapter(DefaultAccountAdapter):
     """Default allauth behaviour, with a Host-independent lockout and delivery through
     the notifications service."""
@@ -67,14 +86,29 @@ class AccountAdapter(DefaultAccountAdapter):
         with a server error when the header has fewer entries than trusted proxies."""
         address = client_ip(request)
         if not address:
-            raise PermissionDenied("Unable to determine client IP address")
+            raise PermissionDenied(_("Unable to determine client IP address"))
         return address
 
+    def new_user(self, request: HttpRequest | None) -> Any:
+        """Every sign-up (form, passkey, social login, services.get_or_create_user_by_email
+        in a request) makes its user here: it keeps the language the visitor reads the site
+        in, so that their mails speak it from the first one, the verification."""
+        user = super().new_user(request)
+        if request is not None and hasattr(user, LANGUAGE_FIELD):
+            code = supported(getattr(request, "LANGUAGE_CODE", None))
+            if code:
+                setattr(user, LANGUAGE_FIELD, code)
+        return user
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Render in the recipient's language (the whole message, here, in the web process:
+        a worker that delivers it renders nothing)."""
         request = allauth_context.request
         site = {"current_site": mail_site(request)} if request is not None else {}
+        language = recipient_language(email, context)
         if not apps.is_installed(NOTIFICATIONS_APP):
-            super().send_mail(template_prefix, email, {**site, **context})
+            with speaking(language):
+                super().send_mail(template_prefix, email, {**site, **context})
             return
         from quickscale_modules.notifications.services import send_templated_email
 
@@ -84,7 +118,7 @@ class AccountAdapter(DefaultAccountAdapter):
             template_prefix,
             email,
             ctx,
-            language=translation.get_language(),
+            language=language,
             from_email=self.get_from_email(),
             subject_prefix=self.format_email_subject(""),
         )

@@ -3,6 +3,7 @@ from typing import Any
 from django.apps import AppConfig, apps
 from django.conf import settings
 from django.db.models.signals import post_save
+from django.utils.translation import gettext_lazy as _
 
 
 class AuthConfig(AppConfig):
@@ -10,7 +11,7 @@ class AuthConfig(AppConfig):
 
     name = "quickscale_modules.auth"
     label = "quickscale_auth"
-    verbose_name = "QuickScale auth"
+    verbose_name = _("QuickScale auth")
     default_auto_field = "django.db.models.BigAutoField"
 
     def __init__(self, app_name: str, app_module: Any) -> None:

@@ -6,6 +6,9 @@ from typing import Any
 
 from allauth.account.utils import user_email
 from django import forms
+from django.conf import settings
+from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,3 +39,24 @@ class DeleteAccountForm(forms.Form):
                 _("That is not your email address; the account was not deleted.")
             )
         return typed
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """settings.LANGUAGES, each language in its own name ("Español"): a reader who does
+    not read the page's current language still finds theirs."""
+    return [(code, own_name(code, name)) for code, name in settings.LANGUAGES]
+
+
+def own_name(code: str, name: str) -> str:
+    """The language's name in that language (Django's table), else the settings' name."""
+    try:
+        own: str = capfirst(translation.get_language_info(code)["name_local"])
+    except KeyError:
+        return name
+    return own
+
+
+class LanguageForm(forms.Form):
+    """The language of the site and of the user's mails (one of settings.LANGUAGES)."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=language_choices)

@@ -22,6 +22,7 @@ from django.contrib.sessions.backends import signed_cookies
 from django.core import checks
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 APP = "allauth.usersessions"
@@ -54,8 +55,10 @@ def device(user_agent: str) -> str:
     browser = next((name for p, name in BROWSERS if re.search(p, user_agent)), "")
     system = next((name for p, name in SYSTEMS if re.search(p, user_agent)), "")
     if browser and system:
-        return f"{browser} on {system}"
-    return browser or system or "Unknown device"
+        both: str = _("%(browser)s on %(system)s") % {"browser": browser, "system": system}
+        return both
+    unknown: str = _("Unknown device")
+    return browser or system or unknown
 
 
 def network(address: str) -> str:

@@ -6,13 +6,17 @@ from __future__ import annotations
 from allauth.account.adapter import get_adapter
 from allauth.account.decorators import reauthentication_required
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from quickscale_core.i18n import LANGUAGE_FIELD, remember, supported
 from quickscale_core.personal_data import services as personal_data
 
 from quickscale_modules.auth import forms
@@ -22,8 +26,42 @@ ARCHIVE_NAME = "personal-data.zip"
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
+    """The account page; its language form (shown when the site offers more than one)
+    posts here."""
+    offered = len(settings.LANGUAGES) > 1
+    current = supported(getattr(request.user, LANGUAGE_FIELD, "")) or (
+        supported(translation.get_language()) or settings.LANGUAGE_CODE
+    )
+    form = forms.LanguageForm(request.POST or None, initial={"language": current})
+    if offered and request.method == "POST" and form.is_valid():
+        return _switch_language(request, form.cleaned_data["language"])
     addresses = EmailAddress.objects.filter(user=request.user).order_by("-primary", "email")
-    return render(request, "quickscale_auth/account.html", {"email_addresses": addresses})
+    context = {"email_addresses": addresses, "language_form": form if offered else None}
+    return render(request, "quickscale_auth/account.html", context)
+
+
+def _switch_language(request: HttpRequest, code: str) -> HttpResponse:
+    """Store ``code`` on the user (their mails follow it) and on this browser (Django's
+    language cookie, as django.views.i18n.set_language sets it), then show the account
+    page in it."""
+    remember(request.user, code)
+    translation.activate(code)
+    request.LANGUAGE_CODE = code
+    messages.success(
+        request, _("Your language is now %(language)s.") % {"language": forms.own_name(code, code)}
+    )
+    response = redirect(reverse("quickscale_auth:account"))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
 
 
 # Both actions need a fresh proof of identity (allauth's reauthentication: the password,
