@@ -10,7 +10,15 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 USE_TZ = True
 USE_I18N = True
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("fr", "French"), ("pt", "Portuguese"), ("de", "German")]
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "French"),
+    ("pt", "Portuguese"),
+    ("de", "German"),
+    ("es", "Spanish"),
+    ("ar", "Arabic"),
+    ("he", "Hebrew"),
+]
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",

@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template import TemplateDoesNotExist
 from django.test import override_settings
+from django.utils import translation
 from quickscale_modules.notifications.services import (
     NotificationService,
     render_templated_email,
@@ -124,11 +125,40 @@ def test_shipped_example_template_renders_text_and_html() -> None:
     rendered = render_templated_email("quickscale_notifications/email/example", {"name": "Ada"})
     assert rendered.subject == "Hello Ada"
     assert rendered.text.startswith("Hello Ada,")
-    assert rendered.html is not None and '<html lang="en">' in rendered.html
+    assert rendered.html is not None and '<html lang="en" dir="ltr">' in rendered.html
     french = render_templated_email(
         "quickscale_notifications/email/example", {"name": "Ada"}, language="fr"
     )
-    assert french.html is not None and '<html lang="fr">' in french.html
+    assert french.html is not None and '<html lang="fr" dir="ltr">' in french.html
+
+
+def test_a_mail_sent_in_spanish_has_a_spanish_subject_and_body(spanish: str) -> None:
+    """The shipped catalogue translates the example; the recipient's language wins over
+    the active one (a request in French sending to a Spanish-speaking user)."""
+    with translation.override("fr"):
+        send_templated_email(
+            "quickscale_notifications/email/example", "ana@example.com", {"name": "Ana"}, spanish
+        )
+    (message,) = mail.outbox
+    assert message.subject == "Hola, Ana"
+    assert message.body == (
+        "Hola, Ana:\n\n"
+        "Este es un correo transaccional de ejemplo enviado por las notificaciones de QuickScale."
+    )
+    html = message.alternatives[0][0]
+    assert '<html lang="es" dir="ltr">' in html and "<p>Hola, Ana:</p>" in html
+    assert translation.get_language() == "en"  # the sender's language is back
+
+
+@pytest.mark.parametrize(("language", "direction"), [("ar", "rtl"), ("he", "rtl"), ("de", "ltr")])
+def test_the_html_example_sets_its_direction_from_the_language(
+    language: str, direction: str
+) -> None:
+    rendered = render_templated_email(
+        "quickscale_notifications/email/example", {"name": "Ada"}, language=language
+    )
+    assert rendered.html is not None
+    assert f'<html lang="{language}" dir="{direction}">' in rendered.html
 
 
 def test_error_inside_an_existing_html_template_is_not_swallowed() -> None:

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
@@ -8,7 +9,7 @@ class NotificationsConfig(AppConfig):
 
     name = "quickscale_modules.notifications"
     label = "quickscale_notifications"
-    verbose_name = "QuickScale notifications"
+    verbose_name = _("QuickScale notifications")
     default_auto_field = "django.db.models.BigAutoField"
 
     def __init__(self, app_name: str, app_module: Any) -> None:

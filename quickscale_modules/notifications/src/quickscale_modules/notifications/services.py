@@ -7,10 +7,16 @@ email a project sends):
     <prefix>_message.txt    plain-text body (required)
     <prefix>_message.html   HTML body (optional)
 
-Languages: for `language="pt-br"` each file is looked up as `<name>.pt-br.<ext>`, then
-`<name>.pt.<ext>`, then `<name>.<ext>`; the chosen template is rendered inside
-`translation.override(language)`, so a single template with `{% translate %}` tags
-and separate per-language files both work.
+Languages: a mail speaks its recipient's language, whoever sends it and wherever it is
+sent from (a request in another language, a worker with none). Pass it as `language`:
+`quickscale_core.i18n.language_of(user)` for a user (their stored language while the
+site offers it, else the site's default). For `language="pt-br"` each file is looked
+up as `<name>.pt-br.<ext>`, then `<name>.pt.<ext>`, then `<name>.<ext>`; subject, text
+and HTML are all rendered inside `translation.override(language)`, so one template
+with `{% translate %}` tags (its component's catalogue or the project's `locale/`) and
+separate per-language files both work, and so do the dates and numbers in them. With
+no `language` the mail renders in the active one (the request's, or LANGUAGE_CODE).
+A queued delivery (tasks.deliver_email) carries the rendered message, not a language.
 """
 
 from __future__ import annotations
@@ -77,7 +83,8 @@ def render_templated_email(
     context: Mapping[str, Any] | None = None,
     language: str | None = None,
 ) -> RenderedEmail:
-    """Render subject, text and (if its template exists) HTML in `language`."""
+    """Render subject, text and (if its template exists) HTML in `language` (the
+    recipient's; None or "": the active language)."""
     ctx = dict(context or {})
     with translation.override(language) if language else nullcontext():
         subject = " ".join(_render(f"{template_prefix}_subject", "txt", ctx, language).split())
@@ -117,7 +124,13 @@ class NotificationService:
         tags: Sequence[str] | None = None,
         metadata: Mapping[str, Any] | None = None,
     ) -> SentEmail:
-        """Render `template_prefix` and send it; raise on failure (never fail silently)."""
+        """Render `template_prefix` in `language` and send it; raise on failure (never
+        fail silently).
+
+        `language` is the recipient's (``quickscale_core.i18n.language_of(user)``):
+        subject, text and HTML render in it, whatever language is active; None or ""
+        renders in the active one. `subject_prefix` is prepended as given.
+        """
         recipients = [to] if isinstance(to, str) else list(to)
         if not recipients:
             raise ValueError("send_templated_email needs at least one recipient in `to`.")
@@ -163,7 +176,11 @@ def send_templated_email(
     language: str | None = None,
     **options: Any,
 ) -> SentEmail:
-    """Module-level shortcut with the default connection (what most callers want)."""
+    """Module-level shortcut with the default connection (what most callers want).
+
+    ``send_templated_email("emails/welcome", user.email, {"name": name},
+    language=language_of(user))`` sends it in the user's language (see
+    NotificationService.send_templated_email)."""
     return NotificationService().send_templated_email(
         template_prefix, to, context, language, **options
     )

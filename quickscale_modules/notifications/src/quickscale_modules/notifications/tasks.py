@@ -12,6 +12,10 @@ waits).
 
 Delivery is at least once: a worker killed after the provider accepted a message but
 before the task finished sends it again.
+
+A queued message is already rendered, in its recipient's language
+(services.send_templated_email's ``language``): the task renders no text, so it
+carries no language of its own.
 """
 
 from __future__ import annotations
