@@ -53,7 +53,11 @@ def _row(entry: Entry) -> list[str]:
     requirements = code(f"-e ./{m.component.prefix}")
     if m.pins:
         requirements += "; pins " + ", ".join(code(pin) for pin, _ in m.pins)
-    urls = [code(f'path("{u.prefix}", include("{u.module}"))') for u in m.urls]
+    urls = [
+        code(f'path("{u.prefix}", include("{u.module}"))')
+        + ("" if u.localized else " (never under a language prefix)")
+        for u in m.urls
+    ]
     also = []
     if m.project_files:
         also.append(f"project files from {code(m.project_files.rstrip('/') + '/')}")
@@ -150,7 +154,10 @@ def test_the_table_states_each_manifest_fact_it_shows() -> None:
     sessions = "`QUICKSCALE_AUTH_SESSIONS`, `allauth.usersessions` with option `sessions` on"
     assert f"; {sessions};" in row[5]
     assert row[5].endswith("; replaces `axes`, `axes.middleware.AxesMiddleware`")
-    assert row[6] == '`path("accounts/", include("quickscale_modules.auth.urls"))`'
+    assert row[6] == (
+        '`path("accounts/", include("quickscale_modules.auth.provider_urls"))` (never under a '
+        'language prefix), `path("accounts/", include("quickscale_modules.auth.urls"))`'
+    )
 
 
 def skeleton_section(text: str) -> str:
