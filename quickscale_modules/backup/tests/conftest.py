@@ -1,8 +1,9 @@
-"""Fixtures of the backup module's tests: empty backup and media folders per test, and
-a GnuPG key made for the run."""
+"""Fixtures of the backup module's tests: empty backup and media folders per test, a
+GnuPG key made for the run, the module's Spanish catalogue compiled."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -10,7 +11,23 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from quickscale_testing.modules import unavailable
+
+import quickscale_modules.backup
+
+
+@pytest.fixture(scope="session")
+def spanish() -> str:
+    """The module's Spanish catalogue compiled (.mo files are built, never committed);
+    the language code, for a test to speak it."""
+    here = os.getcwd()
+    os.chdir(Path(quickscale_modules.backup.__file__).parent)
+    try:
+        call_command("compilemessages", locale=["es"], verbosity=0)
+    finally:
+        os.chdir(here)
+    return "es"
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.utils import translation
 
 from quickscale_modules.backup import services
 
@@ -151,6 +152,23 @@ def test_with_the_notifications_module_the_failure_is_its_templated_email() -> N
     assert message.to == ["oncall@example.com"]
     assert message.subject == "Backup failed"
     assert "The scheduled backup did not complete." in message.body
+
+
+@pytest.mark.parametrize("notifications", [False, True])
+@override_settings(LANGUAGE_CODE="es", QUICKSCALE_BACKUP_NOTIFY=["oncall@example.com"])
+def test_the_failure_mail_is_in_the_sites_language(notifications: bool, spanish: str) -> None:
+    apps = [*settings.INSTALLED_APPS, "quickscale_modules.notifications"]
+    with (
+        override_settings(INSTALLED_APPS=apps if notifications else settings.INSTALLED_APPS),
+        translation.override("en"),  # whatever language is active where it fails
+    ):
+        services.notify_failure(OSError("disk full"))
+    [message] = mail.outbox
+    assert message.subject.endswith("La copia de seguridad falló")
+    if notifications:
+        assert message.body.startswith("La copia de seguridad programada no se completó.")
+        assert 'Ejecuta "python manage.py backup" en el servidor' in message.body
+    assert "OSError: disk full" in message.body
 
 
 @pytest.mark.django_db(transaction=False)

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BackupConfig(AppConfig):
@@ -8,7 +9,7 @@ class BackupConfig(AppConfig):
 
     name = "quickscale_modules.backup"
     label = "quickscale_backup"
-    verbose_name = "QuickScale backup"
+    verbose_name = _("QuickScale backup")
     default_auto_field = "django.db.models.BigAutoField"
 
     def __init__(self, app_name: str, app_module: Any) -> None:

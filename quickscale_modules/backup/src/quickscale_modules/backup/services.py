@@ -21,6 +21,8 @@ from django.conf import settings
 from django.core.mail import mail_admins
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
+from django.utils.translation import gettext
 
 logger = logging.getLogger(__name__)
 
@@ -74,17 +76,20 @@ def recipients() -> list[str]:
 
 def notify_failure(error: BaseException) -> None:
     """Email the failure: through the notifications module when the project has it
-    (its templated email), else Django's mail_admins. A failure to send is logged."""
+    (its templated email), else Django's mail_admins. In the site's language
+    (LANGUAGE_CODE): it goes to the operators, not to a user. A failure to send is logged."""
     logger.error("backup failed: %s", error, exc_info=error)
     to = recipients()
     context = {"error": f"{type(error).__name__}: {error}", "site": settings.ALLOWED_HOSTS[:1]}
+    language = settings.LANGUAGE_CODE
     try:
         if apps.is_installed("quickscale_modules.notifications") and to:
             from quickscale_modules.notifications.services import send_templated_email
 
-            send_templated_email("quickscale_backup/email/backup_failed", to, context)
+            send_templated_email("quickscale_backup/email/backup_failed", to, context, language)
         else:
-            mail_admins("Backup failed", context["error"])
+            with translation.override(language):
+                mail_admins(gettext("Backup failed"), context["error"])
     except Exception:
         logger.exception("the backup failure could not be notified")
 
