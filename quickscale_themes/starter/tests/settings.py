@@ -49,4 +49,6 @@ STATIC_URL = "/static/"
 USE_TZ = True
 TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en"
+# As a generated project: English only (the switcher hides); tests offer more themselves.
+LANGUAGES = [("en", "English")]
 QUICKSCALE_SITE_NAME = "Acme Starter"

@@ -15,6 +15,8 @@ def broken(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
+    # As in a project: core's URLs, among them the language switcher's /i18n/setlang/.
+    path("", include("quickscale_core.urls")),
     path("", include("quickscale_themes.starter.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

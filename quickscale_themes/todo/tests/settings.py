@@ -90,5 +90,7 @@ STATICFILES_DIRS = [TESTS_DIR / "static"]
 USE_TZ = True
 TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en"
+# As a generated project: English only (the switcher hides); tests offer more themselves.
+LANGUAGES = [("en", "English")]
 QUICKSCALE_SITE_NAME = "Acme Todo"
 QUICKSCALE_TODO_LISTS_PER_PAGE = 5

@@ -1,13 +1,18 @@
-"""A tiny HTML audit for tests: page title, ``lang`` and whether every form control is labelled.
+"""A tiny HTML audit for tests: page title, ``lang``/``dir`` and whether every form control
+is labelled; and the theme catalogues compiled for tests that switch language.
 
-Test support (stdlib only), not in the theme's wheel nor in a project's image: a project's
-own tests, which get it through the theme's editable install, can hold its pages to the
-same accessibility basics as the theme's: ``assert audit(html).unlabelled() == []``.
+Test support (stdlib only at import time), not in the theme's wheel nor in a project's
+image: a project's own tests, which get it through the theme's editable install, can hold
+its pages to the same accessibility basics as the theme's:
+``assert audit(html).unlabelled() == []``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 from html.parser import HTMLParser
+from pathlib import Path
 
 
 class FormAudit(HTMLParser):
@@ -17,6 +22,7 @@ class FormAudit(HTMLParser):
         super().__init__()
         self.title = ""
         self.lang = ""
+        self.dir = ""
         self.label_for: set[str] = set()
         self.controls: list[dict[str, str]] = []
         self._in_title = False
@@ -26,6 +32,7 @@ class FormAudit(HTMLParser):
         attributes = {key: value or "" for key, value in attrs}
         if tag == "html":
             self.lang = attributes.get("lang", "")
+            self.dir = attributes.get("dir", "")
         elif tag == "title":
             self._in_title = True
         elif tag == "label":
@@ -67,3 +74,17 @@ def audit(html: str) -> FormAudit:
     parser = FormAudit()
     parser.feed(html)
     return parser
+
+
+def compile_catalogues(*apps: str, languages: tuple[str, ...] = ("es",)) -> None:
+    """Compile the ``.po`` catalogues of the Django app packages ``apps`` (dotted names)
+    into the ``.mo`` files Django reads (they are not committed), then drop Django's
+    cached catalogues so that the next request sees them. Needs GNU gettext's msgfmt."""
+    from django.core.management import call_command
+    from django.utils.translation.reloader import translation_file_changed
+
+    for app in apps:
+        package = Path(str(importlib.import_module(app).__file__)).parent
+        with contextlib.chdir(package):  # compilemessages compiles the locale/ found here
+            call_command("compilemessages", locale=list(languages), verbosity=0)
+    translation_file_changed(None, Path("django.mo"))

@@ -12,8 +12,10 @@ from django.utils.translation import gettext_noop
 PROJECT_STRINGS = (
     # generate/project/__frontend__/templates/base.html.j2: the staff link in the header.
     gettext_noop("Admin"),
-    # generate/project/__project__/admin.py.j2: the user admin's fieldset.
+    # generate/project/__project__/admin.py.j2 and models.py.j2: the user admin's fieldset
+    # and the user's language field.
     gettext_noop("Profile"),
+    gettext_noop("language"),
     # Core's generated home page (custom_frontend/templates/home.html) and footer.
     gettext_noop(
         "Your QuickScale project is running. Edit <code>%(path)s</code> to change this page."
