@@ -43,6 +43,8 @@ RUNTIME = frozenset(
         "apps",
         "context_processors",
         "csp_policy",
+        "i18n",
+        "locale",
         "management",
         "middleware",
         "migrations",

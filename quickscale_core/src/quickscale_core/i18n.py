@@ -145,7 +145,11 @@ def check_compiled_catalogues(app_configs: Any = None, **kwargs: Any) -> list[An
         for folder in folders:
             po = folder / locale / "LC_MESSAGES" / "django.po"
             mo = po.with_suffix(".mo")
-            if po.is_file() and (not mo.is_file() or mo.stat().st_mtime < po.stat().st_mtime):
+            if not po.is_file():
+                continue
+            # An installed package's file times say nothing: only a missing .mo counts there.
+            installed = "site-packages" in po.parts or "dist-packages" in po.parts
+            if not mo.is_file() or (not installed and mo.stat().st_mtime < po.stat().st_mtime):
                 stale.append(str(po))
     if not stale:
         return []

@@ -43,10 +43,10 @@ MIDDLEWARE_TO_AUTHENTICATION = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # A logged-in user's stored language, when neither the URL nor the cookie names one.
-    "quickscale_core.i18n.UserLanguageMiddleware",
 ]
 MIDDLEWARE_AFTER_AUTHENTICATION = [
+    # A logged-in user's stored language, when neither the URL nor the cookie names one.
+    "quickscale_core.i18n.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -31,7 +31,7 @@ from quickscale_toolchain.manifest import parse_manifest
 ROOT = monorepo_root()
 CLI = str(Path(sys.executable).with_name("quickscale"))
 AUTH_MW = "django.contrib.auth.middleware.AuthenticationMiddleware"
-MAX_LINES = 80
+MAX_LINES = 84
 
 
 def every_module(theme: str) -> dict[str, str]:
@@ -115,12 +115,14 @@ EXPECTED_MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     AUTH_MW,
     "quickscale_modules.admin.audit.AuditMiddleware",
     "quickscale_modules.admin.middleware.AdminPolicyMiddleware",
     "quickscale_modules.analytics.middleware.PageViewMiddleware",
+    "quickscale_core.i18n.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",  # and no django-axes: auth replaces it
@@ -165,9 +167,9 @@ def mw(name: str, after: str = "", before: str = "") -> str:
     ("declared", "expected"),
     [
         # after a core middleware: right after it, before core's next one
-        ({"a": [mw("a.A", after=AUTH_MW)]}, [AUTH_MW, "a.A", EXPECTED_MIDDLEWARE[13]]),
+        ({"a": [mw("a.A", after=AUTH_MW)]}, [AUTH_MW, "a.A", EXPECTED_MIDDLEWARE[14]]),
         # before one: right before it
-        ({"a": [mw("a.A", before=AUTH_MW)]}, [EXPECTED_MIDDLEWARE[8], "a.A", AUTH_MW]),
+        ({"a": [mw("a.A", before=AUTH_MW)]}, [EXPECTED_MIDDLEWARE[9], "a.A", AUTH_MW]),
         # two after the same: in declaration order (wiring order, then the manifest's)
         (
             {"a": [mw("a.A", after=AUTH_MW)], "b": [mw("b.B", after=AUTH_MW)]},
