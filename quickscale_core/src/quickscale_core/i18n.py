@@ -86,9 +86,17 @@ def language_patterns(
     from django.conf.urls.i18n import i18n_patterns
 
     fixed = {"quickscale_core.urls", *unprefixed}
-    outside = [p for p in patterns if getattr(p, "urlconf_name", None) in fixed]
+    outside = [p for p in patterns if _included_module(p) in fixed]
     inside = [p for p in patterns if p not in outside]
     return [*outside, *i18n_patterns(*inside, prefix_default_language=False)]
+
+
+def _included_module(pattern: URLPattern | URLResolver) -> str:
+    """The dotted name of the module an include() mounts ("" for a view, or for a list of
+    patterns such as admin.site.urls): include() imports its module, so a resolver holds
+    the module itself, not its name."""
+    included = getattr(pattern, "urlconf_name", None)
+    return included if isinstance(included, str) else str(getattr(included, "__name__", ""))
 
 
 @require_POST
