@@ -103,8 +103,13 @@ def _included_module(pattern: URLPattern | URLResolver) -> str:
 def set_language(request: HttpRequest) -> HttpResponseBase:
     """Django's ``set_language`` (cookie, redirect to ``next`` in the new language), and
     the choice stored on a logged-in user, so that their mails follow it."""
-    response = django_set_language(request)
     chosen = request.POST.get("language", "")
+    if not supported(chosen):
+        # Django's view accepts any language it has a translation of; a language the
+        # site does not offer would only be ignored on every later request.
+        request.POST = request.POST.copy()
+        request.POST["language"] = ""
+    response = django_set_language(request)
     if response.cookies.get(settings.LANGUAGE_COOKIE_NAME) is not None:
         remember(request.user, chosen)
     return response
