@@ -30,7 +30,7 @@ def supported(code: str | None) -> str:
     if not code:
         return ""
     try:
-        return translation.get_supported_language_variant(code)
+        return str(translation.get_supported_language_variant(code))
     except LookupError:
         return ""
 
@@ -99,7 +99,7 @@ def _included_module(pattern: URLPattern | URLResolver) -> str:
     return included if isinstance(included, str) else str(getattr(included, "__name__", ""))
 
 
-@require_POST
+@require_POST  # type: ignore[untyped-decorator]
 def set_language(request: HttpRequest) -> HttpResponseBase:
     """Django's ``set_language`` (cookie, redirect to ``next`` in the new language), and
     the choice stored on a logged-in user, so that their mails follow it."""
