@@ -1,9 +1,11 @@
-"""Fixtures shared by the auth module's tests: clean cache, real SMTP server, artifacts."""
+"""Fixtures shared by the auth module's tests: clean cache, real SMTP server, artifacts,
+the site in two languages."""
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -11,6 +13,7 @@ from collections.abc import Iterator
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -21,6 +24,8 @@ from quickscale_testing.modules import unavailable
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
+CATALOGUE = PACKAGE_DIR / "src/quickscale_modules/auth/locale/es/LC_MESSAGES/django.po"
+EN_ES = [("en", "English"), ("es", "Spanish")]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -125,3 +130,40 @@ def run_inner_suite(settings: str, *args: str, passed: str, skips: bool = False)
     assert re.search(rf"\b{passed}\b", result.stdout), result.stdout[-2000:]
     if not skips:
         assert "skipped" not in result.stdout, result.stdout[-2000:]
+
+
+@pytest.fixture(scope="session")
+def compiled_locale(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The module's Spanish catalogue compiled by msgfmt (gettext), as compilemessages
+    does in a project: a LOCALE_PATHS folder holding es/LC_MESSAGES/django.mo."""
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        unavailable("msgfmt is not installed (the gettext package)")
+    root = tmp_path_factory.mktemp("locale")
+    target = root / "es" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    subprocess.run([msgfmt, "--check", "-o", str(target / "django.mo"), str(CATALOGUE)], check=True)
+    return root
+
+
+@pytest.fixture
+def two_languages(settings: Any, compiled_locale: Path) -> Any:
+    """English and Spanish offered, as a generated project's settings.py may list them
+    (changing LANGUAGES resets Django's catalogues); the settings, to change more."""
+    settings.LANGUAGES = EN_ES
+    settings.LOCALE_PATHS = [compiled_locale]
+    return settings
+
+
+@pytest.fixture
+def prefixed_urls(two_languages: Any) -> Iterator[Any]:
+    """The project's URLs as a generated project lays them out, language prefixes on."""
+    two_languages.QUICKSCALE_LANGUAGE_PREFIXES = True
+    sys.modules.pop("urls_languages", None)  # built from the settings when imported
+    two_languages.ROOT_URLCONF = "urls_languages"
+    from django.urls import clear_url_caches
+
+    clear_url_caches()
+    yield two_languages
+    sys.modules.pop("urls_languages", None)
+    clear_url_caches()

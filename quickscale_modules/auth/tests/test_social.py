@@ -20,8 +20,10 @@ import pytest
 from conftest import _free_port as free_port
 from conftest import require
 from django.test import Client
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
 from quickscale_testing.modules import unavailable
+from test_languages import assert_module_urls_are_allauths
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 INNER = bool(os.environ.get("QS_AUTH_SOCIAL"))
@@ -63,7 +65,7 @@ def social_env() -> dict[str, str]:
 @pytest.mark.parametrize(
     ("args", "passed"),
     [
-        pytest.param(["tests/test_social.py", "tests/test_social_oidc.py"], 10, id="flows"),
+        pytest.param(["tests/test_social.py", "tests/test_social_oidc.py"], 11, id="flows"),
         # Chromium under the strict CSP (settings_social.py, social_browser_suite.py)
         pytest.param(["--ds=settings_social", "tests/social_browser_suite.py"], 2, id="browser"),
     ],
@@ -110,6 +112,27 @@ def test_provider_login_redirects_with_client_id_from_env(client: Client) -> Non
     assert query["redirect_uri"] == ["http://testserver/accounts/github/login/callback/"]
     assert query["scope"] == ["user:email"]
     assert query["state"][0]  # CSRF protection of the OAuth round trip
+
+
+@inner_only
+@pytest.mark.django_db
+def test_provider_callbacks_keep_their_address_under_language_prefixes(
+    prefixed_urls: object,
+) -> None:
+    """The address a provider was given stays the same whatever the language; the
+    module's pages (social connections among them) move under /es/. And the module's two
+    includes together are still exactly allauth's URLs with social login on."""
+    with translation.override("es"):
+        assert reverse("account_login") == "/es/accounts/login/"
+        assert reverse("socialaccount_connections") == "/es/accounts/3rdparty/"
+        assert reverse("github_login") == "/accounts/github/login/"
+        assert reverse("github_callback") == "/accounts/github/login/callback/"
+        oidc = reverse("openid_connect_callback", kwargs={"provider_id": "openid_connect"})
+    assert oidc == "/accounts/oidc/openid_connect/login/callback/"
+    assert resolve("/accounts/github/login/callback/").url_name == "github_callback"
+    with pytest.raises(Resolver404):
+        resolve("/es/accounts/github/login/callback/")
+    assert_module_urls_are_allauths()
 
 
 @inner_only
