@@ -92,7 +92,7 @@ def generated_templates() -> list[Path]:
     """The .j2 pages a project gets: this theme's generate/ and core's generated frontend."""
     from quickscale_toolchain.generator.render import templates_root
 
-    frontend = templates_root() / "project" / "__frontend__" / "templates"
+    frontend = templates_root() / "project" / "__frontend__"
     return [*sorted((THEME / "generate").rglob("*.j2")), *sorted(frontend.rglob("*.html.j2"))]
 
 
@@ -109,7 +109,7 @@ def marked_strings(source: str) -> set[str]:
 def test_the_catalogue_translates_every_string_of_the_generated_pages() -> None:
     """makemessages does not read .j2: project_strings.py lists what only they use."""
     marked = set().union(*(marked_strings(p.read_text()) for p in generated_templates()))
-    assert {"Admin", "Profile", "Open the admin", "Skip to main content"} <= marked
+    assert {"Admin", "Profile", "Open the admin", "for Client A", "Skip to main content"} <= marked
     with translation.override("es"):
         untranslated = sorted(m for m in marked if translation.gettext(m) == m)
     assert untranslated == []

@@ -22,4 +22,6 @@ PROJECT_STRINGS = (
     ),
     gettext_noop("Open the admin"),
     gettext_noop("built with QuickScale"),
+    # Core's example client variant: its brand (variants/client_a/.../brand.html).
+    gettext_noop("for Client A"),
 )
