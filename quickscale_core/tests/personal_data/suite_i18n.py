@@ -156,3 +156,24 @@ def test_the_check_names_an_uncompiled_catalogue_and_the_command(
     settings.LANGUAGES = [("en", "English")]  # a language not offered is not checked
     po.with_suffix(".mo").unlink()
     assert not [w for w in i18n.check_compiled_catalogues() if str(po) in w.msg]
+
+
+def test_a_projects_own_catalogue_wins_over_a_components(
+    settings: Any, tmp_path: Path, spanish: str
+) -> None:
+    """LOCALE_PATHS (a generated project's locale/) comes before every app's catalogue."""
+    from django.utils.translation import gettext
+
+    source = "Your data is ready to download"  # core's catalogue translates it
+    with translation.override(spanish):
+        assert gettext(source) == "Tus datos están listos para descargar"
+    po = tmp_path / "es" / "LC_MESSAGES" / "django.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        f'msgid "{source}"\nmsgstr "Ya puedes descargar tu archivo"\n'
+    )
+    subprocess.run(["msgfmt", "-o", str(po.with_suffix(".mo")), str(po)], check=True)
+    settings.LOCALE_PATHS = [tmp_path]  # Django drops its cached catalogues on this change
+    with translation.override(spanish):
+        assert gettext(source) == "Ya puedes descargar tu archivo"
