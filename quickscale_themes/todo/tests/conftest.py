@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from quickscale_testing.modules import unavailable
+from quickscale_testing.starter import compile_catalogues
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls
 # from such a thread unless told that this is intended (it is, in tests only).
@@ -36,6 +37,12 @@ def backend(request: pytest.FixtureRequest) -> Iterator[str]:
         alias = "postgres"
     with use_database(alias):
         yield alias
+
+
+@pytest.fixture(scope="session")
+def spanish() -> None:
+    """The Spanish catalogues of both themes, compiled (the todo pages use the starter's)."""
+    compile_catalogues("quickscale_themes.starter", "quickscale_themes.todo")
 
 
 @pytest.fixture

@@ -248,3 +248,42 @@ def test_todo_flow_works_without_javascript(
     assert session.htmx_requests == []
     assert session.errors == []
     assert not TodoList.objects.exists()
+
+
+@pytest.mark.usefixtures("spanish")
+def test_language_switcher_works_without_javascript_and_right_to_left_mirrors_the_layout(
+    browser: Any, live_server: Any, artifacts: Path, make_user: Any, settings: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    settings.LANGUAGES = [("en", "English"), ("es", "Español"), ("ar", "العربية")]
+    make_user("carol")
+    session = Session(browser, live_server.url, artifacts, javascript=False)
+    page = session.page
+    session.log_in("carol")
+
+    def gap(left: str, right: str) -> float:
+        """Pixels between the right edge of ``left`` and the left edge of ``right``."""
+        a, b = page.locator(left).bounding_box(), page.locator(right).bounding_box()
+        return float(b["x"] - (a["x"] + a["width"]))
+
+    # Left to right: the account links, then the switcher, at the end of the header.
+    assert 0 < gap(".site-account", ".language-switcher") < 40
+    page.get_by_label("Language").select_option("es")
+    page.get_by_role("button", name="Change language").click()
+    page.wait_for_url("**/todo/")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.get_by_role("heading", name="Mis listas")).to_be_visible()
+    expect(page).to_have_title("Mis listas · Acme Todo")
+    session.screenshot("spanish")
+
+    page.get_by_label("Idioma").select_option("ar")
+    page.get_by_role("button", name="Cambiar idioma").click()
+    page.wait_for_url("**/todo/")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    # Mirrored: the brand at the right, the account links then the switcher to its left.
+    assert gap(".site-account", ".brand") > 100
+    assert 0 < gap(".language-switcher", ".site-account") < 40
+    assert audit(page.content()).unlabelled() == []
+    session.screenshot("right-to-left")
+    assert session.errors == []

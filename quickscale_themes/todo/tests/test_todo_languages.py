@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
-from quickscale_testing.starter import audit, compile_catalogues
+from quickscale_testing.starter import audit
 from quickscale_themes.todo.models import TodoList
 
 from quickscale_themes.todo import services
@@ -20,11 +20,6 @@ INDEX = reverse("quickscale_todo:list_index")
 ENGLISH_SPANISH = [("en", "English"), ("es", "Español")]
 #: 23:30 UTC on 1 March is already 2 March in Auckland (UTC+13 then).
 LATE_EVENING_UTC = dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC)
-
-
-@pytest.fixture(scope="session")
-def spanish() -> None:
-    compile_catalogues("quickscale_themes.starter", "quickscale_themes.todo")
 
 
 @pytest.fixture
