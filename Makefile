@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo demo-venv test soak fleet venv lint typecheck bench clean
+.PHONY: demo demo-venv test soak fleet venv lint typecheck translations bench clean
 
 # Every first-party package, editable: the same environment CI and generated-project
 # tests run in (a generated project's apps import the themes and modules).
@@ -59,6 +59,11 @@ lint: venv
 
 typecheck: venv
 	$(BIN)/mypy
+
+## The components' translations: every user-facing string marked, every catalogue complete
+## and fresh (`scripts/translations` remakes them; needs GNU gettext). `make test` checks it too.
+translations: venv
+	VENV='$(VENV)' scripts/translations --check
 
 bench: venv
 	scripts/run-benchmarks

@@ -11,12 +11,15 @@ string makes a copy of a real package's catalogue stale.
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from quickscale_testing import translations as t
+from quickscale_testing.modules import unavailable
 from quickscale_testing.repos import monorepo_root
 
 ROOT = monorepo_root()
@@ -29,6 +32,13 @@ LANGUAGES = sorted({po.parents[1].name for po in CATALOGUES})
 
 def _id(path: Path) -> str:
     return path.relative_to(ROOT).as_posix()
+
+
+@pytest.fixture(scope="module")
+def gettext() -> None:
+    """GNU gettext's tools (msgfmt, xgettext, msgmerge): Debian's `gettext` package."""
+    if not all(shutil.which(tool) for tool in ("msgfmt", "xgettext", "msgmerge", "msgattrib")):
+        unavailable("GNU gettext is not installed (apt install gettext)")
 
 
 # --- The scan ------------------------------------------------------------------------
@@ -254,22 +264,43 @@ def test_every_component_with_strings_ships_a_catalogue() -> None:
     assert shipped >= {"quickscale_core", "quickscale_themes/starter", "quickscale_themes/todo"}
 
 
+@pytest.mark.usefixtures("gettext")
 @pytest.mark.parametrize("po", CATALOGUES, ids=_id)
 def test_each_catalogue_is_complete(po: Path) -> None:
     assert t.completeness(po) == ""
 
 
+@pytest.mark.usefixtures("gettext")
 @pytest.mark.parametrize("package", PACKAGES, ids=_id)
 def test_each_catalogue_is_what_makemessages_makes_from_its_sources(package: Path) -> None:
     problems = [p for language in LANGUAGES for p in t.freshness(package, language, ROOT)]
     assert problems == [], "\n".join(map(str, problems))
 
 
+@pytest.mark.usefixtures("gettext")
+def test_compilemessages_compiles_every_shipped_catalogue(tmp_path: Path) -> None:
+    """Django's own compilemessages, once over copies of every catalogue (the .mo files a
+    project's workflow builds; the tree is not written to)."""
+    for po in CATALOGUES:
+        copy = tmp_path / po.relative_to(ROOT)
+        copy.parent.mkdir(parents=True)
+        shutil.copyfile(po, copy)
+    command = [sys.executable, "-P", "-m", "django", "compilemessages"]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    missing = [
+        _id(po) for po in CATALOGUES if not (tmp_path / _id(po)).with_suffix(".mo").is_file()
+    ]
+    assert missing == []
+
+
+@pytest.mark.usefixtures("gettext")
 def test_every_string_written_into_a_project_is_in_a_catalogue_it_will_have() -> None:
     problems = t.generated_coverage(ROOT, LANGUAGES)
     assert problems == [], "\n".join(map(str, problems))
 
 
+@pytest.mark.usefixtures("gettext")
 def test_a_changed_source_string_makes_the_catalogue_stale(tmp_path: Path) -> None:
     """A copy of the starter theme's package: fresh once makemessages has run on it, as
     scripts/translations does; one {% translate %} text changed, the check fails and
@@ -297,6 +328,7 @@ PO_HEADER = (
 )
 
 
+@pytest.mark.usefixtures("gettext")
 @pytest.mark.parametrize(
     ("text", "complete"),
     [
@@ -328,27 +360,44 @@ def test_a_po_file_s_entries() -> None:
     }
 
 
-# --- scripts/translations ------------------------------------------------------------
+# --- scripts/translations and docs/languages.md ----------------------------------------
 
+DOC = ROOT / "docs" / "languages.md"
+DOC_LINES = [
+    line
+    for block in re.findall(r"```bash\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
+    for line in block.splitlines()
+    if line
+]
 DEMO_TEMPLATE = '{% load i18n %}<h1>{% translate "Hello" %}</h1>\n<p>Unmarked</p>\n'
 
 
+def test_every_command_of_the_languages_doc_is_one_a_test_runs() -> None:
+    """The doc's project commands are the ones the every-module project runs
+    (test_combinations), its script commands the ones the next test runs."""
+    project = [" ".join(("python manage.py", *c)) for c in (t.PROJECT_COMPILE, t.PROJECT_MAKE)]
+    scripts = [f"scripts/translations{a}" for a in ("", " --check", " --compile", " -l fr")]
+    assert sorted(DOC_LINES) == sorted(project + scripts)
+
+
+@pytest.mark.usefixtures("gettext")
 def test_the_script_makes_checks_and_compiles_a_catalogue(tmp_path: Path) -> None:
-    """On a tree of one module: --check lists the unmarked string and the missing
-    catalogue (exit 1); a plain run makes the catalogue; once translated and the string
-    marked, --check passes and --compile builds the .mo."""
+    """The doc's scripts/translations lines on a tree of one module: --check lists the
+    unmarked string and the missing catalogue (exit 1); a plain run makes the catalogue,
+    a rerun after a change remakes it; once translated and the string marked, --check
+    passes, --compile builds the .mo, and -l fr makes a French catalogue."""
     package = tmp_path / "quickscale_modules/demo/src/quickscale_modules/demo"
     (package / "templates" / "demo").mkdir(parents=True)
     (package / "apps.py").write_text("")
     page = package / "templates" / "demo" / "page.html"
     page.write_text(DEMO_TEMPLATE)
 
-    def script(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(SCRIPT), *args, "--root", str(tmp_path)], capture_output=True, text=True
-        )
+    def script(line: str) -> subprocess.CompletedProcess[str]:
+        assert line in DOC_LINES, line
+        args = [str(SCRIPT), *shlex.split(line)[1:], "--root", str(tmp_path)]
+        return subprocess.run(args, capture_output=True, text=True)
 
-    checked = script("--check")
+    checked = script("scripts/translations --check")
     assert checked.returncode == 1
     lines = checked.stderr.splitlines()
     assert lines[0] == (
@@ -359,7 +408,7 @@ def test_the_script_makes_checks_and_compiles_a_catalogue(tmp_path: Path) -> Non
     assert "no es catalogue — run 'scripts/translations'" in lines[1]
     assert lines[2:] == ["2 translation problem(s)"]
 
-    made = script()
+    made = script("scripts/translations")
     po = package / "locale/es/LC_MESSAGES/django.po"
     assert made.returncode == 0, made.stderr
     assert made.stdout.splitlines() == [po.relative_to(tmp_path).as_posix()]
@@ -368,18 +417,25 @@ def test_the_script_makes_checks_and_compiles_a_catalogue(tmp_path: Path) -> Non
     assert '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"' in text
 
     page.write_text(DEMO_TEMPLATE.replace("Unmarked", '{% translate "Marked" %}'))
-    checked = script("--check")
+    checked = script("scripts/translations --check")
     assert checked.returncode == 1
     assert "1 missing ('Marked')" in checked.stderr
 
-    assert script().returncode == 0
+    assert script("scripts/translations").returncode == 0
     text = po.read_text(encoding="utf-8")
     for english, spanish in (("Hello", "Hola"), ("Marked", "Marcado")):
-        text = text.replace(
-            f'msgid "{english}"\nmsgstr ""', f'msgid "{english}"\nmsgstr "{spanish}"'
-        )
+        entry = f'msgid "{english}"\nmsgstr '
+        text = text.replace(f'{entry}""', f'{entry}"{spanish}"')
     po.write_text(text, encoding="utf-8")
-    done = script("--check", "--compile")
+    compiled = script("scripts/translations --compile")
+    assert compiled.returncode == 0, compiled.stderr
+    assert po.read_text(encoding="utf-8") == text  # nothing new: not even its date changed
+    assert po.with_suffix(".mo").is_file()
+    done = script("scripts/translations --check")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("translations: every string marked")
-    assert po.with_suffix(".mo").is_file()
+
+    assert script("scripts/translations -l fr").returncode == 0
+    french = package / "locale/fr/LC_MESSAGES/django.po"
+    assert '"Language: fr\\n"' in french.read_text(encoding="utf-8")
+    assert t.read_po(french.read_text(encoding="utf-8")) == t.read_po(text)

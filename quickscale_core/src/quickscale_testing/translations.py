@@ -708,6 +708,10 @@ def _new_header(po: Path, language: str) -> None:
     po.write_text(text, encoding="utf-8")
 
 
+def _undated(text: str) -> str:
+    return re.sub(r'^"POT-Creation-Date: .*"\n', "", text, count=1, flags=re.M)
+
+
 def make_all(root: Path, language: str = "es") -> list[Path]:
     """(Re)make ``language``'s catalogue of every component app package with strings to
     translate; existing translations stay, as makemessages keeps them, and a new
@@ -716,15 +720,78 @@ def make_all(root: Path, language: str = "es") -> list[Path]:
     for package in app_packages(root):
         had_locale = (package / "locale").exists()
         po = package / "locale" / language / "LC_MESSAGES" / "django.po"
-        new = not po.exists()
+        before = po.read_text(encoding="utf-8") if po.exists() else None
         makemessages(package, language)
         if po.exists():
-            if new:
+            if before is None:
                 _new_header(po, language)
+            elif _undated(po.read_text(encoding="utf-8")) == _undated(before):
+                po.write_text(before, encoding="utf-8")  # only its date changed: no diff
             written.append(po)
         elif not had_locale:
             shutil.rmtree(package / "locale")
     return written
+
+
+#: A project's own commands (its locale/README.md and CI run the same): compile every
+#: catalogue, and make the project's own, the embedded components left to their authors.
+PROJECT_COMPILE = ("compilemessages", "--ignore=.venv")
+PROJECT_MAKE = (
+    "makemessages",
+    "-l",
+    "es",
+    "--ignore=.venv",
+    "--ignore=quickscale_core",
+    "--ignore=quickscale_modules",
+    "--ignore=quickscale_themes",
+)
+COMPONENT_FOLDERS = ("quickscale_core", "quickscale_modules", "quickscale_themes")
+
+
+def project_problems(project: Path, python: Path, env: dict[str, str]) -> list[str]:
+    """What goes wrong when a generated project runs :data:`PROJECT_COMPILE` and
+    :data:`PROJECT_MAKE` with its own ``manage.py``: a command failing, a component
+    catalogue left without its ``.mo``, an embedded component's file changed, or no
+    catalogue of the project's own made."""
+    problems = []
+    for command in (PROJECT_COMPILE, PROJECT_MAKE):
+        done = subprocess.run(
+            [str(python), "manage.py", *command],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            problems.append(
+                f"manage.py {' '.join(command)} exited {done.returncode}: {done.stderr}"
+            )
+    shipped = [
+        po
+        for folder in COMPONENT_FOLDERS
+        for po in (project / folder).glob("**/locale/*/LC_MESSAGES/django.po")
+    ]
+    if not shipped:
+        problems.append("the project embeds no component catalogue")
+    problems += [
+        f"{po.relative_to(project)} was not compiled"
+        for po in shipped
+        if not po.with_suffix(".mo").is_file()
+    ]
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--", *COMPONENT_FOLDERS],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    problems += [
+        f"an embedded component's file changed: {line}" for line in status.stdout.splitlines()
+    ]
+    if not (project / "locale" / "es" / "LC_MESSAGES" / "django.po").is_file():
+        problems.append("makemessages made no locale/es/LC_MESSAGES/django.po")
+    return problems
 
 
 def main(argv: Sequence[str] | None = None) -> int:
