@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 from quickscale_modules.billing.models import Plan
 
@@ -83,3 +84,19 @@ def test_the_pricing_page_shows_prices_in_the_reader_s_format(
     assert _stored() == before
     assert ("agency", Decimal("1234.500"), "usd") in before
     assert ("pro", Decimal("9.000"), "eur") in before
+
+
+def test_the_admin_lists_plans_and_payments_with_their_prices_in_the_reader_s_format(
+    plans: Any, spanish: None
+) -> None:
+    """Django would show the stored 9.000 as "9,000" to a Spanish reader: nine thousand."""
+    from quickscale_modules.payments.models import Transaction
+
+    Transaction.objects.create(amount=Decimal("12.5"), currency="usd", status="succeeded")
+    admin = get_user_model().objects.create_superuser("root", "root@example.com", "a-passphrase")
+    client = Client()
+    client.force_login(admin)
+    plans_page = client.get("/admin/quickscale_billing/plan/", HTTP_ACCEPT_LANGUAGE="es")
+    payments_page = client.get("/admin/quickscale_payments/transaction/", HTTP_ACCEPT_LANGUAGE="es")
+    assert f"9,00{NBSP}€" in plans_page.content.decode()
+    assert f"12,50{NBSP}US$" in payments_page.content.decode()

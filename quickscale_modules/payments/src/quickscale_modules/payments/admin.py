@@ -7,7 +7,9 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from quickscale_modules.payments.models import ProviderWebhookEvent, Transaction
+from quickscale_modules.payments.money import format_price
 
 
 class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -32,7 +34,7 @@ class EventInline(admin.TabularInline):  # type: ignore[type-arg]
 
 @admin.register(Transaction)
 class TransactionAdmin(_ReadOnly):
-    list_display = ["pk", "user", "amount", "currency", "status", "amount_refunded", "created"]
+    list_display = ["pk", "user", "price", "status", "refunded", "created"]
     list_filter = ["status", "currency", "livemode"]
     search_fields = [
         "description",
@@ -42,6 +44,15 @@ class TransactionAdmin(_ReadOnly):
     ]
     date_hierarchy = "created"
     inlines = [EventInline]
+
+    # In the reader's format: a bare 12.500 reads as twelve thousand five hundred in Spanish.
+    @admin.display(description=_("amount"), ordering="amount")
+    def price(self, transaction: Transaction) -> str:
+        return format_price(transaction.amount, transaction.currency)
+
+    @admin.display(description=_("amount refunded"), ordering="amount_refunded")
+    def refunded(self, transaction: Transaction) -> str:
+        return format_price(transaction.amount_refunded, transaction.currency)
 
 
 @admin.register(ProviderWebhookEvent)
