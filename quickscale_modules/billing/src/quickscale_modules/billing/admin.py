@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from quickscale_modules.billing.models import Entitlement, Plan, Subscription
-from quickscale_modules.payments.money import format_price
+from quickscale_modules.payments.services import format_price
 
 
 class EntitlementInline(admin.TabularInline):

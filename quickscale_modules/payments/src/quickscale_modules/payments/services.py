@@ -29,6 +29,8 @@ from quickscale_modules.payments import money
 #: Amounts in Stripe's minor units and back (12.50 EUR <-> 1250), for other modules.
 to_minor = money.to_minor
 from_minor = money.from_minor
+#: An amount as the reader's language writes it ($1,234.50; 1.234,50 US$), for other modules.
+format_price = money.format_price
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -43,6 +45,7 @@ __all__ = [
     "PaymentService",
     "ProviderWebhookEvent",
     "Transaction",
+    "format_price",
     "from_minor",
     "get_transaction",
     "may_refund",
