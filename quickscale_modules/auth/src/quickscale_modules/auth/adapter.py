@@ -90,9 +90,10 @@ class AccountAdapter(DefaultAccountAdapter):
         return address
 
     def new_user(self, request: HttpRequest | None) -> Any:
-        """Every sign-up (form, passkey, social login, services.get_or_create_user_by_email
-        in a request) makes its user here: it keeps the language the visitor reads the site
-        in, so that their mails speak it from the first one, the verification."""
+        """Every sign-up (the form, a passkey, a social login) makes its user here: it
+        keeps the language the visitor reads the site in, so that their mails speak it
+        from the first one, the verification. Without a request (services'
+        get_or_create_user_by_email) the user has none until they choose."""
         user = super().new_user(request)
         if request is not None and hasattr(user, LANGUAGE_FIELD):
             code = supported(getattr(request, "LANGUAGE_CODE", None))
