@@ -69,6 +69,30 @@ def probe(project: Path, fixture: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
+USER_COLUMNS = (
+    "from django.contrib.auth import get_user_model; from django.db import connection; "
+    "table = get_user_model()._meta.db_table; "
+    "print(*(c.name for c in connection.introspection.get_table_description("
+    "connection.cursor(), table)))"
+)
+
+
+def assert_user_language_migrated(project: Path, fixture: dict[str, Any]) -> None:
+    """The user model's ``language`` field (the user's language: set at sign-up, used
+    for their mail) reached the old project as a migration of the project's own, made
+    by generate, and migrate added its column to the user table."""
+    migrations = project / fixture["project"] / "migrations"
+    added = [
+        path.name
+        for path in migrations.glob("0*.py")
+        if path.name != "0001_initial.py" and 'name="language"' in path.read_text()
+    ]
+    assert added, sorted(path.name for path in migrations.glob("*.py"))
+    python = str(project / ".venv" / "bin" / "python")
+    done = run([python, "manage.py", "shell", "-c", USER_COLUMNS], project, clean_env())
+    assert "language" in done.stdout.strip().splitlines()[-1].split(), done.stdout
+
+
 def user_shell(project: Path, quickscale_bin: str, source: Path) -> dict[str, str]:
     """A user's shell in the project: its venv first on PATH, the quickscale CLI next
     (a printed `quickscale ...` fix is today's CLI), the source set."""
@@ -222,6 +246,7 @@ def test_a_project_of_an_earlier_release_reaches_today_s_keeping_its_edits_and_r
     # 4. Rows intact, the page still ours, and the project green.
     python = str(project / ".venv" / "bin" / "python")
     run([python, "manage.py", "migrate", "--noinput"], project, clean_env())
+    assert_user_language_migrated(project, fixture)
     header = fixture["page"]["header"][1]
     expected = {"rows": fixture["model"]["rows"], "status": 200, "header": header, "text": True}
     assert probe(project, fixture) == expected
