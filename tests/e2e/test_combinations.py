@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import clean_env, make_project_env, production_env, run
+from quickscale_testing import translations
 from quickscale_testing.repos import monorepo_root
 from quickscale_toolchain import catalog as catalogs
 from quickscale_toolchain.manifest import option_keys
@@ -272,3 +273,6 @@ def test_every_module_together_on_postgresql(
     assert "QUICKSCALE_BACKUP_S3_BUCKET" in variables  # the aws provider's bucket
     assert "GOOGLE_CLIENT_ID" in variables  # a social provider's, from the manifest's keys
     assert_green(project, variables, fresh_database)
+    # Every component's catalogue compiles, and makemessages makes the project's own
+    # without touching the embedded components' (docs/languages.md's commands).
+    assert translations.project_problems(project, Path(python), env) == []

@@ -748,25 +748,46 @@ PROJECT_MAKE = (
 COMPONENT_FOLDERS = ("quickscale_core", "quickscale_modules", "quickscale_themes")
 
 
+def _manage(
+    project: Path, python: Path, env: dict[str, str], *args: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(python), "manage.py", *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def override_example() -> tuple[str, str, str]:
+    """docs/languages.md's example of replacing a component's translation: the module's
+    text, the msgid it names and the msgstr its comment gives."""
+    from quickscale_testing.repos import monorepo_root
+
+    doc = (monorepo_root() / "docs" / "languages.md").read_text(encoding="utf-8")
+    module = next(b for b in re.findall(r"```python\n(.*?)```", doc, re.S) if "gettext_noop" in b)
+    found = re.search(r'gettext_noop\("([^"]+)"\).*msgstr "([^"]+)"', module)
+    assert found, "docs/languages.md's override example names no msgid and msgstr"
+    return module, found[1], found[2]
+
+
 def project_problems(project: Path, python: Path, env: dict[str, str]) -> list[str]:
-    """What goes wrong when a generated project runs :data:`PROJECT_COMPILE` and
-    :data:`PROJECT_MAKE` with its own ``manage.py``: a command failing, a component
-    catalogue left without its ``.mo``, an embedded component's file changed, or no
-    catalogue of the project's own made."""
+    """What goes wrong when a generated project runs docs/languages.md's commands with
+    its own ``manage.py`` (:data:`PROJECT_COMPILE`, :data:`PROJECT_MAKE`) and its
+    example of replacing a component's translation (in Spanish): a command failing, a
+    component catalogue left without its ``.mo``, an embedded component's file changed,
+    or the project's translation not winning over the component's."""
     problems = []
-    for command in (PROJECT_COMPILE, PROJECT_MAKE):
-        done = subprocess.run(
-            [str(python), "manage.py", *command],
-            cwd=project,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+
+    def manage(*args: str) -> str:
+        done = _manage(project, python, env, *args)
         if done.returncode != 0:
-            problems.append(
-                f"manage.py {' '.join(command)} exited {done.returncode}: {done.stderr}"
-            )
+            problems.append(f"manage.py {' '.join(args)} exited {done.returncode}: {done.stderr}")
+        return done.stdout
+
+    manage(*PROJECT_COMPILE)
     shipped = [
         po
         for folder in COMPONENT_FOLDERS
@@ -774,11 +795,24 @@ def project_problems(project: Path, python: Path, env: dict[str, str]) -> list[s
     ]
     if not shipped:
         problems.append("the project embeds no component catalogue")
-    problems += [
-        f"{po.relative_to(project)} was not compiled"
-        for po in shipped
-        if not po.with_suffix(".mo").is_file()
-    ]
+    unbuilt = [po for po in shipped if not po.with_suffix(".mo").is_file()]
+    problems += [f"{po.relative_to(project)} was not compiled" for po in unbuilt]
+    module, msgid, msgstr = override_example()
+    app = next(p.parent for p in project.glob("*/settings.py"))
+    (app / "translation_overrides.py").write_text(module, encoding="utf-8")
+    manage(*PROJECT_MAKE)
+    po = project / "locale" / "es" / "LC_MESSAGES" / "django.po"
+    text = po.read_text(encoding="utf-8") if po.is_file() else ""
+    entry = f'msgid "{msgid}"\nmsgstr ""'
+    if entry not in text:
+        problems.append(f"makemessages put no entry for {msgid!r} in {po.relative_to(project)}")
+    po.write_text(text.replace(entry, f'msgid "{msgid}"\nmsgstr "{msgstr}"'), encoding="utf-8")
+    manage(*PROJECT_COMPILE)
+    probe = "from django.utils import translation as t; t.activate('es'); print(t.gettext(%r))"
+    probe %= msgid
+    said = manage("shell", "-c", probe).strip().splitlines()
+    if not said or said[-1] != msgstr:
+        problems.append(f"in Spanish {msgid!r} is {said[-1:]}, not the project's {msgstr!r}")
     status = subprocess.run(
         ["git", "status", "--porcelain", "--", *COMPONENT_FOLDERS],
         cwd=project,
@@ -789,8 +823,6 @@ def project_problems(project: Path, python: Path, env: dict[str, str]) -> list[s
     problems += [
         f"an embedded component's file changed: {line}" for line in status.stdout.splitlines()
     ]
-    if not (project / "locale" / "es" / "LC_MESSAGES" / "django.po").is_file():
-        problems.append("makemessages made no locale/es/LC_MESSAGES/django.po")
     return problems
 
 
