@@ -11,9 +11,11 @@ from __future__ import annotations
 import http.client
 import os
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
@@ -71,10 +73,12 @@ def come_back(client: Client, url: str) -> object:
     return client.get(f"{parts.path}?{parts.query}")
 
 
-def test_login_walks_to_a_new_account(client: Client, idp: Provider) -> None:
+def test_login_walks_to_a_new_account(client: Client, idp: Provider, two_languages: Any) -> None:
+    """A new account by social login keeps the language of the browser that signed up."""
     from allauth.account.models import EmailAddress
     from allauth.socialaccount.models import SocialAccount
 
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
     idp.user = {"sub": "grace-1", "email": "grace@example.com", "email_verified": True}
     assert b"Acme ID" in client.get("/accounts/login/").content
     authorize = leave_for_provider(client)
@@ -94,6 +98,7 @@ def test_login_walks_to_a_new_account(client: Client, idp: Provider) -> None:
     user = get_user_model().objects.get(email="grace@example.com")
     account = SocialAccount.objects.get(user=user)
     assert (account.provider, account.uid) == ("sso", "grace-1")
+    assert user.language == "es"
     assert EmailAddress.objects.get(user=user).verified  # the provider vouched for it
     assert client.get(PROFILE).status_code == 200  # signed in
     assert not idp.codes  # the code was redeemed, once
