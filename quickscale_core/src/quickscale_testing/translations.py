@@ -6,9 +6,10 @@ runtime (``quickscale_core/src/quickscale_core``), the modules and the themes
 (``quickscale_modules/*/src``, ``quickscale_themes/*/src``), leaving out ``tests/`` and
 ``migrations/``, and the templates a component generates into a project
 (``quickscale_*/*/generate/**/templates/**/*.html.j2`` and the toolchain's
-``generator/templates/project/__frontend__/**/*.html.j2``, read as Django templates once
-their ``{% raw %}``/``{% endraw %}`` markers and ``{{ project_... }}`` expressions are
-taken out). A finding is (path, line, kind, text); the rule, and nothing more:
+``generator/templates/project/__frontend__/**/*.html.j2``, read as the Django templates
+they become: the ``{% raw %}``/``{% endraw %}`` markers taken out, and the Jinja outside
+them too, ``{{ project_... }}`` values, loops and comments). A finding is (path, line,
+kind, text); the rule, and nothing more:
 
 - Python (``ast``): a string literal or f-string holding a letter, not inside a call of
   the gettext family (``_``, ``gettext``, ``gettext_lazy``, ``pgettext``, ``ngettext``,
@@ -42,9 +43,10 @@ taken out). A finding is (path, line, kind, text); the rule, and nothing more:
 --check --statistics`` reports translated messages and nothing else (no fuzzy, no
 untranslated entry, no error), and fresh when ``makemessages`` (the flags of
 :data:`MAKEMESSAGES`), run on a copy of the package, makes exactly its entries
-(msgctxt, msgid, msgid_plural). Every string a component's generated templates
-translate must be in its own catalogue, the starter theme's or core's (the ones every
-project has). ``scripts/translations`` makes the catalogues; ``--check`` runs all this.
+(msgctxt, msgid, msgid_plural). Every string a component writes into a project (marked
+in its generated templates and generated Python, or a label of its home-page links) must
+be in its own catalogue, the starter theme's or core's (the ones every project has).
+``scripts/translations`` makes the catalogues; ``--check`` runs all this.
 """
 
 from __future__ import annotations
