@@ -379,6 +379,11 @@ def test_every_command_of_the_languages_doc_is_one_a_test_runs() -> None:
     project = [" ".join(("python manage.py", *c)) for c in (t.PROJECT_COMPILE, t.PROJECT_MAKE)]
     scripts = [f"scripts/translations{a}" for a in ("", " --check", " --compile", " -l fr")]
     assert sorted(DOC_LINES) == sorted(project + scripts)
+    # A generated project's locale/README.md gives the same two commands.
+    readme = ROOT / "quickscale_core/src/quickscale_toolchain/generator/templates/project"
+    text = (readme / "locale" / "README.md.j2").read_text(encoding="utf-8")
+    lines = re.findall(r"^python manage\.py .*$", text, re.MULTILINE)
+    assert sorted(lines) == sorted(project)
 
 
 @pytest.mark.usefixtures("gettext")
