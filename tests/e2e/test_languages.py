@@ -333,13 +333,19 @@ def test_the_site_switches_between_english_spanish_and_arabic_in_chromium(
     check(page, "10-home-ar", "ar")
     assert page.console_errors == []
 
-    # Stored on the users: the language of the sign-up, and the switcher's last choice.
+    # Stored on the users: the language of the sign-up, and the switcher's last choice;
+    # the price as the config wrote it, whatever the pages showed.
     stored = (
         "from django.contrib.auth import get_user_model as m; "
+        "from decimal import Decimal; from quickscale_modules.billing.models import Plan; "
+        "pro = Plan.objects.get(key='pro'); "
         "print(*m().objects.filter(email__in=['sofia@example.com', 'ana@example.com'])"
-        ".order_by('email').values_list('email', 'language'))"
+        ".order_by('email').values_list('email', 'language'), "
+        "pro.amount == Decimal('12345.50'), pro.currency)"
     )
-    assert shell(polyglot, stored) == "('ana@example.com', 'en') ('sofia@example.com', 'es')"
+    assert shell(polyglot, stored) == (
+        "('ana@example.com', 'en') ('sofia@example.com', 'es') True eur"
+    )
 
 
 def test_a_password_reset_mail_sent_by_the_worker_is_in_the_user_s_language(
