@@ -25,6 +25,7 @@ from __future__ import annotations
 import gettext
 import os
 import re
+import shutil
 import signal
 from collections.abc import Iterator
 from email.header import decode_header, make_header
@@ -43,6 +44,7 @@ from conftest import (
     session_cookie,
     start_server,
 )
+from quickscale_testing.modules import unavailable
 from test_full_stack_browser import Mailbox, text_body
 from test_login_limits import Visitor
 from test_scale_out import start_worker, wait_until
@@ -116,6 +118,8 @@ def polyglot(
     tmp_path_factory: pytest.TempPathFactory, quickscale_bin: str, source_repo: Path
 ) -> Path:
     """The project, with every catalogue compiled and its SQLite tables made."""
+    if shutil.which("msgfmt") is None:
+        unavailable("GNU gettext's msgfmt is not installed (apt install gettext)")
     work = tmp_path_factory.mktemp("languages")
     env = clean_env(QUICKSCALE_SOURCE=str(source_repo))
     run([quickscale_bin, "init", "polyglot", "--theme", "todo"], cwd=work, env=env)
