@@ -35,6 +35,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import secrets
 import subprocess
 from pathlib import Path
@@ -85,7 +86,8 @@ def assert_user_language_migrated(project: Path, fixture: dict[str, Any]) -> Non
     added = [
         path.name
         for path in migrations.glob("0*.py")
-        if path.name != "0001_initial.py" and 'name="language"' in path.read_text()
+        if path.name != "0001_initial.py"
+        and re.search(r"name=[\"']language[\"']", path.read_text())
     ]
     assert added, sorted(path.name for path in migrations.glob("*.py"))
     python = str(project / ".venv" / "bin" / "python")

@@ -27,15 +27,36 @@ FIX = re.compile(r"run '([^']+)'")
 ROUNDS = 6
 
 
+def _find(lines: list[str], part: list[str]) -> int:
+    """Where ``part`` (non-empty) starts in ``lines``, or -1."""
+    for at in range(len(lines) - len(part) + 1):
+        if lines[at : at + len(part)] == part:
+            return at
+    return -1
+
+
 def resolve_as_the_user(text: str) -> str:
-    """Each conflict hunk (diff3 style) becomes the new render plus the lines the user
-    added: what someone who wants the new code and keeps their own lines writes."""
+    """Each conflict hunk (diff3 style) becomes the new render with the user's changes:
+    lines they replaced or deleted, where the new render still has them, are replaced or
+    deleted there; lines they added (or changed where the new render changed them too)
+    follow the new render. What someone who wants the new code and keeps their own
+    lines writes: a route the user swapped for their own keeps its place (Django takes
+    the first match)."""
 
     def keep_ours(match: re.Match[str]) -> str:
         yours, base, theirs = (part.splitlines(keepends=True) for part in match.groups())
+        result = list(theirs)
         changes = difflib.SequenceMatcher(None, base, yours, autojunk=False).get_opcodes()
-        added = [line for op, _, _, j1, j2 in changes if op != "equal" for line in yours[j1:j2]]
-        return "".join(theirs + added)
+        for op, i1, i2, j1, j2 in changes:
+            if op == "equal":
+                continue
+            old, new = base[i1:i2], yours[j1:j2]
+            at = _find(result, old) if old else -1
+            if at >= 0:
+                result[at : at + len(old)] = new
+            else:
+                result += new
+        return "".join(result)
 
     return CONFLICT.sub(keep_ours, text)
 
