@@ -313,3 +313,27 @@ def test_engine_hands_out_each_name_from_the_module_that_owns_it(name, module):
     owner = import_module(f"quickscale_toolchain.generator.{module}")
     assert getattr(engine, name) is getattr(owner, name)
     assert name in engine.__all__
+
+
+def test_a_migration_it_wrote_is_never_rewritten_a_newer_model_gets_a_new_one(qs, tmp_path):
+    """A project an older release made holds that release's 0001_initial, which its
+    databases applied: today's render of it (the user's `language` field) must not
+    replace it, or migrate would never add the column. models.py still moves on, so
+    generate's makemigrations writes the field's own migration."""
+    root = qs.make_project(tmp_path / "acme", qs.config())
+    path = "acme/migrations/0001_initial.py"
+    lines = (root / path).read_bytes().splitlines(keepends=True)
+    older = b"".join(line for line in lines if b'("language"' not in line)
+    assert older != (root / path).read_bytes()
+    (root / path).write_bytes(older)
+    records = {p: ownership.load(root).bases[p] for p in ownership.load(root).paths}
+    ownership.write(root, {**records, path: older}, ownership.load(root))
+    plan = qs.generate(root)
+    assert statuses(plan)[path] is Status.UNCHANGED
+    assert (root / path).read_bytes() == older
+    assert plan_project(root).nothing_to_do  # and status stays clean
+    # a project that has none yet (a new app's first migration) gets it written
+    (root / path).unlink()
+    ownership.write(root, {p: b for p, b in records.items() if p != path}, ownership.load(root))
+    plan = qs.generate(root)
+    assert statuses(plan)[path] is Status.NEW and b'("language"' in (root / path).read_bytes()

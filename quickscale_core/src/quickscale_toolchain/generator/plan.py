@@ -20,7 +20,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -185,14 +185,26 @@ def compute_plan(root: Path, rendered: Mapping[str, RenderedFile]) -> Plan:
     paths = sorted(set(rendered) | previous.paths)
     check_confined(root, [*paths, *(ownership.base_relative(path) for path in paths)])
     ops = []
+    kept: dict[str, RenderedFile] = {}
     for path in paths:
         cur = _read(root, path)
         base = previous.bases.get(path)
         if base is None and cur is not None and previous.hashes.get(path) == ownership.sha256(cur):
             base = cur  # the base copy is missing, but the manifest vouches for the file
-        ops.append(_plan_file(path, rendered.get(path), base, cur))
-    records = {path: rendered[path].content for path in sorted(rendered)}
+        new = rendered.get(path)
+        if new is not None and base is not None and is_migration(path):
+            # Written once: a database may have applied it, so a newer model arrives as
+            # a new migration (generate's makemigrations), never as an edit of this one.
+            new = kept[path] = replace(new, content=base)
+        ops.append(_plan_file(path, new, base, cur))
+    records = {path: kept.get(path, rendered[path]).content for path in sorted(rendered)}
     return Plan(root, ops, records, previous)
+
+
+def is_migration(path: str) -> bool:
+    """A migration the project template writes (its app's ``migrations/0001_initial.py``)."""
+    folder, _, name = path.rpartition("/")
+    return folder.endswith("migrations") and name.endswith(".py") and name != "__init__.py"
 
 
 _MODEL_CLASS = re.compile(rb"^class (\w+)\(models\.Model\):", re.MULTILINE)
