@@ -726,8 +726,16 @@ def _migrate(root: Path, spec: ProjectSpec, pending: Pending, request: GenerateR
         before = transaction.untracked_or_changed(root, f"{app}/migrations")
         outcome = makemigrations_with_renames(root, app, decode_renames(pending.renames))
         if not outcome.ok:
+            last = _last_line(outcome.output)
+            if "ModuleNotFoundError" in last:
+                from quickscale_toolchain.generator.engine import install_command
+
+                raise EnvironmentLacking(
+                    f"makemigrations failed: {last}",
+                    f"run '{install_command(root, python)}', then 'quickscale generate' again",
+                )
             raise MigrationsFailed(
-                f"makemigrations failed: {_last_line(outcome.output)}",
+                f"makemigrations failed: {last}",
                 "fix that, then run 'quickscale generate' again",
             )
         request.echo(outcome.output)
@@ -762,11 +770,17 @@ def _require_environment(root: Path, spec: ProjectSpec, typed: str) -> None:
         entry = present.get(component) or spec.components_catalog().get(component)
         for app in entry.manifest.apps if entry else ():
             apps[app] = apps.get(app, True) and present.get(component) is not None
-    lacking = missing_apps(root, python, list(apps))
+    # The embedded components' pins too: a module may import one only where the models
+    # load (payments' prices: Babel), after the app itself imported fine.
+    pinned = sorted(
+        {name for c in spec.components if (e := present.get(c)) for name, _ in e.manifest.pins}
+    )
+    lacking = missing_apps(root, python, list(apps), pinned)
     if not lacking:
         return
     install = install_command(root, python)
-    fix = install if all(apps[app] for app in lacking) else f"{typed} --no-migrations && {install}"
+    embedded_only = all(apps.get(name, True) for name in lacking)
+    fix = install if embedded_only else f"{typed} --no-migrations && {install}"
     shown = os.path.relpath(python, root) if Path(python).is_relative_to(root) else python
     raise EnvironmentLacking(
         f"the project's Python ({shown}) cannot import "

@@ -337,3 +337,21 @@ def test_a_migration_it_wrote_is_never_rewritten_a_newer_model_gets_a_new_one(qs
     ownership.write(root, {p: b for p, b in records.items() if p != path}, ownership.load(root))
     plan = qs.generate(root)
     assert statuses(plan)[path] is Status.NEW and b'("language"' in (root / path).read_bytes()
+
+
+def test_the_environment_probe_names_what_the_project_s_python_lacks(tmp_path):
+    """Apps it cannot import, and pinned distributions it does not have: a component's
+    module may import a pin (payments' prices: Babel) only where models load, long after
+    its app imported fine, so generate asks for both before it writes anything."""
+    import sys
+
+    from quickscale_toolchain.generator.project_env import missing_apps
+
+    found = missing_apps(
+        tmp_path,
+        sys.executable,
+        ["json", "no_such_app_anywhere"],
+        ["Babel", "jinja2", "no-such-distribution-anywhere[extra]"],
+    )
+    assert found == ["no_such_app_anywhere", "no-such-distribution-anywhere"]
+    assert missing_apps(tmp_path, sys.executable, [], ["Babel"]) == []

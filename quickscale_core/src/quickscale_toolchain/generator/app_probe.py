@@ -1,5 +1,7 @@
-"""Which Django apps a project's Python cannot import: run as a script, in the project's
-interpreter, from the project directory (``python app_probe.py APP ...``).
+"""Which Django apps a project's Python cannot import, and which distributions it lacks:
+run as a script, in the project's interpreter, from the project directory
+(``python app_probe.py APP ... dist:NAME ...``; a component's pins are distributions a
+module of it imports only later, such as Babel for prices).
 
 It prints the missing ones. An embedded component that is not installed still imports,
 as an empty namespace package (its folder is on ``sys.path`` through the project
@@ -12,11 +14,19 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from importlib import metadata
 
 
 def missing(apps: list[str]) -> list[str]:
     absent = []
     for name in apps:
+        if name.startswith("dist:"):
+            wanted = name[len("dist:") :].split("[", 1)[0]
+            try:
+                metadata.distribution(wanted)
+            except metadata.PackageNotFoundError:
+                absent.append(wanted)
+            continue
         try:
             module = importlib.import_module(name)
         except ImportError:

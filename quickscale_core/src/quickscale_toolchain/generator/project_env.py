@@ -40,12 +40,20 @@ def component_apps(root: Path, components: Sequence[Component]) -> list[str]:
     return list(dict.fromkeys(apps))
 
 
-def missing_apps(root: Path, python: str, apps: Sequence[str]) -> list[str]:
-    """Which of ``apps`` the project's Python cannot import (all of them if it cannot run)."""
-    if not apps:
+def missing_apps(
+    root: Path, python: str, apps: Sequence[str], distributions: Sequence[str] = ()
+) -> list[str]:
+    """Which of ``apps`` the project's Python cannot import, and which of
+    ``distributions`` (pinned names) it lacks; all of them if it cannot run."""
+    if not apps and not distributions:
         return []
     probe = subprocess.run(
-        [python, str(Path(__file__).with_name("app_probe.py")), *apps],
+        [
+            python,
+            str(Path(__file__).with_name("app_probe.py")),
+            *apps,
+            *(f"dist:{name}" for name in distributions),
+        ],
         cwd=root,
         env=project_env(),
         capture_output=True,
@@ -53,7 +61,7 @@ def missing_apps(root: Path, python: str, apps: Sequence[str]) -> list[str]:
         check=False,
     )
     if probe.returncode != 0:
-        return list(apps)
+        return [*apps, *distributions]
     return probe.stdout.split()
 
 
