@@ -608,8 +608,9 @@ def generated_keys(sources: Sequence[Path]) -> set[Key]:
 
 
 def home_link_keys(component: Path) -> set[Key]:
-    """The labels of a component's home-page links: core's generated home page puts each
-    in a ``{% translate %}`` (HTML-escaped, as Jinja's ``e`` filter does)."""
+    """The labels of a component's home-page links (core's generated home page puts each
+    in a ``{% translate %}``, HTML-escaped as Jinja's ``e`` filter does) and of its admin
+    dashboard counters (translated by the admin module)."""
     import tomllib
 
     from markupsafe import escape
@@ -619,7 +620,11 @@ def home_link_keys(component: Path) -> set[Key]:
         return set()
     table = tomllib.loads(manifest.read_text(encoding="utf-8")).get("tool", {})
     links = table.get("quickscale", {}).get("home-links", ())
-    return {(None, str(escape(link["label"])), None) for link in links}
+    # The admin dashboard's counters: their labels go through gettext as they are.
+    counters = table.get("quickscale", {}).get("counters", ())
+    return {(None, str(escape(link["label"])), None) for link in links} | {
+        (None, str(counter["label"]), None) for counter in counters
+    }
 
 
 def _always_there(root: Path) -> list[Path]:
