@@ -9,6 +9,8 @@ import at import time: test settings modules import this.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import os
 import re
 import subprocess
@@ -159,3 +161,18 @@ def unavailable(what: str) -> NoReturn:
     if os.environ.get("CI"):
         pytest.fail(f"{what}: CI must provide it (see .ci/run)")
     pytest.skip(what)
+
+
+def compile_catalogues(*apps: str, languages: tuple[str, ...] = ("es",)) -> None:
+    """Compile the ``.po`` catalogues of the Django app packages ``apps`` (dotted names)
+    into the ``.mo`` files Django reads (built, never committed), as a project's
+    workflow does, then drop Django's cached catalogues so that the next request sees
+    them. Needs GNU gettext's msgfmt (CI installs it)."""
+    from django.core.management import call_command
+    from django.utils.translation.reloader import translation_file_changed
+
+    for app in apps:
+        package = Path(str(importlib.import_module(app).__file__)).parent
+        with contextlib.chdir(package):  # compilemessages compiles the locale/ found here
+            call_command("compilemessages", locale=list(languages), verbosity=0)
+    translation_file_changed(None, Path("django.mo"))

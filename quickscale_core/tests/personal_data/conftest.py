@@ -3,7 +3,6 @@ reset, two users with every component's sample rows and an admin log entry each.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,24 +10,17 @@ from typing import Any
 import pytest
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.utils.module_loading import import_string
 from pd_testapp import hooks
 from pd_testapp.models import User
+from quickscale_testing.modules import compile_catalogues
 
 
 @pytest.fixture(scope="session")
 def spanish() -> str:
     """Core's Spanish catalogue compiled (the .mo files are built, never committed), as
     a project's workflow compiles it; the language code, for the tests to speak it."""
-    import quickscale_core
-
-    here = os.getcwd()
-    os.chdir(Path(quickscale_core.__file__).parent)
-    try:
-        call_command("compilemessages", locale=["es"], verbosity=0)
-    finally:
-        os.chdir(here)
+    compile_catalogues("quickscale_core")
     return "es"
 
 

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
-
-import quickscale_modules.admin
+from quickscale_testing.modules import compile_catalogues
 
 
 @pytest.fixture(scope="session")
 def spanish() -> str:
     """The module's Spanish catalogue compiled (.mo files are built, never committed);
     the language code, for a test to ask for it."""
-    here = os.getcwd()
-    os.chdir(Path(quickscale_modules.admin.__file__).parent)
-    try:
-        call_command("compilemessages", locale=["es"], verbosity=0)
-    finally:
-        os.chdir(here)
+    compile_catalogues("quickscale_modules.admin")
     return "es"
 
 

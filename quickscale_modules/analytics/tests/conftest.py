@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from quickscale_testing.modules import compile_catalogues
 
-import quickscale_modules.analytics
 from quickscale_modules.analytics import privacy
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
@@ -27,10 +24,5 @@ def _fresh_salt_cache() -> Iterator[None]:
 def spanish() -> str:
     """The module's Spanish catalogue compiled (.mo files are built, never committed);
     the language code, for a test to ask for it."""
-    here = os.getcwd()
-    os.chdir(Path(quickscale_modules.analytics.__file__).parent)
-    try:
-        call_command("compilemessages", locale=["es"], verbosity=0)
-    finally:
-        os.chdir(here)
+    compile_catalogues("quickscale_modules.analytics")
     return "es"

@@ -11,22 +11,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from quickscale_testing.modules import unavailable
-
-import quickscale_modules.backup
+from quickscale_testing.modules import compile_catalogues, unavailable
 
 
 @pytest.fixture(scope="session")
 def spanish() -> str:
     """The module's Spanish catalogue compiled (.mo files are built, never committed);
     the language code, for a test to speak it."""
-    here = os.getcwd()
-    os.chdir(Path(quickscale_modules.backup.__file__).parent)
-    try:
-        call_command("compilemessages", locale=["es"], verbosity=0)
-    finally:
-        os.chdir(here)
+    compile_catalogues("quickscale_modules.backup")
     return "es"
 
 
@@ -42,7 +34,6 @@ def _empty_folders() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def gpg_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real key pair in a keyring of its own (Debian's gpg); GNUPGHOME points at it."""
-    import os
 
     if shutil.which("gpg") is None:
         unavailable("no gpg on this machine (apt-get install gnupg)")

@@ -3,30 +3,21 @@ Spanish catalogue compiled."""
 
 from __future__ import annotations
 
-import os
 import socket
 from collections.abc import Iterator
 from email import message_from_bytes
 from email.message import Message
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.core.management import call_command
-
-import quickscale_modules.notifications
+from quickscale_testing.modules import compile_catalogues
 
 
 @pytest.fixture(scope="session")
 def spanish() -> str:
     """The module's Spanish catalogue compiled (.mo files are built, never committed);
     the language code, for a test to send in it."""
-    here = os.getcwd()
-    os.chdir(Path(quickscale_modules.notifications.__file__).parent)
-    try:
-        call_command("compilemessages", locale=["es"], verbosity=0)
-    finally:
-        os.chdir(here)
+    compile_catalogues("quickscale_modules.notifications")
     return "es"
 
 

@@ -10,7 +10,8 @@ import pytest
 from django.test import Client, RequestFactory, override_settings
 from django.utils import translation
 from django.views import defaults
-from quickscale_testing.starter import audit, compile_catalogues
+from quickscale_testing.modules import compile_catalogues
+from quickscale_testing.starter import audit
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from quickscale_testing.modules import unavailable
-from quickscale_testing.starter import compile_catalogues
+from quickscale_testing.modules import compile_catalogues, unavailable
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls
 # from such a thread unless told that this is intended (it is, in tests only).

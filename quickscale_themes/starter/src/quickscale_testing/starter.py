@@ -9,10 +9,7 @@ its pages to the same accessibility basics as the theme's:
 
 from __future__ import annotations
 
-import contextlib
-import importlib
 from html.parser import HTMLParser
-from pathlib import Path
 
 
 class FormAudit(HTMLParser):
@@ -74,17 +71,3 @@ def audit(html: str) -> FormAudit:
     parser = FormAudit()
     parser.feed(html)
     return parser
-
-
-def compile_catalogues(*apps: str, languages: tuple[str, ...] = ("es",)) -> None:
-    """Compile the ``.po`` catalogues of the Django app packages ``apps`` (dotted names)
-    into the ``.mo`` files Django reads (they are not committed), then drop Django's
-    cached catalogues so that the next request sees them. Needs GNU gettext's msgfmt."""
-    from django.core.management import call_command
-    from django.utils.translation.reloader import translation_file_changed
-
-    for app in apps:
-        package = Path(str(importlib.import_module(app).__file__)).parent
-        with contextlib.chdir(package):  # compilemessages compiles the locale/ found here
-            call_command("compilemessages", locale=list(languages), verbosity=0)
-    translation_file_changed(None, Path("django.mo"))
