@@ -15,10 +15,7 @@ from __future__ import annotations
 import http.client
 import re
 import sys
-import time
 import urllib.parse
-from collections.abc import Iterator
-from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
 from typing import Any
@@ -26,9 +23,9 @@ from typing import Any
 import pytest
 from conftest import (
     ARTIFACTS,
+    Mailbox,
     accessibility_findings,
     clean_env,
-    free_port,
     production_env,
     run,
     start_server,
@@ -49,24 +46,6 @@ modules:
 """
 
 
-class Mailbox:
-    """aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.original_content))
-        return "250 Message accepted for delivery"
-
-    def wait_for(self, count: int, timeout: float = 20.0) -> Message:
-        deadline = time.monotonic() + timeout
-        while len(self.messages) < count:
-            assert time.monotonic() < deadline, f"expected {count} emails, got {len(self.messages)}"
-            time.sleep(0.05)
-        return self.messages[count - 1]
-
-
 def text_body(message: Message) -> str:
     for part in message.walk():
         if part.get_content_type() == "text/plain":
@@ -81,17 +60,6 @@ def link_in(body: str, fragment: str) -> str:
         if fragment in url:
             return url
     raise AssertionError(f"no link containing {fragment!r} in:\n{body}")
-
-
-@pytest.fixture(scope="module")
-def smtp() -> Iterator[tuple[int, Mailbox]]:
-    from aiosmtpd.controller import Controller
-
-    mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller.port, mailbox
-    controller.stop()
 
 
 @pytest.fixture(scope="module")

@@ -35,17 +35,17 @@ from typing import Any
 import pytest
 from conftest import (
     ARTIFACTS,
+    Mailbox,
     RedisServer,
     accessibility_findings,
     clean_env,
-    free_port,
     install_requirements,
     run,
     session_cookie,
     start_server,
 )
 from quickscale_testing.modules import unavailable
-from test_full_stack_browser import Mailbox, text_body
+from test_full_stack_browser import text_body
 from test_login_limits import Visitor
 from test_scale_out import start_worker, wait_until
 
@@ -164,17 +164,6 @@ ALLAUTH = ".venv/lib/python*/site-packages/allauth"
 
 
 # --- The site, its mail and its worker ------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def smtp() -> Iterator[tuple[int, Mailbox]]:
-    from aiosmtpd.controller import Controller
-
-    mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller.port, mailbox
-    controller.stop()
 
 
 @pytest.fixture(scope="module")
