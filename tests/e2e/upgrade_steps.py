@@ -1,7 +1,8 @@
 """What a user does to move a project onto newer QuickScale code, for the upgrade tests.
 
 ``converge`` runs a command until it succeeds, doing what each stop says: a printed
-`run '...'` fix is run verbatim (the venv install as uv's offline equivalent), and conflict markers are resolved as the user would
+`run '...'` fix is run verbatim (the venv install as uv's offline equivalent), and
+conflict markers are resolved as the user would
 (``resolve_as_the_user``), then committed when git is in the middle of a merge (what
 `update`'s conflict line asks). ``notes_commands`` lists the commands that upgrade notes
 ask for, in the `run '...'` form the changelog format gives them.
