@@ -70,6 +70,21 @@ def remember(user: Any, language: str) -> bool:
     return True
 
 
+def keep_in_cookie(response: HttpResponseBase, code: str) -> None:
+    """Django's language cookie for ``code``, set as its ``set_language`` view sets it: a
+    page that changes the language other than through that view (the account page)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
 def language_patterns(
     patterns: Sequence[URLPattern | URLResolver], *, unprefixed: Iterable[str] = ()
 ) -> list[URLPattern | URLResolver]:

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from quickscale_core.i18n import LANGUAGE_FIELD, remember, supported
+from quickscale_core.i18n import LANGUAGE_FIELD, keep_in_cookie, remember, supported
 from quickscale_core.personal_data import services as personal_data
 
 from quickscale_modules.auth import forms
@@ -42,7 +42,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 def _switch_language(request: HttpRequest, code: str) -> HttpResponse:
     """Store ``code`` on the user (their mails follow it) and on this browser (Django's
-    language cookie, as django.views.i18n.set_language sets it), then show the account
+    language cookie, keep_in_cookie), then show the account
     page in it."""
     remember(request.user, code)
     translation.activate(code)
@@ -51,16 +51,7 @@ def _switch_language(request: HttpRequest, code: str) -> HttpResponse:
         request, _("Your language is now %(language)s.") % {"language": forms.own_name(code, code)}
     )
     response = redirect(reverse("quickscale_auth:account"))
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        code,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
+    keep_in_cookie(response, code)
     return response
 
 
